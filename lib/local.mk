@@ -1,0 +1,18 @@
+# The internal library shared by the module, tokenctl, the tests and the
+# benchmarks. It knows nothing of PAM or of the command line.
+noinst_LTLIBRARIES += lib/libhttptoken.la
+lib_libhttptoken_la_SOURCES = \
+	lib/backup.c \
+	lib/codec.c lib/codec.h \
+	lib/error.c lib/error.h \
+	lib/key.c lib/key.h \
+	lib/lastused.c lib/lastused.h \
+	lib/policy.c lib/policy.h \
+	lib/record.c lib/record.h \
+	lib/safefile.c lib/safefile.h \
+	lib/scope.c lib/scope.h \
+	lib/store.c lib/store.h lib/store_impl.h \
+	lib/token.c lib/token.h \
+	lib/txn.c \
+	lib/verify.c lib/verify.h
+lib_libhttptoken_la_LIBADD = $(SODIUM_LIBS) $(GDBM_LIBS)

@@ -1,0 +1,181 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+#include "record.h"
+
+#define FLAG_REVOKED 0x01u
+
+void
+ht_record_key(ht_id id, char out[HT_RECORD_KEY_LEN + 1])
+{
+	struct ht_id_text t = ht_id_format(id);
+
+	memcpy(out, "tok:", 4);
+	memcpy(out + 4, t.s, HT_ID_HEX_LEN + 1);
+}
+
+static void
+encode_body(const struct ht_record *rec, struct ht_writer *w)
+{
+	ht_put_u8(w, HT_RECORD_VERSION);
+	ht_put_u8(w, (uint8_t)rec->kind);
+	ht_put_u8(w, (uint8_t)rec->perm);
+	ht_put_u8(w, rec->revoked ? FLAG_REVOKED : 0);
+	ht_put_u64(w, (uint64_t)rec->created);
+	ht_put_u64(w, (uint64_t)rec->expires);
+	ht_put_u64(w, (uint64_t)rec->revoked_at);
+	ht_put_u32(w, (uint32_t)rec->owner_uid);
+	ht_put_str(w, rec->owner, HT_OWNER_MAX);
+	ht_put_str(w, rec->scope, HT_SCOPE_MAX);
+	ht_put_str(w, rec->name, HT_NAME_MAX);
+	ht_put_bytes(w, rec->hash, HT_HASH_BYTES);
+}
+
+size_t
+ht_record_encode(const struct ht_record *rec, const struct ht_key *key,
+                 unsigned char *out)
+{
+	struct ht_writer w = { out, HT_RECORD_MAX - HT_MAC_BYTES, 0, 0 };
+	char dbkey[HT_RECORD_KEY_LEN + 1];
+
+	encode_body(rec, &w);
+	if (w.failed)
+		return 0;
+	ht_record_key(rec->id, dbkey);
+	ht_mac(key, dbkey, HT_RECORD_KEY_LEN, out, w.len, out + w.len);
+	return w.len + HT_MAC_BYTES;
+}
+
+static int
+fields_valid(const struct ht_record *rec)
+{
+	if (rec->kind < HT_KIND_PERSONAL || rec->kind > HT_KIND_REPO)
+		return 0;
+	if (rec->perm < HT_PERM_READ || rec->perm > HT_PERM_ADMIN)
+		return 0;
+	if (rec->created < 0 || rec->expires < 0 || rec->revoked_at < 0)
+		return 0;
+	if ((rec->kind == HT_KIND_PERSONAL) != (rec->scope[0] == '\0'))
+		return 0;
+	return rec->revoked == (rec->revoked_at != 0);
+}
+
+static void
+decode_body(struct ht_reader *r, struct ht_record *rec, uint8_t *version, uint8_t *flags)
+{
+	*version = ht_get_u8(r);
+	rec->kind = (enum ht_kind)ht_get_u8(r);
+	rec->perm = (enum ht_perm)ht_get_u8(r);
+	*flags = ht_get_u8(r);
+	rec->revoked = (*flags & FLAG_REVOKED) != 0;
+	rec->created = (int64_t)ht_get_u64(r);
+	rec->expires = (int64_t)ht_get_u64(r);
+	rec->revoked_at = (int64_t)ht_get_u64(r);
+	rec->owner_uid = (uid_t)ht_get_u32(r);
+	ht_get_str(r, rec->owner, sizeof(rec->owner));
+	ht_get_str(r, rec->scope, sizeof(rec->scope));
+	ht_get_str(r, rec->name, sizeof(rec->name));
+	ht_get_bytes(r, rec->hash, HT_HASH_BYTES);
+}
+
+enum ht_status
+ht_record_decode(ht_id id, const unsigned char *buf, size_t len,
+                 const struct ht_key *key, struct ht_record *rec,
+                 struct ht_error *err)
+{
+	char dbkey[HT_RECORD_KEY_LEN + 1];
+	struct ht_reader r;
+	uint8_t version, flags;
+	struct ht_id_text idt = ht_id_format(id);
+
+	ht_record_key(id, dbkey);
+	if (len < HT_MAC_BYTES + 1 || len > HT_RECORD_MAX ||
+	    ht_mac_verify(key, dbkey, HT_RECORD_KEY_LEN, buf, len - HT_MAC_BYTES,
+	                  buf + len - HT_MAC_BYTES) != 0)
+		return ht_error_set(err, HT_ERR_CORRUPT,
+		                    "token %s: record fails its integrity check", idt.s);
+	r = (struct ht_reader){ buf, len - HT_MAC_BYTES, 0, 0 };
+	memset(rec, 0, sizeof(*rec));
+	rec->id = id;
+	decode_body(&r, rec, &version, &flags);
+	if (!r.failed && version != HT_RECORD_VERSION)
+		return ht_error_set(err, HT_ERR_CORRUPT, "token %s: unknown record version %u",
+		                    idt.s, version);
+	if (r.failed || r.pos != r.len || (flags & ~FLAG_REVOKED) || !fields_valid(rec))
+		return ht_error_set(err, HT_ERR_CORRUPT, "token %s: malformed record", idt.s);
+	return HT_OK;
+}
+
+const char *
+ht_kind_str(enum ht_kind kind)
+{
+	switch (kind) {
+	case HT_KIND_PERSONAL: return "personal";
+	case HT_KIND_PROJECT:  return "project";
+	case HT_KIND_REPO:     return "repository";
+	}
+	return "?";
+}
+
+const char *
+ht_perm_str(enum ht_perm perm)
+{
+	switch (perm) {
+	case HT_PERM_READ:  return "read";
+	case HT_PERM_WRITE: return "write";
+	case HT_PERM_ADMIN: return "admin";
+	}
+	return "?";
+}
+
+int
+ht_perm_parse(const char *s, enum ht_perm *perm)
+{
+	if (strcmp(s, "read") == 0)
+		*perm = HT_PERM_READ;
+	else if (strcmp(s, "write") == 0)
+		*perm = HT_PERM_WRITE;
+	else if (strcmp(s, "admin") == 0)
+		*perm = HT_PERM_ADMIN;
+	else
+		return -1;
+	return 0;
+}
+
+enum ht_token_state
+ht_record_state(const struct ht_record *rec, int64_t now)
+{
+	if (rec->revoked)
+		return HT_STATE_REVOKED;
+	if (rec->expires != 0 && now >= rec->expires)
+		return HT_STATE_EXPIRED;
+	return HT_STATE_ACTIVE;
+}
+
+const char *
+ht_state_str(enum ht_token_state st)
+{
+	switch (st) {
+	case HT_STATE_ACTIVE:  return "active";
+	case HT_STATE_EXPIRED: return "expired";
+	case HT_STATE_REVOKED: return "revoked";
+	}
+	return "?";
+}
+
+int
+ht_state_parse(const char *s, enum ht_token_state *st)
+{
+	if (strcmp(s, "active") == 0)
+		*st = HT_STATE_ACTIVE;
+	else if (strcmp(s, "expired") == 0)
+		*st = HT_STATE_EXPIRED;
+	else if (strcmp(s, "revoked") == 0)
+		*st = HT_STATE_REVOKED;
+	else
+		return -1;
+	return 0;
+}

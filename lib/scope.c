@@ -1,0 +1,130 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "scope.h"
+
+static int
+is_alpha(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Length of the UTF-8 sequence at p (at most avail bytes), 0 when invalid.
+ * Rejects overlong forms, surrogates and C1 controls. */
+static size_t
+utf8_char_len(const unsigned char *p, size_t avail)
+{
+	unsigned cp;
+	size_t n;
+
+	if (p[0] < 0x80)
+		return (p[0] >= 0x20 && p[0] != 0x7f) ? 1 : 0;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1fu;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0fu;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07u;
+	else
+		return 0;
+	if (n > avail)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3fu);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+		return 0;
+	return n;
+}
+
+int
+ht_name_valid(const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t len = strlen(name);
+
+	if (len == 0 || len > HT_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_char_len(p + i, len - i);
+		if (n == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+static int
+key_valid_n(const char *key, size_t len)
+{
+	if (len == 0 || len > HT_PROJECT_KEY_MAX || !is_alpha((unsigned char)key[0]))
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		unsigned char c = (unsigned char)key[i];
+		if (!is_alpha(c) && !is_digit(c) && c != '_')
+			return 0;
+	}
+	return 1;
+}
+
+int
+ht_project_key_valid(const char *key)
+{
+	return key_valid_n(key, strlen(key));
+}
+
+static int
+slug_valid(const char *slug)
+{
+	size_t len = strlen(slug);
+
+	if (len == 0 || len > HT_SLUG_MAX || strcmp(slug, ".") == 0 || strcmp(slug, "..") == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)slug[i];
+		if (!is_alpha(c) && !is_digit(c) && c != '.' && c != '_' && c != '-')
+			return 0;
+	}
+	return 1;
+}
+
+int
+ht_repo_valid(const char *repo)
+{
+	const char *slash = strchr(repo, '/');
+
+	return slash != NULL && key_valid_n(repo, (size_t)(slash - repo)) &&
+	       slug_valid(slash + 1);
+}
+
+int
+ht_resource_valid(const char *resource)
+{
+	return ht_project_key_valid(resource) || ht_repo_valid(resource);
+}
+
+int
+ht_scope_allows(const struct ht_record *rec, const char *resource)
+{
+	size_t n;
+
+	if (rec->kind == HT_KIND_PERSONAL)
+		return 1;
+	if (resource == NULL)
+		return 0;
+	if (rec->kind == HT_KIND_REPO)
+		return strcmp(rec->scope, resource) == 0;
+	n = strlen(rec->scope);
+	return strncmp(rec->scope, resource, n) == 0 &&
+	       (resource[n] == '\0' || resource[n] == '/');
+}

@@ -1,0 +1,283 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "codec.h"
+#include "safefile.h"
+#include "store_impl.h"
+
+#define META_MAGIC "httptoken-store"
+#define META_MAX   64
+
+static enum ht_status
+gdbm_failure(struct ht_store *st, const char *what, struct ht_error *err)
+{
+	gdbm_error e = gdbm_last_errno(st->dbf);
+
+	if (e == GDBM_MALLOC_ERROR)
+		return ht_error_set(err, HT_ERR_NOMEM, "out of memory");
+	if (e == GDBM_FILE_READ_ERROR || e == GDBM_FILE_WRITE_ERROR ||
+	    e == GDBM_FILE_SEEK_ERROR || e == GDBM_FILE_SYNC_ERROR)
+		return ht_error_set(err, HT_ERR_IO, "store %s: %s: %s", st->path, what,
+		                    gdbm_strerror(e));
+	return ht_error_set(err, HT_ERR_CORRUPT, "store %s: %s: %s", st->path, what,
+	                    gdbm_strerror(e));
+}
+
+enum ht_status
+ht_store_attach(int fd, const char *path, int flags, const struct ht_key *key,
+                struct ht_store *st, struct ht_error *err)
+{
+	st->key = key;
+	st->path = path;
+	st->dbf = gdbm_fd_open(fd, path, 0, flags | GDBM_CLOERROR, NULL);
+	if (st->dbf == NULL) {
+		gdbm_error e = gdbm_errno;
+		if (e == GDBM_MALLOC_ERROR)
+			return ht_error_set(err, HT_ERR_NOMEM, "out of memory");
+		if (e == GDBM_CANT_BE_READER || e == GDBM_CANT_BE_WRITER)
+			return ht_error_set(err, HT_ERR_UNAVAIL,
+			                    "store %s: locked by another program", path);
+		return ht_error_set(err, HT_ERR_CORRUPT, "store %s: not a valid store: %s",
+		                    path, gdbm_strerror(e));
+	}
+	return HT_OK;
+}
+
+static void
+meta_body(struct ht_writer *w)
+{
+	ht_put_bytes(w, META_MAGIC, strlen(META_MAGIC));
+	ht_put_u32(w, HT_SCHEMA_VERSION);
+}
+
+enum ht_status
+ht_store_put_meta(struct ht_store *st, struct ht_error *err)
+{
+	unsigned char buf[META_MAX];
+	struct ht_writer w = { buf, sizeof(buf) - HT_MAC_BYTES, 0, 0 };
+
+	meta_body(&w);
+	ht_mac(st->key, HT_META_KEY, strlen(HT_META_KEY), buf, w.len, buf + w.len);
+	return ht_store_put_raw(st, HT_META_KEY, buf, w.len + HT_MAC_BYTES, err);
+}
+
+static enum ht_status
+fetch(struct ht_store *st, const char *name, size_t name_len, datum *val,
+      struct ht_error *err)
+{
+	datum k = { (char *)(uintptr_t)name, (int)name_len };
+
+	*val = gdbm_fetch(st->dbf, k);
+	if (val->dptr != NULL)
+		return HT_OK;
+	if (gdbm_last_errno(st->dbf) == GDBM_ITEM_NOT_FOUND)
+		return HT_ERR_NOTFOUND;
+	return gdbm_failure(st, "read failed", err);
+}
+
+enum ht_status
+ht_store_check_meta(struct ht_store *st, struct ht_error *err)
+{
+	size_t magic_len = strlen(META_MAGIC);
+	struct ht_reader r;
+	enum ht_status s;
+	uint32_t version;
+	datum val;
+
+	s = fetch(st, HT_META_KEY, strlen(HT_META_KEY), &val, err);
+	if (s == HT_ERR_NOTFOUND)
+		return ht_error_set(err, HT_ERR_CORRUPT, "store %s: not an httptoken store "
+		                    "(no schema record)", st->path);
+	if (s != HT_OK)
+		return s;
+	s = HT_OK;
+	if (val.dsize < (int)(magic_len + 4 + HT_MAC_BYTES) ||
+	    ht_mac_verify(st->key, HT_META_KEY, strlen(HT_META_KEY), val.dptr,
+	                  (size_t)val.dsize - HT_MAC_BYTES,
+	                  (unsigned char *)val.dptr + val.dsize - HT_MAC_BYTES) != 0 ||
+	    memcmp(val.dptr, META_MAGIC, magic_len) != 0) {
+		s = ht_error_set(err, HT_ERR_CORRUPT, "store %s: schema record fails its "
+		                 "integrity check (damaged, or made with another key)", st->path);
+		goto out;
+	}
+	r = (struct ht_reader){ (unsigned char *)val.dptr + magic_len,
+	                        (size_t)val.dsize - magic_len - HT_MAC_BYTES, 0, 0 };
+	version = ht_get_u32(&r);
+	if (r.failed || r.pos != r.len || version != HT_SCHEMA_VERSION)
+		s = ht_error_set(err, HT_ERR_CORRUPT, "store %s: unknown schema version %u "
+		                 "(this program knows %d)", st->path, version, HT_SCHEMA_VERSION);
+out:
+	free(val.dptr);
+	return s;
+}
+
+enum ht_status
+ht_store_open(const char *path, const struct ht_key *key, struct ht_store **out,
+              struct ht_error *err)
+{
+	struct ht_store *st;
+	struct stat sb;
+	int fd;
+
+	*out = NULL;
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return ht_error_set(err, HT_ERR_NOMEM, "out of memory");
+	fd = ht_open_safely(path, "store", &sb, err);
+	if (fd < 0 ||
+	    ht_store_attach(fd, path, GDBM_READER | GDBM_NOMMAP | GDBM_XVERIFY, key, st,
+	                    err) != HT_OK) {
+		free(st);
+		return err->status;
+	}
+	if (ht_store_check_meta(st, err) != HT_OK) {
+		ht_store_close(st);
+		return err->status;
+	}
+	*out = st;
+	return HT_OK;
+}
+
+void
+ht_store_close(struct ht_store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->dbf != NULL)
+		gdbm_close(st->dbf);
+	free(st);
+}
+
+enum ht_status
+ht_store_get(struct ht_store *st, ht_id id, struct ht_record *rec, struct ht_error *err)
+{
+	char name[HT_RECORD_KEY_LEN + 1];
+	enum ht_status s;
+	datum val;
+
+	ht_record_key(id, name);
+	s = fetch(st, name, HT_RECORD_KEY_LEN, &val, err);
+	if (s != HT_OK)
+		return s;
+	s = ht_record_decode(id, (unsigned char *)val.dptr, (size_t)val.dsize, st->key,
+	                     rec, err);
+	sodium_memzero(val.dptr, (size_t)val.dsize);
+	free(val.dptr);
+	return s;
+}
+
+enum ht_status
+ht_store_get_policy(struct ht_store *st, struct ht_policy *pol, struct ht_error *err)
+{
+	enum ht_status s;
+	datum val;
+
+	s = fetch(st, HT_POLICY_KEY, strlen(HT_POLICY_KEY), &val, err);
+	if (s == HT_ERR_NOTFOUND)
+		return ht_error_set(err, HT_ERR_CORRUPT, "store %s: policy record missing",
+		                    st->path);
+	if (s != HT_OK)
+		return s;
+	s = ht_policy_decode((unsigned char *)val.dptr, (size_t)val.dsize, st->key, pol, err);
+	free(val.dptr);
+	return s;
+}
+
+enum ht_status
+ht_store_put_raw(struct ht_store *st, const char *name, const void *val, size_t len,
+                 struct ht_error *err)
+{
+	datum k = { (char *)(uintptr_t)name, (int)strlen(name) };
+	datum v = { (char *)(uintptr_t)val, (int)len };
+
+	if (gdbm_store(st->dbf, k, v, GDBM_REPLACE) != 0)
+		return gdbm_failure(st, "write failed", err);
+	return HT_OK;
+}
+
+/* Token id of a GDBM key, or -1 when it is not a token key. */
+static int
+token_key_id(datum k, ht_id *id)
+{
+	char hex[HT_ID_HEX_LEN + 1];
+	size_t plen = strlen(HT_TOKEN_KEY_PREFIX);
+
+	if (k.dsize != HT_RECORD_KEY_LEN || memcmp(k.dptr, HT_TOKEN_KEY_PREFIX, plen) != 0)
+		return -1;
+	memcpy(hex, k.dptr + plen, HT_ID_HEX_LEN);
+	hex[HT_ID_HEX_LEN] = '\0';
+	return ht_id_parse(hex, id);
+}
+
+static int
+is_known_key(datum k)
+{
+	ht_id id;
+
+	if (token_key_id(k, &id) == 0)
+		return 1;
+	return (k.dsize == (int)strlen(HT_META_KEY) && memcmp(k.dptr, HT_META_KEY, 4) == 0) ||
+	       (k.dsize == (int)strlen(HT_POLICY_KEY) &&
+	        memcmp(k.dptr, HT_POLICY_KEY, strlen(HT_POLICY_KEY)) == 0);
+}
+
+/* Walks every key; for token keys decodes and calls visit. strict: any
+ * key this schema does not define is corruption. */
+static enum ht_status
+walk(struct ht_store *st, ht_store_visit visit, void *ctx, int strict,
+     unsigned long *count, struct ht_error *err)
+{
+	enum ht_status s = HT_OK;
+	datum k = gdbm_firstkey(st->dbf);
+
+	while (k.dptr != NULL && s == HT_OK) {
+		struct ht_record rec;
+		ht_id id;
+		datum next;
+
+		if (token_key_id(k, &id) == 0) {
+			s = ht_store_get(st, id, &rec, err);
+			if (s == HT_OK && count != NULL)
+				(*count)++;
+			if (s == HT_OK && visit != NULL && visit(&rec, ctx) != 0) {
+				free(k.dptr);
+				return HT_OK;
+			}
+		} else if (strict && !is_known_key(k)) {
+			s = ht_error_set(err, HT_ERR_CORRUPT, "store %s: unexpected key "
+			                 "of %d bytes", st->path, k.dsize);
+		}
+		next = gdbm_nextkey(st->dbf, k);
+		free(k.dptr);
+		k = next;
+	}
+	free(k.dptr);
+	if (s == HT_OK && gdbm_last_errno(st->dbf) != GDBM_ITEM_NOT_FOUND &&
+	    gdbm_last_errno(st->dbf) != GDBM_NO_ERROR)
+		s = gdbm_failure(st, "walk failed", err);
+	return s;
+}
+
+enum ht_status
+ht_store_foreach(struct ht_store *st, ht_store_visit visit, void *ctx,
+                 struct ht_error *err)
+{
+	return walk(st, visit, ctx, 0, NULL, err);
+}
+
+enum ht_status
+ht_store_verify(struct ht_store *st, unsigned long *count, struct ht_error *err)
+{
+	struct ht_policy pol;
+
+	*count = 0;
+	if (ht_store_check_meta(st, err) != HT_OK || ht_store_get_policy(st, &pol, err) != HT_OK)
+		return err->status;
+	return walk(st, NULL, NULL, 1, count, err);
+}

@@ -1,0 +1,75 @@
+/* The token store: one GDBM file that is never modified in place.
+ *
+ * Readers open it per use (GDBM_READER|GDBM_NOMMAP|GDBM_XVERIFY, through a
+ * descriptor checked by ht_open_safely()). Writers serialise on PATH.lock,
+ * copy the live file to PATH.tmp.XXXXXX, change the copy, fsync it and
+ * rename() it over PATH, so a reader sees the old file or the new one,
+ * never a partial write, and never fails because a write is running.
+ *
+ * Every value is sealed with the key's MAC; "meta" holds the schema
+ * version, "policy" the policy, "tok:<id>" the tokens. */
+#ifndef HT_STORE_H
+#define HT_STORE_H
+
+#include <sys/types.h>
+
+#include "error.h"
+#include "key.h"
+#include "policy.h"
+#include "record.h"
+
+#define HT_SCHEMA_VERSION 1
+
+struct ht_store;
+struct ht_txn;
+
+enum ht_status ht_store_open(const char *path, const struct ht_key *key,
+                             struct ht_store **out, struct ht_error *err);
+void ht_store_close(struct ht_store *st);
+
+/* HT_ERR_NOTFOUND when there is no such token, HT_ERR_CORRUPT when the
+ * record does not verify. */
+enum ht_status ht_store_get(struct ht_store *st, ht_id id, struct ht_record *rec,
+                            struct ht_error *err);
+enum ht_status ht_store_get_policy(struct ht_store *st, struct ht_policy *pol,
+                                   struct ht_error *err);
+
+/* Calls visit for every token, in storage order; visit returns non-zero to
+ * stop early. A record that fails to verify stops the walk with
+ * HT_ERR_CORRUPT naming it. */
+typedef int (*ht_store_visit)(const struct ht_record *rec, void *ctx);
+enum ht_status ht_store_foreach(struct ht_store *st, ht_store_visit visit, void *ctx,
+                                struct ht_error *err);
+
+/* Checks every value in the store; *count gets the number of tokens. */
+enum ht_status ht_store_verify(struct ht_store *st, unsigned long *count,
+                               struct ht_error *err);
+
+/* Creates an empty store (schema + default policy), mode 0640, group gid
+ * ((gid_t)-1: unchanged). Never replaces an existing file. */
+enum ht_status ht_store_create(const char *path, const struct ht_key *key, gid_t gid,
+                               struct ht_error *err);
+
+/* Writer transactions. begin waits up to timeout_ms for the lock
+ * (HT_ERR_BUSY after that). Changes are invisible until commit; abort
+ * (or a crash) leaves the live store untouched. Both free txn. */
+enum ht_status ht_txn_begin(const char *path, const struct ht_key *key, int timeout_ms,
+                            struct ht_txn **out, struct ht_error *err);
+struct ht_store *ht_txn_store(struct ht_txn *txn);
+enum ht_status ht_txn_put(struct ht_txn *txn, const struct ht_record *rec,
+                          struct ht_error *err);
+enum ht_status ht_txn_delete(struct ht_txn *txn, ht_id id, struct ht_error *err);
+enum ht_status ht_txn_put_policy(struct ht_txn *txn, const struct ht_policy *pol,
+                                 struct ht_error *err);
+enum ht_status ht_txn_commit(struct ht_txn *txn, struct ht_error *err);
+void ht_txn_abort(struct ht_txn *txn);
+
+/* A consistent copy of the live store into dest (mode 0600, replaced
+ * atomically), and the atomic replacement of the live store by a copy
+ * that verifies completely under key. */
+enum ht_status ht_store_backup(const char *path, const struct ht_key *key,
+                               const char *dest, struct ht_error *err);
+enum ht_status ht_store_restore(const char *path, const struct ht_key *key,
+                                const char *src, int timeout_ms, struct ht_error *err);
+
+#endif

@@ -1,0 +1,42 @@
+/* Internals shared by store.c, txn.c and backup.c; not for callers. */
+#ifndef HT_STORE_IMPL_H
+#define HT_STORE_IMPL_H
+
+#include <gdbm.h>
+
+#include "store.h"
+
+struct ht_store {
+	GDBM_FILE dbf;
+	const struct ht_key *key;
+	const char *path;      /* for messages; owned by the caller */
+};
+
+#define HT_META_KEY   "meta"
+#define HT_POLICY_KEY "policy"
+#define HT_TOKEN_KEY_PREFIX "tok:"
+
+/* Opens a GDBM file on an already checked descriptor (consumed). */
+enum ht_status ht_store_attach(int fd, const char *path, int flags,
+                               const struct ht_key *key, struct ht_store *st,
+                               struct ht_error *err);
+enum ht_status ht_store_check_meta(struct ht_store *st, struct ht_error *err);
+enum ht_status ht_store_put_raw(struct ht_store *st, const char *name,
+                                const void *val, size_t len, struct ht_error *err);
+enum ht_status ht_store_put_meta(struct ht_store *st, struct ht_error *err);
+
+/* Takes the writers' lock PATH.lock (flock), waiting up to timeout_ms. */
+enum ht_status ht_store_lock(const char *path, int timeout_ms, int *lock_fd,
+                             struct ht_error *err);
+
+/* Copies all of src_fd into dst_fd from offset 0. */
+int ht_copy_fd(int src_fd, int dst_fd);
+
+/* Creates PATH.tmp.XXXXXX beside path, mode 0640; name into tmp. */
+int ht_make_temp(const char *path, char *tmp, size_t size);
+
+/* fsync fd, rename tmp over path, fsync the directory. */
+enum ht_status ht_publish(int fd, const char *tmp, const char *path,
+                          struct ht_error *err);
+
+#endif

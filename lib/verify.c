@@ -1,0 +1,145 @@
+#include "config.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "key.h"
+#include "policy.h"
+#include "scope.h"
+#include "store.h"
+#include "verify.h"
+
+/* What a token is allowed to do, once its secret is known to be right. */
+static enum ht_verdict
+judge(const struct ht_verify_request *req, const struct ht_record *rec,
+      const struct ht_policy *pol)
+{
+	const char *expected_user = rec->kind == HT_KIND_PERSONAL ? rec->owner
+	                                                          : req->token_user;
+
+	if (rec->revoked)
+		return HT_V_REVOKED;
+	if (rec->expires != 0 && req->now >= rec->expires)
+		return HT_V_EXPIRED;
+	if (ht_policy_refuses(pol, rec))
+		return HT_V_POLICY;
+	if (req->user == NULL || strcmp(req->user, expected_user) != 0)
+		return HT_V_WRONG_USER;
+	if (!ht_scope_allows(rec, req->resource))
+		return HT_V_SCOPE;
+	if (rec->perm < req->require)
+		return HT_V_PERM;
+	return HT_V_OK;
+}
+
+/* Loads key, opens store and reads the policy and the record for id.
+ * HT_V_UNKNOWN when there is no such record, HT_V_ERROR on failure. */
+static enum ht_verdict
+load(const struct ht_verify_request *req, ht_id id, struct ht_key *key,
+     struct ht_policy *pol, struct ht_record *rec, struct ht_error *err)
+{
+	struct ht_store *st;
+	enum ht_status s;
+
+	if (ht_key_load(req->key_path, key, err) != HT_OK)
+		return HT_V_ERROR;
+	if (ht_store_open(req->db_path, key, &st, err) != HT_OK)
+		return HT_V_ERROR;
+	s = ht_store_get_policy(st, pol, err);
+	if (s == HT_OK)
+		s = ht_store_get(st, id, rec, err);
+	ht_store_close(st);
+	if (s == HT_ERR_NOTFOUND)
+		return HT_V_UNKNOWN;
+	return s == HT_OK ? HT_V_OK : HT_V_ERROR;
+}
+
+/* The work a known id costs that an unknown one would skip: decoding and
+ * checking a record's MAC. Done on a dummy so both take the same time. */
+static void
+equalise_unknown(const struct ht_key *key, struct ht_record *rec)
+{
+	unsigned char dummy[160] = { 0 };
+	unsigned char mac[HT_MAC_BYTES];
+
+	ht_mac(key, "tok:0000000000000000", HT_RECORD_KEY_LEN, dummy, sizeof(dummy), mac);
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->hash, mac, sizeof(rec->hash));
+}
+
+enum ht_verdict
+ht_verify_password(const struct ht_verify_request *req, const char *password,
+                   size_t len, struct ht_verify_result *res, struct ht_error *err)
+{
+	unsigned char hash[HT_HASH_BYTES];
+	struct ht_token tok;
+	struct ht_key key;
+	struct ht_policy pol;
+	struct ht_record rec;
+	enum ht_verdict v;
+
+	memset(res, 0, sizeof(*res));
+	if (len == 0)
+		return res->verdict = HT_V_EMPTY;
+	if (ht_token_parse(password, len, &tok) != 0)
+		return res->verdict = HT_V_NOT_TOKEN;
+	res->id = tok.id;
+	v = load(req, tok.id, &key, &pol, &rec, err);
+	if (v == HT_V_UNKNOWN)
+		equalise_unknown(&key, &rec);
+	if (v != HT_V_ERROR) {
+		ht_secret_hash(&key, &tok, hash);
+		if (crypto_verify_32(hash, rec.hash) != 0 && v == HT_V_OK)
+			v = HT_V_BAD_SECRET;
+		if (v == HT_V_OK)
+			v = judge(req, &rec, &pol);
+		res->kind = rec.kind;
+		res->lastused_granularity = pol.lastused_granularity;
+	}
+	sodium_memzero(hash, sizeof(hash));
+	ht_token_wipe(&tok);
+	ht_key_wipe(&key);
+	return res->verdict = v;
+}
+
+enum ht_verdict
+ht_verify_id(const struct ht_verify_request *req, ht_id id,
+             struct ht_verify_result *res, struct ht_error *err)
+{
+	struct ht_key key;
+	struct ht_policy pol;
+	struct ht_record rec;
+	enum ht_verdict v;
+
+	memset(res, 0, sizeof(*res));
+	res->id = id;
+	v = load(req, id, &key, &pol, &rec, err);
+	if (v == HT_V_OK) {
+		v = judge(req, &rec, &pol);
+		res->kind = rec.kind;
+		res->lastused_granularity = pol.lastused_granularity;
+	}
+	ht_key_wipe(&key);
+	return res->verdict = v;
+}
+
+const char *
+ht_verdict_str(enum ht_verdict v)
+{
+	switch (v) {
+	case HT_V_OK:         return "accepted";
+	case HT_V_NOT_TOKEN:  return "not a token";
+	case HT_V_EMPTY:      return "empty password";
+	case HT_V_UNKNOWN:    return "unknown token";
+	case HT_V_BAD_SECRET: return "wrong secret";
+	case HT_V_WRONG_USER: return "token belongs to another user";
+	case HT_V_REVOKED:    return "token revoked";
+	case HT_V_EXPIRED:    return "token expired";
+	case HT_V_POLICY:     return "token breaks the expiry policy";
+	case HT_V_SCOPE:      return "token out of scope";
+	case HT_V_PERM:       return "token permission too low";
+	case HT_V_ERROR:      return "store unavailable";
+	}
+	return "?";
+}

@@ -1,0 +1,58 @@
+/* The whole check of a presented password, shared by the PAM module and
+ * the benchmarks: token text, store, MAC, user, scope, level, state,
+ * policy, and the keyed hash compared in constant time. Opens and closes
+ * the store and key within the call; keeps no state between calls. */
+#ifndef HT_VERIFY_H
+#define HT_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "record.h"
+
+struct ht_verify_request {
+	const char *db_path;
+	const char *key_path;
+	const char *user;        /* the PAM user */
+	const char *token_user;  /* user name for project/repository tokens */
+	const char *resource;    /* NULL: none configured */
+	enum ht_perm require;
+	int64_t now;
+};
+
+enum ht_verdict {
+	HT_V_OK,
+	HT_V_NOT_TOKEN,   /* not token text at all: let other modules try */
+	HT_V_EMPTY,
+	HT_V_UNKNOWN,     /* well-formed, but no such id */
+	HT_V_BAD_SECRET,
+	HT_V_WRONG_USER,
+	HT_V_REVOKED,
+	HT_V_EXPIRED,
+	HT_V_POLICY,      /* refused by enforce-existing */
+	HT_V_SCOPE,
+	HT_V_PERM,        /* level below require= */
+	HT_V_ERROR,       /* store or key unusable: err says why */
+};
+
+struct ht_verify_result {
+	enum ht_verdict verdict;
+	ht_id id;                  /* valid from HT_V_UNKNOWN on */
+	unsigned lastused_granularity;
+	enum ht_kind kind;         /* valid when the record was read */
+};
+
+/* Checks password (len bytes, need not be NUL-terminated). */
+enum ht_verdict ht_verify_password(const struct ht_verify_request *req,
+                                   const char *password, size_t len,
+                                   struct ht_verify_result *res, struct ht_error *err);
+
+/* Re-checks an already authenticated token id (no secret): what the
+ * account phase does. */
+enum ht_verdict ht_verify_id(const struct ht_verify_request *req, ht_id id,
+                             struct ht_verify_result *res, struct ht_error *err);
+
+const char *ht_verdict_str(enum ht_verdict v);
+
+#endif
