@@ -1,0 +1,1 @@
+# rules for tests/e2e/
