@@ -41,20 +41,23 @@ ht_check_parent_dir(const char *path, const char *what, struct ht_error *err)
 
 	if (ht_dirname(path, dir, sizeof(dir)) < 0)
 		return ht_error_set(err, HT_ERR_CONFIG, "%s %s: path too long", what, path);
+	/* Only the containing directory is checked, as OpenSSH's StrictModes
+	 * does for the file's own directory; the operator owns the rest of
+	 * the path. */
 	if (lstat(dir, &st) < 0)
-		return ht_error_set(err, HT_ERR_UNAVAIL, "%s directory %s: %s",
-		                    what, dir, strerror(errno));
+		return ht_error_set(err, HT_ERR_UNAVAIL, "%s %s: directory %s: %s",
+		                    what, path, dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return ht_error_set(err, HT_ERR_CONFIG, "%s directory %s: not a directory",
-		                    what, dir);
+		return ht_error_set(err, HT_ERR_CONFIG, "%s %s: %s is not a directory",
+		                    what, path, dir);
 	if (!owner_trusted(st.st_uid))
 		return ht_error_set(err, HT_ERR_CONFIG,
-		                    "%s directory %s: owned by uid %u, must be owned by root",
-		                    what, dir, (unsigned)st.st_uid);
+		                    "%s %s: directory %s is owned by uid %u, must be owned by root",
+		                    what, path, dir, (unsigned)st.st_uid);
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
 		return ht_error_set(err, HT_ERR_CONFIG,
-		                    "%s directory %s: writable by group or others (mode %04o)",
-		                    what, dir, (unsigned)(st.st_mode & 07777));
+		                    "%s %s: directory %s is writable by group or others (mode %04o)",
+		                    what, path, dir, (unsigned)(st.st_mode & 07777));
 	return HT_OK;
 }
 

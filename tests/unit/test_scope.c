@@ -1,0 +1,90 @@
+/* Names, project keys, repository slugs and the scope rule. */
+#include "config.h"
+
+#include <string.h>
+
+#include "scope.h"
+#include "tap.h"
+
+static struct ht_record
+token(enum ht_kind kind, const char *scope)
+{
+	struct ht_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = kind;
+	strcpy(rec.scope, scope);
+	return rec;
+}
+
+static void
+test_names(void)
+{
+	char longest[HT_NAME_MAX + 2];
+
+	ok(ht_name_valid("laptop"), "plain name valid");
+	ok(ht_name_valid("CI \xc3\xa9t\xc3\xa9 \xe2\x9c\x93"), "UTF-8 name valid");
+	ok(!ht_name_valid(""), "empty name invalid");
+	ok(!ht_name_valid("a\tb"), "tab invalid");
+	ok(!ht_name_valid("red\x1b[31m"), "terminal escape invalid");
+	ok(!ht_name_valid("del\x7f"), "DEL invalid");
+	ok(!ht_name_valid("c1\xc2\x9b"), "C1 control (CSI) invalid");
+	ok(!ht_name_valid("\xff\xfe"), "invalid UTF-8 invalid");
+	ok(!ht_name_valid("\xc0\xaf"), "overlong UTF-8 invalid");
+	ok(!ht_name_valid("\xed\xa0\x80"), "UTF-16 surrogate invalid");
+	ok(!ht_name_valid("trunc\xe2\x9c"), "truncated UTF-8 invalid");
+	memset(longest, 'x', HT_NAME_MAX);
+	longest[HT_NAME_MAX] = '\0';
+	ok(ht_name_valid(longest), "name of %d bytes valid", HT_NAME_MAX);
+	longest[HT_NAME_MAX] = 'x';
+	longest[HT_NAME_MAX + 1] = '\0';
+	ok(!ht_name_valid(longest), "name of %d bytes invalid", HT_NAME_MAX + 1);
+}
+
+static void
+test_keys(void)
+{
+	ok(ht_project_key_valid("PROJ"), "project key valid");
+	ok(ht_project_key_valid("P_1"), "key with digit and underscore valid");
+	ok(!ht_project_key_valid("1PROJ"), "key starting with a digit invalid");
+	ok(!ht_project_key_valid("PR-OJ"), "key with '-' invalid");
+	ok(!ht_project_key_valid(""), "empty key invalid");
+	ok(ht_repo_valid("PROJ/my-repo.git_2"), "repository valid");
+	ok(!ht_repo_valid("PROJ/"), "empty slug invalid");
+	ok(!ht_repo_valid("PROJ/.."), "'..' slug invalid");
+	ok(!ht_repo_valid("PROJ/a/b"), "slug with '/' invalid");
+	ok(!ht_repo_valid("/repo"), "missing key invalid");
+	ok(ht_resource_valid("PROJ") && ht_resource_valid("PROJ/repo"),
+	   "resource is a key or a repository");
+	ok(!ht_resource_valid("PROJ/repo/x"), "deeper resource invalid");
+}
+
+static void
+test_scope_rule(void)
+{
+	struct ht_record proj = token(HT_KIND_PROJECT, "PROJ");
+	struct ht_record repo = token(HT_KIND_REPO, "PROJ/repo");
+	struct ht_record personal = token(HT_KIND_PERSONAL, "");
+
+	ok(ht_scope_allows(&proj, "PROJ"), "project token passes on its project");
+	ok(ht_scope_allows(&proj, "PROJ/anything"), "project token passes on its repositories");
+	ok(!ht_scope_allows(&proj, "PROJX"), "project token refused on a key it prefixes");
+	ok(!ht_scope_allows(&proj, "PROJX/repo"), "project token refused on another project's repo");
+	ok(!ht_scope_allows(&proj, "OTHER"), "project token refused on another project");
+	ok(!ht_scope_allows(&proj, NULL), "project token refused without resource=");
+	ok(ht_scope_allows(&repo, "PROJ/repo"), "repository token passes on its repository");
+	ok(!ht_scope_allows(&repo, "PROJ"), "repository token refused on the whole project");
+	ok(!ht_scope_allows(&repo, "PROJ/repo2"), "repository token refused on another repository");
+	ok(!ht_scope_allows(&repo, NULL), "repository token refused without resource=");
+	ok(ht_scope_allows(&personal, NULL) && ht_scope_allows(&personal, "X/y"),
+	   "personal tokens ignore resource=");
+}
+
+int
+main(void)
+{
+	test_names();
+	test_keys();
+	test_scope_rule();
+	return done();
+}

@@ -1,0 +1,245 @@
+/* The store's safety checks, writer transactions, backup and restore. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gdbm.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "fixture.h"
+#include "store.h"
+#include "tap.h"
+
+/* Opens the store and expects status; the message must contain needle. */
+static void
+expect_open(struct fixture *fx, const char *path, enum ht_status want,
+            const char *needle, const char *what)
+{
+	struct ht_error err = { 0 };
+	struct ht_store *st = NULL;
+	enum ht_status s = ht_store_open(path, &fx->key, &st, &err);
+
+	ht_store_close(st);
+	if (!ok(s == want && strstr(err.msg, needle) != NULL, "%s", what))
+		printf("# status %d, message: %s\n", s, err.msg);
+}
+
+static void
+expect_key(const char *path, enum ht_status want, const char *needle, const char *what)
+{
+	struct ht_error err = { 0 };
+	struct ht_key key;
+	enum ht_status s = ht_key_load(path, &key, &err);
+
+	if (!ok(s == want && strstr(err.msg, needle) != NULL, "%s", what))
+		printf("# status %d, message: %s\n", s, err.msg);
+}
+
+static void
+test_safety(struct fixture *fx)
+{
+	char path[400];
+
+	expect_open(fx, fx->db, HT_OK, "", "a fresh store opens");
+	chmod(fx->db, 0660);
+	expect_open(fx, fx->db, HT_ERR_CONFIG, "writable by group", "group-writable store refused");
+	chmod(fx->db, 0642);
+	expect_open(fx, fx->db, HT_ERR_CONFIG, "tokens.db", "world-writable store refused, file named");
+	chmod(fx->db, 0640);
+	chmod(fx->keyfile, 0660);
+	expect_key(fx->keyfile, HT_ERR_CONFIG, "writable by group", "group-writable key refused");
+	chmod(fx->keyfile, 0640);
+	chmod(fx->dir, 0770);
+	expect_open(fx, fx->db, HT_ERR_CONFIG, "directory", "group-writable store directory refused");
+	chmod(fx->dir, 0700);
+
+	snprintf(path, sizeof(path), "%s/link.db", fx->dir);
+	symlink(fx->db, path);
+	expect_open(fx, path, HT_ERR_CONFIG, "symbolic link", "symlinked store refused");
+	snprintf(path, sizeof(path), "%s/fifo.db", fx->dir);
+	mkfifo(path, 0600);
+	expect_open(fx, path, HT_ERR_CONFIG, "not a regular file", "FIFO store refused without hanging");
+	snprintf(path, sizeof(path), "%s/dir.db", fx->dir);
+	mkdir(path, 0700);
+	expect_open(fx, path, HT_ERR_CONFIG, "not a regular file", "directory as store refused");
+	snprintf(path, sizeof(path), "%s/missing.db", fx->dir);
+	expect_open(fx, path, HT_ERR_UNAVAIL, "No such file", "missing store: unavailable");
+	snprintf(path, sizeof(path), "%s/missing-key", fx->dir);
+	expect_key(path, HT_ERR_UNAVAIL, "missing-key", "missing key: unavailable, file named");
+
+	if (geteuid() == 0) {
+		chown(fx->db, 65534, 0);
+		expect_open(fx, fx->db, HT_ERR_CONFIG, "owned by uid 65534",
+		            "store owned by another user refused");
+		chown(fx->db, 0, 0);
+		chown(fx->keyfile, 65534, 0);
+		expect_key(fx->keyfile, HT_ERR_CONFIG, "owned by uid 65534",
+		           "key owned by another user refused");
+		chown(fx->keyfile, 0, 0);
+	} else {
+		printf("ok %d - # SKIP ownership checks need root to chown\n", ++tap_count);
+		printf("ok %d - # SKIP ownership checks need root to chown\n", ++tap_count);
+	}
+}
+
+static void
+test_bad_contents(struct fixture *fx)
+{
+	char path[400];
+	struct ht_key other;
+	unsigned char junk[8192];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/short-key", fx->dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	write(fd, "0123456789", 10);
+	close(fd);
+	expect_key(path, HT_ERR_CONFIG, "must be 32 bytes", "key of the wrong size refused");
+
+	snprintf(path, sizeof(path), "%s/junk.db", fx->dir);
+	randombytes_buf(junk, sizeof(junk));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	write(fd, junk, sizeof(junk));
+	close(fd);
+	expect_open(fx, path, HT_ERR_CORRUPT, "not a valid store", "random bytes are not a store");
+
+	other = fx->key;
+	fx->key.mac_key[0] ^= 1;
+	expect_open(fx, fx->db, HT_ERR_CORRUPT, "another key", "store opened with another key refused");
+	fx->key = other;
+}
+
+/* Rewrites the schema record with another version, sealed correctly. */
+static void
+test_unknown_schema(struct fixture *fx)
+{
+	unsigned char val[64];
+	const char magic[] = "httptoken-store";
+	size_t n = strlen(magic);
+	char name[] = "meta";
+	GDBM_FILE dbf;
+	datum k = { name, 4 }, v;
+
+	memcpy(val, magic, n);
+	val[n] = 0; val[n + 1] = 0; val[n + 2] = 0; val[n + 3] = 99;
+	ht_mac(&fx->key, "meta", 4, val, n + 4, val + n + 4);
+	v.dptr = (char *)val;
+	v.dsize = (int)(n + 4 + HT_MAC_BYTES);
+	dbf = gdbm_open(fx->db, 0, GDBM_WRITER | GDBM_CLOEXEC, 0, NULL);
+	gdbm_store(dbf, k, v, GDBM_REPLACE);
+	gdbm_close(dbf);
+	expect_open(fx, fx->db, HT_ERR_CORRUPT, "unknown schema version 99",
+	            "a store of an unknown schema version is refused");
+}
+
+static int
+count_tokens(struct fixture *fx)
+{
+	struct ht_error err = { 0 };
+	struct ht_store *st;
+	unsigned long n = 0;
+
+	if (ht_store_open(fx->db, &fx->key, &st, &err) != HT_OK)
+		return -1;
+	if (ht_store_verify(st, &n, &err) != HT_OK)
+		n = (unsigned long)-1;
+	ht_store_close(st);
+	return (int)n;
+}
+
+static void
+test_transactions(struct fixture *fx)
+{
+	struct ht_error err = { 0 };
+	char text[HT_TOKEN_LEN + 1], lock[400], stale[400];
+	struct ht_store *before;
+	struct ht_record rec;
+	struct ht_txn *txn;
+	ht_id id;
+	int fd;
+
+	ht_store_open(fx->db, &fx->key, &before, &err);
+	fixture_add_token(fx, "alice", HT_PERM_READ, 0, text, &id);
+	ok(count_tokens(fx) == 1, "a committed token is visible to the next reader");
+	ok(ht_store_get(before, id, &rec, &err) == HT_ERR_NOTFOUND,
+	   "a reader opened before the commit keeps its consistent old view");
+	ht_store_close(before);
+
+	ht_error_clear(&err);
+	ht_txn_begin(fx->db, &fx->key, 1000, &txn, &err);
+	ht_txn_delete(txn, id, &err);
+	ht_txn_abort(txn);
+	ok(count_tokens(fx) == 1, "an aborted transaction changes nothing");
+
+	snprintf(lock, sizeof(lock), "%s.lock", fx->db);
+	fd = open(lock, O_RDWR | O_CLOEXEC);
+	flock(fd, LOCK_EX);
+	ht_error_clear(&err);
+	ok(ht_txn_begin(fx->db, &fx->key, 50, &txn, &err) == HT_ERR_BUSY &&
+	   strstr(err.msg, "try again") != NULL, "a second writer gets BUSY while the lock is held");
+	close(fd);
+
+	snprintf(stale, sizeof(stale), "%s.tmp.AbCdEf", fx->db);
+	close(open(stale, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	ht_error_clear(&err);
+	ok(ht_txn_begin(fx->db, &fx->key, 1000, &txn, &err) == HT_OK &&
+	   access(stale, F_OK) != 0, "a writer removes a temp file left by a dead writer");
+	ht_txn_abort(txn);
+
+	ht_error_clear(&err);
+	ok(ht_store_create(fx->db, &fx->key, (gid_t)-1, &err) == HT_ERR_EXISTS &&
+	   count_tokens(fx) == 1, "creating over an existing store is refused and loses nothing");
+	ht_error_clear(&err);
+	ok(ht_key_create(fx->keyfile, (gid_t)-1, &err) == HT_ERR_EXISTS,
+	   "creating over an existing key is refused");
+}
+
+static void
+test_backup_restore(struct fixture *fx)
+{
+	struct ht_error err = { 0 };
+	char bak[400], text[HT_TOKEN_LEN + 1];
+	struct ht_key other;
+	struct stat st;
+	ht_id id;
+
+	snprintf(bak, sizeof(bak), "%s/backup.db", fx->dir);
+	ok(ht_store_backup(fx->db, &fx->key, bak, &err) == HT_OK && stat(bak, &st) == 0 &&
+	   (st.st_mode & 0777) == 0600, "backup writes a 0600 copy");
+	fixture_add_token(fx, "bob", HT_PERM_READ, 0, text, &id);
+	ok(count_tokens(fx) == 2, "store has two tokens after the backup");
+	ok(ht_store_restore(fx->db, &fx->key, bak, 1000, &err) == HT_OK && count_tokens(fx) == 1,
+	   "restore brings back the backed-up state");
+	other = fx->key;
+	other.mac_key[3] ^= 0x40;
+	ht_error_clear(&err);
+	ok(ht_store_restore(fx->db, &other, bak, 1000, &err) == HT_ERR_DATA &&
+	   count_tokens(fx) == 1, "restore of a backup that does not verify is refused, store intact");
+	truncate(fx->db, 100);
+	ht_error_clear(&err);
+	ok(ht_store_restore(fx->db, &fx->key, bak, 1000, &err) == HT_OK && count_tokens(fx) == 1,
+	   "restore repairs a damaged live store");
+}
+
+int
+main(void)
+{
+	struct fixture fx;
+
+	if (sodium_init() < 0)
+		return 99;
+	fixture_setup(&fx);
+	test_safety(&fx);
+	test_bad_contents(&fx);
+	test_transactions(&fx);
+	test_backup_restore(&fx);
+	test_unknown_schema(&fx);
+	fixture_teardown(&fx);
+	return done();
+}

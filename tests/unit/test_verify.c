@@ -1,0 +1,161 @@
+/* The verify path the module runs: every verdict, and last-use records. */
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "fixture.h"
+#include "lastused.h"
+#include "store.h"
+#include "tap.h"
+#include "verify.h"
+
+static struct ht_verify_request
+request(const struct fixture *fx, const char *user)
+{
+	struct ht_verify_request req = {
+		.db_path = fx->db, .key_path = fx->keyfile, .user = user,
+		.token_user = "x-token-auth", .resource = NULL,
+		.require = HT_PERM_READ, .now = time(NULL),
+	};
+	return req;
+}
+
+static enum ht_verdict
+check(const struct ht_verify_request *req, const char *text)
+{
+	struct ht_verify_result res;
+	struct ht_error err = { 0 };
+
+	return ht_verify_password(req, text, strlen(text), &res, &err);
+}
+
+/* Changes a stored record in place through a transaction. */
+static void
+update(struct fixture *fx, ht_id id, void (*change)(struct ht_record *))
+{
+	struct ht_error err = { 0 };
+	struct ht_record rec;
+	struct ht_txn *txn;
+
+	ht_txn_begin(fx->db, &fx->key, 1000, &txn, &err);
+	ht_store_get(ht_txn_store(txn), id, &rec, &err);
+	change(&rec);
+	ht_txn_put(txn, &rec, &err);
+	ht_txn_commit(txn, &err);
+}
+
+static void make_project(struct ht_record *r) { r->kind = HT_KIND_PROJECT; strcpy(r->scope, "PROJ"); }
+static void make_revoked(struct ht_record *r) { r->revoked = 1; r->revoked_at = time(NULL); }
+
+static void
+test_personal(struct fixture *fx)
+{
+	struct ht_verify_request req = request(fx, "alice");
+	char text[HT_TOKEN_LEN + 1], forged[HT_TOKEN_LEN + 1];
+	struct ht_token tok;
+	ht_id id;
+
+	fixture_add_token(fx, "alice", HT_PERM_WRITE, 0, text, &id);
+	ok(check(&req, text) == HT_V_OK, "owner's token accepted");
+	req.user = "bob";
+	ok(check(&req, text) == HT_V_WRONG_USER, "another user refused");
+	req.user = "alice";
+	req.require = HT_PERM_ADMIN;
+	ok(check(&req, text) == HT_V_PERM, "write token refused where admin is required");
+	req.require = HT_PERM_WRITE;
+	ok(check(&req, text) == HT_V_OK, "write token accepted where write is required");
+	ok(check(&req, "hunter2") == HT_V_NOT_TOKEN, "ordinary password is not a token");
+	ok(check(&req, "") == HT_V_EMPTY, "empty password refused as empty");
+
+	/* Same id, another valid-looking secret: the checksum is right, the hash is not. */
+	ht_token_generate(&tok);
+	tok.id = id;
+	ht_token_format(&tok, forged);
+	ok(check(&req, forged) == HT_V_BAD_SECRET, "right id with a wrong secret refused");
+	ht_token_generate(&tok);
+	ht_token_format(&tok, forged);
+	ok(check(&req, forged) == HT_V_UNKNOWN, "unknown id refused");
+
+	req.now = time(NULL) + 100;
+	fixture_add_token(fx, "alice", HT_PERM_READ, time(NULL) + 50, text, &id);
+	req.require = HT_PERM_READ;
+	ok(check(&req, text) == HT_V_EXPIRED, "expired token refused");
+	req.now = time(NULL);
+	ok(check(&req, text) == HT_V_OK, "the same token accepted before its expiry");
+	update(fx, id, make_revoked);
+	ok(check(&req, text) == HT_V_REVOKED, "revoked token refused by the very next check");
+}
+
+static void
+test_project(struct fixture *fx)
+{
+	struct ht_verify_request req = request(fx, "x-token-auth");
+	char text[HT_TOKEN_LEN + 1];
+	ht_id id;
+
+	fixture_add_token(fx, "root", HT_PERM_READ, 0, text, &id);
+	update(fx, id, make_project);
+	ok(check(&req, text) == HT_V_SCOPE, "project token refused without resource=");
+	req.resource = "PROJ/repo";
+	ok(check(&req, text) == HT_V_OK, "project token accepted on one of its repositories");
+	req.resource = "OTHER";
+	ok(check(&req, text) == HT_V_SCOPE, "project token refused on another project");
+	req.resource = "PROJ";
+	req.user = "root";
+	ok(check(&req, text) == HT_V_WRONG_USER, "project token refused for a user other than token_user");
+}
+
+static void
+test_unavailable(struct fixture *fx)
+{
+	struct ht_verify_request req = request(fx, "alice");
+	char text[HT_TOKEN_LEN + 1];
+	struct ht_verify_result res;
+	struct ht_error err = { 0 };
+	ht_id id;
+
+	fixture_add_token(fx, "alice", HT_PERM_READ, 0, text, &id);
+	req.key_path = "/nonexistent/key";
+	ok(ht_verify_password(&req, text, strlen(text), &res, &err) == HT_V_ERROR &&
+	   strstr(err.msg, "/nonexistent/key") != NULL, "missing key: error naming the file");
+	req = request(fx, "alice");
+	ok(check(&req, "not a token") == HT_V_NOT_TOKEN,
+	   "a non-token never touches the store (no error even if it were missing)");
+}
+
+static void
+test_lastused(struct fixture *fx)
+{
+	ht_id id = 0x42;
+
+	ok(ht_lastused_get(fx->db, id) == 0, "no use recorded yet");
+	ok(ht_lastused_dir_create(fx->db, (gid_t)-1) == 0, "last-use directory created");
+	ok(ht_lastused_touch(fx->db, id, 3600, 1000000) == 0 &&
+	   ht_lastused_get(fx->db, id) == 1000000, "a use is recorded");
+	ht_lastused_touch(fx->db, id, 3600, 1000000 + 3599);
+	ok(ht_lastused_get(fx->db, id) == 1000000, "a use within the granularity is not rewritten");
+	ht_lastused_touch(fx->db, id, 3600, 1000000 + 3600);
+	ok(ht_lastused_get(fx->db, id) == 1003600, "a use past the granularity is recorded");
+	ht_lastused_remove(fx->db, id);
+	ok(ht_lastused_get(fx->db, id) == 0, "removed");
+}
+
+int
+main(void)
+{
+	struct fixture fx;
+
+	if (sodium_init() < 0)
+		return 99;
+	fixture_setup(&fx);
+	test_personal(&fx);
+	test_project(&fx);
+	test_unavailable(&fx);
+	test_lastused(&fx);
+	fixture_teardown(&fx);
+	return done();
+}
