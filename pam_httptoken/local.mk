@@ -1,1 +1,10 @@
-# rules for pam_httptoken/
+# The PAM module: a thin layer over lib/verify.h. Only pam_sm_* is
+# exported, so the library inside cannot clash with a host's symbols.
+pam_LTLIBRARIES += pam_httptoken/pam_httptoken.la
+pam_httptoken_pam_httptoken_la_SOURCES = \
+	pam_httptoken/log.c pam_httptoken/log.h \
+	pam_httptoken/options.c pam_httptoken/options.h \
+	pam_httptoken/pam_httptoken.c
+pam_httptoken_pam_httptoken_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-no-undefined -export-symbols-regex '^pam_sm_'
+pam_httptoken_pam_httptoken_la_LIBADD = lib/libhttptoken.la $(PAM_LIBS)

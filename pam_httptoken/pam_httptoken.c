@@ -1,0 +1,247 @@
+/* pam_httptoken: an HTTP access token accepted as the password.
+ *
+ * auth checks the presented password with ht_verify_password() and
+ * remembers the accepted token's id (never its secret) in the handle;
+ * account re-checks that id, so a token revoked or expired between the two
+ * calls is caught. Everything is opened and closed within each call and no
+ * state outlives it except that id, so the module is safe in threaded
+ * servers. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#define PAM_SM_AUTH
+#define PAM_SM_ACCOUNT
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "lastused.h"
+#include "log.h"
+#include "options.h"
+#include "verify.h"
+
+/* pam_set_data name of the token id this handle authenticated. */
+#define PHT_DATA_ID "pam_httptoken_token_id"
+
+static void
+request_init(struct ht_verify_request *req, const struct options *opt, const char *user)
+{
+	req->db_path = opt->db_path;
+	req->key_path = opt->key_path;
+	req->user = user;
+	req->token_user = opt->token_user;
+	req->resource = opt->resource;
+	req->require = opt->require;
+	req->now = (int64_t)time(NULL);
+}
+
+static const char *
+item_text(pam_handle_t *pamh, int item)
+{
+	const void *value = NULL;
+
+	if (pam_get_item(pamh, item, &value) != PAM_SUCCESS)
+		return NULL;
+	return value;
+}
+
+/* One line per decision about a named token: what, which token, for whom,
+ * through which service, from where. Never the password. */
+static void
+log_decision(pam_handle_t *pamh, int priority, const char *phase, const char *outcome,
+             const char *detail, ht_id id, const char *user)
+{
+	char u[PHT_LOG_FIELD_MAX + 4], s[PHT_LOG_FIELD_MAX + 4], r[PHT_LOG_FIELD_MAX + 4];
+	struct ht_id_text t = ht_id_format(id);
+
+	pht_log_field(user, u);
+	pht_log_field(item_text(pamh, PAM_SERVICE), s);
+	pht_log_field(item_text(pamh, PAM_RHOST), r);
+	pht_log(pamh, priority, "%s %s (%s): token=%s user=%s service=%s rhost=%s",
+	        phase, outcome, detail, t.s, u, s, r);
+}
+
+static void
+free_id(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)error_status;
+	free(data);
+}
+
+static int
+remember_id(pam_handle_t *pamh, ht_id id)
+{
+	ht_id *copy = malloc(sizeof(*copy));
+	int rc;
+
+	if (copy == NULL)
+		return PAM_BUF_ERR;
+	*copy = id;
+	rc = pam_set_data(pamh, PHT_DATA_ID, copy, free_id);
+	if (rc != PAM_SUCCESS)
+		free(copy);
+	return rc;
+}
+
+static void
+record_use(pam_handle_t *pamh, const struct options *opt,
+           const struct ht_verify_result *res, int64_t now)
+{
+	if (opt->no_lastused)
+		return;
+	/* Advisory: the server may not be allowed to write there, and a
+	 * login must not fail for it. */
+	if (ht_lastused_touch(opt->db_path, res->id, res->lastused_granularity, now) != 0 &&
+	    opt->debug)
+		pht_log(pamh, LOG_DEBUG, "last use of token %s not recorded: %m",
+		        ht_id_format(res->id).s);
+}
+
+static int
+auth_code(enum ht_verdict v, const struct ht_error *err)
+{
+	switch (v) {
+	case HT_V_OK:
+		return PAM_SUCCESS;
+	case HT_V_NOT_TOKEN:
+		return PAM_IGNORE;
+	case HT_V_ERROR:
+		return err->status == HT_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
+	default:
+		return PAM_AUTH_ERR;
+	}
+}
+
+static void
+log_auth(pam_handle_t *pamh, const struct options *opt, const char *user,
+         const struct ht_verify_result *res, const struct ht_error *err)
+{
+	switch (res->verdict) {
+	case HT_V_NOT_TOKEN:
+	case HT_V_EMPTY:
+		/* Not about a token: an ordinary password is none of our business. */
+		if (opt->debug)
+			pht_log(pamh, LOG_DEBUG, "auth ignored: %s", ht_verdict_str(res->verdict));
+		break;
+	case HT_V_OK:
+		log_decision(pamh, LOG_INFO, "auth", "accepted", ht_kind_str(res->kind),
+		             res->id, user);
+		break;
+	case HT_V_ERROR:
+		log_decision(pamh, LOG_ERR, "auth", "failed", err->msg, res->id, user);
+		break;
+	default:
+		log_decision(pamh, LOG_NOTICE, "auth", "refused", ht_verdict_str(res->verdict),
+		             res->id, user);
+		break;
+	}
+}
+
+/* The password, or a PAM error. PAM_CONV_AGAIN means the application will
+ * call again (an event-driven conversation): PAM_INCOMPLETE says so. */
+static int
+get_credentials(pam_handle_t *pamh, const char **user, const char **password)
+{
+	int rc = pam_get_user(pamh, user, NULL);
+
+	if (rc == PAM_SUCCESS && *user == NULL)
+		rc = PAM_USER_UNKNOWN;
+	if (rc == PAM_SUCCESS)
+		rc = pam_get_authtok(pamh, PAM_AUTHTOK, password, NULL);
+	if (rc == PAM_SUCCESS && *password == NULL)
+		rc = PAM_AUTH_ERR;
+	return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE : rc;
+}
+
+PAM_EXTERN int
+pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct options opt;
+	struct ht_verify_request req;
+	struct ht_verify_result res;
+	struct ht_error err;
+	const char *user = NULL, *password = NULL;
+	int rc;
+
+	(void)flags;
+	if (options_parse(pamh, argc, argv, &opt) != PAM_SUCCESS)
+		return PAM_SERVICE_ERR;
+	/* Only a token accepted by this very call may pass account. */
+	(void)pam_set_data(pamh, PHT_DATA_ID, NULL, NULL);
+	rc = get_credentials(pamh, &user, &password);
+	if (rc != PAM_SUCCESS)
+		return rc;
+	ht_error_clear(&err);
+	request_init(&req, &opt, user);
+	ht_verify_password(&req, password, strlen(password), &res, &err);
+	log_auth(pamh, &opt, user, &res, &err);
+	rc = auth_code(res.verdict, &err);
+	if (rc == PAM_SUCCESS) {
+		rc = remember_id(pamh, res.id);
+		if (rc == PAM_SUCCESS)
+			record_use(pamh, &opt, &res, req.now);
+	}
+	return rc;
+}
+
+static int
+account_code(enum ht_verdict v, const struct ht_error *err)
+{
+	switch (v) {
+	case HT_V_OK:
+		return PAM_SUCCESS;
+	case HT_V_EXPIRED:
+	case HT_V_POLICY:
+		return PAM_ACCT_EXPIRED;
+	case HT_V_ERROR:
+		return err->status == HT_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
+	default:
+		return PAM_PERM_DENIED;
+	}
+}
+
+PAM_EXTERN int
+pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct options opt;
+	struct ht_verify_request req;
+	struct ht_verify_result res;
+	struct ht_error err;
+	const void *data = NULL;
+	const char *user;
+	ht_id id;
+
+	(void)flags;
+	if (options_parse(pamh, argc, argv, &opt) != PAM_SUCCESS)
+		return PAM_SERVICE_ERR;
+	if (pam_get_data(pamh, PHT_DATA_ID, &data) != PAM_SUCCESS || data == NULL)
+		return PAM_IGNORE;   /* this handle did not log in with a token */
+	memcpy(&id, data, sizeof(id));
+	user = item_text(pamh, PAM_USER);
+	ht_error_clear(&err);
+	request_init(&req, &opt, user);
+	ht_verify_id(&req, id, &res, &err);
+	if (res.verdict == HT_V_ERROR)
+		log_decision(pamh, LOG_ERR, "account", "failed", err.msg, id, user);
+	else if (res.verdict != HT_V_OK)
+		log_decision(pamh, LOG_NOTICE, "account", "refused",
+		             ht_verdict_str(res.verdict), id, user);
+	else if (opt.debug)
+		log_decision(pamh, LOG_DEBUG, "account", "accepted", ht_kind_str(res.kind),
+		             id, user);
+	return account_code(res.verdict, &err);
+}
+
+PAM_EXTERN int
+pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh;
+	(void)flags;
+	(void)argc;
+	(void)argv;
+	return PAM_SUCCESS;
+}
