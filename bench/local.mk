@@ -1,1 +1,18 @@
 # rules for bench/
+
+# --- benchmarks of an authentication (bench/run.sh) ------------------------
+# Built with everything else so that they keep compiling with -Werror; run
+# by hand or by bench/run.sh, never by make check.
+noinst_PROGRAMS += bench/bench-store bench/pam-bench bench/verify-bench bench/crypt-bench
+BENCH_UTIL = bench/bench-util.c bench/bench-util.h
+bench_bench_store_SOURCES = bench/bench-store.c $(BENCH_UTIL)
+bench_bench_store_LDADD = lib/libhttptoken.la $(SODIUM_LIBS)
+bench_pam_bench_SOURCES = bench/pam-bench.c $(BENCH_UTIL)
+bench_pam_bench_LDADD = $(PAM_LIBS)
+bench_verify_bench_SOURCES = bench/verify-bench.c $(BENCH_UTIL)
+bench_verify_bench_CFLAGS = $(AM_CFLAGS) -pthread
+bench_verify_bench_LDADD = lib/libhttptoken.la $(SODIUM_LIBS) -lpthread
+bench_crypt_bench_SOURCES = bench/crypt-bench.c $(BENCH_UTIL)
+bench_crypt_bench_LDADD = -lcrypt
+EXTRA_DIST += bench/run.sh
+# --- end of the authentication benchmarks ----------------------------------

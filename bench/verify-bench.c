@@ -1,0 +1,237 @@
+/* The module's own cost without the PAM framework: ht_verify_password(),
+ * the whole check pam_httptoken makes, called directly.
+ *
+ *   verify-bench [-n ITERATIONS] [-t THREADS,...] [-d SECONDS] [-b]
+ *                DB KEYFILE USER SECRETS_FILE
+ *
+ * Prints the latency of single calls ("verify" line), then, with -t, the
+ * throughput of 1, 2, ... threads each calling it in a loop for -d
+ * seconds ("threads" lines), and with -b the cost of each step of a
+ * verification ("step" lines): what a per-process cache of the open
+ * store and key would save. Exits 1 if any token is not accepted. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "bench-util.h"
+#include "key.h"
+#include "store.h"
+#include "verify.h"
+
+#define MAX_SECRETS 100000
+#define MAX_THREADS 64
+
+struct ctx {
+	struct ht_verify_request req;
+	char **secrets;
+	size_t nsecrets;
+};
+
+struct worker {
+	pthread_t thread;
+	const struct ctx *ctx;
+	size_t start;
+	uint64_t until_ns;
+	unsigned long calls;
+};
+
+static void
+verify_one(const struct ctx *c, size_t i)
+{
+	const char *pw = c->secrets[i % c->nsecrets];
+	struct ht_verify_result res;
+	struct ht_error err;
+
+	ht_error_clear(&err);
+	if (ht_verify_password(&c->req, pw, strlen(pw), &res, &err) != HT_V_OK) {
+		fprintf(stderr, "verify-bench: token not accepted: %s %s\n",
+		        ht_verdict_str(res.verdict), err.msg);
+		exit(1);
+	}
+}
+
+static void
+latency(const struct ctx *c, unsigned long n)
+{
+	uint64_t *samples = calloc(n, sizeof(*samples));
+	struct bench_stats st;
+
+	if (samples == NULL)
+		exit(1);
+	for (size_t i = 0; i < c->nsecrets; i++)
+		verify_one(c, i);
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t t0 = bench_now_ns();
+		verify_one(c, i);
+		samples[i] = bench_now_ns() - t0;
+	}
+	bench_summarise(samples, n, &st);
+	printf("verify n=%zu median_us=%.2f p10_us=%.2f p90_us=%.2f p99_us=%.2f mean_us=%.2f\n",
+	       st.n, st.median_us, st.p10_us, st.p90_us, st.p99_us, st.mean_us);
+	free(samples);
+}
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+
+	for (size_t i = w->start; bench_now_ns() < w->until_ns; i++) {
+		verify_one(w->ctx, i);
+		w->calls++;
+	}
+	return NULL;
+}
+
+/* Calls per second of n threads running together for secs seconds. */
+static double
+throughput(const struct ctx *c, int n, double secs)
+{
+	struct worker w[MAX_THREADS];
+	uint64_t t0 = bench_now_ns(), until = t0 + (uint64_t)(secs * 1e9);
+	unsigned long total = 0;
+
+	for (int i = 0; i < n; i++) {
+		w[i] = (struct worker){ .ctx = c, .start = (size_t)i * 7919, .until_ns = until };
+		if (pthread_create(&w[i].thread, NULL, work, &w[i]) != 0) {
+			perror("pthread_create");
+			exit(1);
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		pthread_join(w[i].thread, NULL);
+		total += w[i].calls;
+	}
+	return (double)total / ((double)(bench_now_ns() - t0) / 1e9);
+}
+
+static void
+scaling(const struct ctx *c, const char *list, double secs)
+{
+	char *copy = strdup(list), *save = NULL, *tok;
+	double base = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int n = (int)bench_parse_count("threads", tok);
+		double rate;
+		if (n > MAX_THREADS)
+			exit(64);
+		rate = throughput(c, n, secs);
+		if (base == 0)
+			base = rate / n;
+		printf("threads n=%d calls_per_s=%.0f speedup=%.2f\n", n, rate, rate / base);
+		fflush(stdout);
+	}
+	free(copy);
+}
+
+/* The steps of one verification, timed separately and summed over n
+ * calls: where the time goes. */
+enum step { S_KEY, S_OPEN, S_POLICY, S_GET, S_HASH, S_CLOSE, S_COUNT };
+static const char *const step_names[S_COUNT] = {
+	"key_load", "store_open", "get_policy", "get_record", "secret_hash", "store_close",
+};
+
+static void
+breakdown(const struct ctx *c, unsigned long n)
+{
+	uint64_t *samples[S_COUNT];
+	struct bench_stats st;
+
+	for (int s = 0; s < S_COUNT; s++)
+		if ((samples[s] = calloc(n, sizeof(uint64_t))) == NULL)
+			exit(1);
+	for (unsigned long i = 0; i < n; i++) {
+		const char *pw = c->secrets[i % c->nsecrets];
+		unsigned char hash[HT_HASH_BYTES];
+		struct ht_store *store;
+		struct ht_policy pol;
+		struct ht_record rec;
+		struct ht_token tok;
+		struct ht_error err;
+		struct ht_key key;
+		uint64_t t[S_COUNT + 1];
+
+		ht_error_clear(&err);
+		if (ht_token_parse(pw, strlen(pw), &tok) != 0)
+			exit(1);
+		t[0] = bench_now_ns();
+		if (ht_key_load(c->req.key_path, &key, &err) != HT_OK)
+			goto fail;
+		t[1] = bench_now_ns();
+		if (ht_store_open(c->req.db_path, &key, &store, &err) != HT_OK)
+			goto fail;
+		t[2] = bench_now_ns();
+		if (ht_store_get_policy(store, &pol, &err) != HT_OK)
+			goto fail;
+		t[3] = bench_now_ns();
+		if (ht_store_get(store, tok.id, &rec, &err) != HT_OK)
+			goto fail;
+		t[4] = bench_now_ns();
+		ht_secret_hash(&key, &tok, hash);
+		t[5] = bench_now_ns();
+		ht_store_close(store);
+		t[6] = bench_now_ns();
+		for (int s = 0; s < S_COUNT; s++)
+			samples[s][i] = t[s + 1] - t[s];
+		ht_key_wipe(&key);
+		ht_token_wipe(&tok);
+		continue;
+fail:
+		fprintf(stderr, "verify-bench: %s\n", err.msg);
+		exit(1);
+	}
+	for (int s = 0; s < S_COUNT; s++) {
+		bench_summarise(samples[s], n, &st);
+		printf("step %s median_us=%.2f mean_us=%.2f\n", step_names[s], st.median_us,
+		       st.mean_us);
+		free(samples[s]);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctx c = { { 0 }, NULL, 0 };
+	unsigned long n = 20000;
+	const char *threads = NULL;
+	double secs = 2;
+	int opt, steps = 0;
+
+	while ((opt = getopt(argc, argv, "n:t:d:b")) != -1) {
+		switch (opt) {
+		case 'n': n = bench_parse_count("iterations", optarg); break;
+		case 't': threads = optarg; break;
+		case 'd': secs = atof(optarg); break;
+		case 'b': steps = 1; break;
+		default: return 64;
+		}
+	}
+	if (argc - optind != 4 || secs <= 0) {
+		fprintf(stderr, "usage: verify-bench [-n N] [-t THREADS,...] [-d SECONDS] [-b] "
+		        "DB KEYFILE USER SECRETS_FILE\n");
+		return 64;
+	}
+	if (sodium_init() < 0)
+		return 1;
+	c.req = (struct ht_verify_request){
+		.db_path = argv[optind], .key_path = argv[optind + 1], .user = argv[optind + 2],
+		.token_user = "x-token-auth", .resource = NULL, .require = HT_PERM_READ,
+		.now = (int64_t)time(NULL),
+	};
+	c.secrets = bench_read_lines(argv[optind + 3], MAX_SECRETS, &c.nsecrets);
+	latency(&c, n);
+	if (steps)
+		breakdown(&c, n);
+	if (threads != NULL)
+		scaling(&c, threads, secs);
+	bench_free_lines(c.secrets, c.nsecrets);
+	return 0;
+}
