@@ -1,0 +1,164 @@
+# Start and stop a private Apache httpd serving git-http-backend behind
+# mod_authnz_pam, configured from the files in etc/ (sourced by the e2e test,
+# the quick-start demo and the benchmark).
+#
+# Nothing system-wide is touched: the server root, logs, pid file and PAM
+# services live in one directory, the PAM services are read from there
+# through pam_wrapper, and the server listens on a loopback port only.
+#
+# Needs: top_srcdir, and before apache_prepare: PAM_MODULE, DB, KEY.
+
+APACHE_BIN=${APACHE_BIN:-/usr/sbin/apache2}
+APACHE_MODDIR=${APACHE_MODDIR:-/usr/lib/apache2/modules}
+GIT_HTTP_BACKEND=/usr/lib/git-core/git-http-backend
+PAM_WRAPPER_LIB=
+for d in /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/lib64 /usr/lib; do
+	[ -e "$d/libpam_wrapper.so" ] && { PAM_WRAPPER_LIB=$d/libpam_wrapper.so; break; }
+done
+
+# apache_missing: print why the server cannot run here (nothing if it can).
+apache_missing() {
+	[ -x "$APACHE_BIN" ] || { echo "apache2 not installed"; return; }
+	for m in mpm_event authn_core authz_core authz_user auth_basic \
+		 authnz_pam alias env cgid; do
+		[ -e "$APACHE_MODDIR/mod_$m.so" ] || { echo "mod_$m not installed"; return; }
+	done
+	[ -x "$GIT_HTTP_BACKEND" ] || { echo "git-http-backend not installed"; return; }
+	[ -n "$PAM_WRAPPER_LIB" ] || { echo "libpam_wrapper not installed"; return; }
+	command -v curl >/dev/null || { echo "curl not installed"; return; }
+}
+
+# The account the children run as: a root-started server must drop to a
+# non-root user; otherwise it keeps the caller's identity.
+if [ "$(id -u)" -eq 0 ]; then
+	HTTPD_USER=${HTTPD_USER:-www-data}
+	HTTPD_GROUP=${HTTPD_GROUP:-$(id -gn "$HTTPD_USER" 2>/dev/null)}
+else
+	HTTPD_USER=$(id -un)
+	HTTPD_GROUP=$(id -gn)
+fi
+
+# pam_service_from_etc SRC DEST: the example service file with the module
+# named by absolute path and pointed at the private store. Only the module
+# name changes; every other word is the file a sysadmin copies.
+pam_service_from_etc() {
+	sed "s#pam_httptoken\\.so#$PAM_MODULE db=$DB keyfile=$KEY#" "$1" > "$2"
+}
+
+# apache_prepare DIR: lay out server root DIR (repositories in DIR/git).
+apache_prepare() {
+	APACHE_DIR=$1
+	mkdir -p "$APACHE_DIR/run" "$APACHE_DIR/logs" "$APACHE_DIR/pam.d" \
+		 "$APACHE_DIR/git" "$APACHE_DIR/tmp" || return 1
+	chmod 1777 "$APACHE_DIR/tmp"
+	for s in git-read git-write git-read-proj-repo git-write-proj-repo; do
+		pam_service_from_etc "$top_srcdir/etc/pam.d/$s" "$APACHE_DIR/pam.d/$s" || return 1
+	done
+	# Any other service name is refused outright.
+	printf 'auth required pam_deny.so\naccount required pam_deny.so\n' \
+		> "$APACHE_DIR/pam.d/other"
+}
+
+# apache_write_conf PORT [EXTRA-CONF-FILE]: the main configuration. It loads
+# the modules etc/apache/httptoken-git.conf needs and includes that file
+# unchanged, or EXTRA-CONF-FILE instead (the benchmark's variants).
+apache_write_conf() {
+	site=${2:-$top_srcdir/etc/apache/httptoken-git.conf}
+	{
+		echo "ServerRoot \"$APACHE_DIR\""
+		echo "ServerName 127.0.0.1"
+		echo "Listen 127.0.0.1:$1"
+		echo "PidFile \"$APACHE_DIR/run/httpd.pid\""
+		echo "DefaultRuntimeDir \"$APACHE_DIR/run\""
+		echo "ErrorLog \"$APACHE_DIR/logs/error.log\""
+		echo "LogLevel warn"
+		echo "LogFormat \"%h %u \\\"%r\\\" %>s\" brief"
+		echo "CustomLog \"$APACHE_DIR/logs/access.log\" brief"
+		if [ "$(id -u)" -eq 0 ]; then
+			echo "User $HTTPD_USER"
+			echo "Group $HTTPD_GROUP"
+		fi
+		for m in mpm_event authn_core authz_core authz_user auth_basic \
+			 authnz_pam alias env cgid $APACHE_EXTRA_MODULES; do
+			echo "LoadModule ${m}_module $APACHE_MODDIR/mod_$m.so"
+		done
+		echo "ScriptSock \"$APACHE_DIR/run/cgisock\""
+		echo "StartServers 1"
+		echo "ServerLimit 2"
+		echo "ThreadsPerChild 16"
+		echo "MaxRequestWorkers 32"
+		echo "Define HTTPTOKEN_GIT_ROOT \"$APACHE_DIR/git\""
+		echo "Include \"$site\""
+	} > "$APACHE_DIR/httpd.conf"
+}
+
+# apache_start: start the server on a free loopback port, in its own session
+# (on shutdown it signals its whole process group), and wait until it
+# answers. Sets APACHE_PORT, APACHE_PID and APACHE_URL.
+apache_start() {
+	for try in 1 2 3 4 5; do
+		APACHE_PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000))
+		ss -Hltn "sport = :$APACHE_PORT" 2>/dev/null | grep -q . && continue
+		apache_write_conf "$APACHE_PORT" "${APACHE_SITE_CONF:-}"
+		rm -f "$APACHE_DIR/run/httpd.pid"
+		env LD_PRELOAD="$PAM_WRAPPER_LIB" PAM_WRAPPER=1 \
+		    PAM_WRAPPER_SERVICE_DIR="$APACHE_DIR/pam.d" \
+		    TMPDIR="$APACHE_DIR/tmp" $APACHE_ENV \
+		    setsid "$APACHE_BIN" -f "$APACHE_DIR/httpd.conf" -DFOREGROUND \
+		    </dev/null >>"$APACHE_DIR/logs/stderr.log" 2>&1 &
+		apache_launcher=$!
+		i=0
+		while [ $i -lt 100 ]; do
+			if [ -s "$APACHE_DIR/run/httpd.pid" ] &&
+			   curl -s -o /dev/null "http://127.0.0.1:$APACHE_PORT/"; then
+				APACHE_PID=$(cat "$APACHE_DIR/run/httpd.pid")
+				APACHE_URL="http://127.0.0.1:$APACHE_PORT"
+				return 0
+			fi
+			kill -0 "$apache_launcher" 2>/dev/null || break
+			sleep 0.1; i=$((i + 1))
+		done
+		kill "$apache_launcher" 2>/dev/null
+		wait "$apache_launcher" 2>/dev/null
+	done
+	echo "apache2 did not start; its logs:" >&2
+	cat "$APACHE_DIR/logs/stderr.log" "$APACHE_DIR/logs/error.log" >&2 2>/dev/null
+	return 1
+}
+
+# apache_stop: stop the server by its PID and wait until it is gone.
+apache_stop() {
+	[ -n "${APACHE_PID:-}" ] || return 0
+	kill -TERM "$APACHE_PID" 2>/dev/null
+	i=0
+	while kill -0 "$APACHE_PID" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	kill -KILL "$APACHE_PID" 2>/dev/null
+	wait "$apache_launcher" 2>/dev/null
+	APACHE_PID=
+}
+
+# http_status USER:PASSWORD PATH: the HTTP status of a GET, with Basic
+# credentials sent up front.
+http_status() {
+	curl -s -o /dev/null -w '%{http_code}' -u "$1" "$APACHE_URL$2"
+}
+
+# new_bare_repo PROJ/NAME: a bare repository with one commit, writable by
+# the httpd user (git-http-backend runs as that user).
+new_bare_repo() {
+	bare="$APACHE_DIR/git/$1.git"
+	seed="$APACHE_DIR/tmp/seed.$$"
+	mkdir -p "$(dirname "$bare")"
+	git -c init.defaultBranch=main init -q --bare "$bare" &&
+	git -c init.defaultBranch=main init -q "$seed" &&
+	echo "$1" > "$seed/README" &&
+	git -C "$seed" add README &&
+	git -C "$seed" -c user.name=seed -c user.email=seed@localhost \
+		commit -q -m "Initial commit" &&
+	git -C "$seed" push -q "$bare" HEAD:refs/heads/main &&
+	git --git-dir="$bare" symbolic-ref HEAD refs/heads/main || return 1
+	rm -rf "$seed"
+	[ "$(id -u)" -ne 0 ] || chown -R "$HTTPD_USER:$HTTPD_GROUP" "$APACHE_DIR/git"
+}
