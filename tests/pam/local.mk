@@ -1,1 +1,20 @@
-# rules for tests/pam/
+# PAM-level tests: the built module through the real libpam, under
+# pam_wrapper with private service files (no root, nothing in /etc).
+check_PROGRAMS += tests/pam/pamrun tests/pam/htfix
+tests_pam_pamrun_SOURCES = tests/pam/pamrun.c tests/pam/pam_codes.h
+tests_pam_pamrun_LDADD = $(PAM_LIBS)
+tests_pam_htfix_SOURCES = tests/pam/htfix.c
+tests_pam_htfix_LDADD = lib/libhttptoken.la
+
+# A stand-in module stacked around pam_httptoken (see its header comment).
+check_LTLIBRARIES += tests/pam/pam_ht_stub.la
+tests_pam_pam_ht_stub_la_SOURCES = tests/pam/pam_ht_stub.c
+tests_pam_pam_ht_stub_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-no-undefined -rpath /nowhere
+tests_pam_pam_ht_stub_la_LIBADD = $(PAM_LIBS)
+
+EXTRA_DIST += tests/pam/pamenv.sh
+
+PAM_TESTS = tests/pam/auth.sh
+TESTS += $(PAM_TESTS)
+EXTRA_DIST += $(PAM_TESTS)

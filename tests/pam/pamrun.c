@@ -1,0 +1,134 @@
+/* pamrun: one PAM transaction through the real libpam, driven the way
+ * mod_authnz_pam drives it (PAM_RHOST set, PAM_SILENT|
+ * PAM_DISALLOW_NULL_AUTHTOK, a conversation that answers only the
+ * password prompt and fails on any other message). Prints what the
+ * application saw, e.g. "auth=PAM_SUCCESS acct=PAM_SUCCESS prompts=1
+ * others=0", and exits 0 unless it could not run at all.
+ *
+ *   pamrun [-a | -A] [-x COMMAND] [-r RHOST] [-p PASSWORD | -f FILE] SERVICE USER
+ *
+ * -a runs account after auth in the same handle, -A account only; -x runs
+ * a shell command between the two (a change made while a client is
+ * between auth and account); -f reads the password's exact bytes from
+ * FILE (NULs and all). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <security/pam_appl.h>
+
+#include "pam_codes.h"
+
+struct conv_state {
+	char *password;      /* NULL: no answer to give */
+	size_t len;
+	unsigned prompts;
+	unsigned others;
+};
+
+static int
+conv(int n, const struct pam_message **msg, struct pam_response **resp, void *appdata)
+{
+	struct conv_state *cs = appdata;
+	struct pam_response *r;
+
+	if (n != 1 || msg[0]->msg_style != PAM_PROMPT_ECHO_OFF) {
+		cs->others += (unsigned)n;
+		return PAM_CONV_ERR;
+	}
+	cs->prompts++;
+	if (cs->password == NULL)
+		return PAM_CONV_ERR;
+	r = calloc(1, sizeof(*r));
+	if (r == NULL || (r->resp = malloc(cs->len + 1)) == NULL) {
+		free(r);
+		return PAM_BUF_ERR;
+	}
+	memcpy(r->resp, cs->password, cs->len);
+	r->resp[cs->len] = '\0';
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+static int
+read_file(const char *path, struct conv_state *cs)
+{
+	FILE *f = fopen(path, "rbe");
+	size_t cap = 4096;
+
+	if (f == NULL)
+		return -1;
+	cs->password = malloc(cap);
+	cs->len = 0;
+	while (cs->password != NULL) {
+		size_t n = fread(cs->password + cs->len, 1, cap - cs->len, f);
+		cs->len += n;
+		if (n == 0)
+			break;
+		if (cs->len == cap) {
+			char *bigger = realloc(cs->password, cap *= 2);
+			if (bigger == NULL)
+				free(cs->password);
+			cs->password = bigger;
+		}
+	}
+	fclose(f);
+	return cs->password == NULL ? -1 : 0;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: pamrun [-a|-A] [-x COMMAND] [-r RHOST] [-p PASSWORD|-f FILE] SERVICE USER\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct conv_state cs = { NULL, 0, 0, 0 };
+	struct pam_conv pc = { conv, &cs };
+	const int flags = PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK;
+	const char *rhost = "192.0.2.7";
+	pam_handle_t *pamh = NULL;
+	const char *between = NULL;
+	int do_auth = 1, do_acct = 0, c, rc;
+
+	while ((c = getopt(argc, argv, "aAx:r:p:f:")) != -1) {
+		switch (c) {
+		case 'a': do_acct = 1; break;
+		case 'A': do_acct = 1; do_auth = 0; break;
+		case 'x': between = optarg; break;
+		case 'r': rhost = optarg; break;
+		case 'p': free(cs.password); cs.password = strdup(optarg);
+		          cs.len = strlen(optarg); break;
+		case 'f': if (read_file(optarg, &cs) != 0) { perror(optarg); return 2; } break;
+		default: usage();
+		}
+	}
+	if (argc - optind != 2)
+		usage();
+	rc = pam_start(argv[optind], argv[optind + 1], &pc, &pamh);
+	if (rc != PAM_SUCCESS) {
+		fprintf(stderr, "pam_start: %s\n", pam_code_name(rc));
+		return 2;
+	}
+	pam_set_item(pamh, PAM_RHOST, rhost);
+	rc = PAM_SUCCESS;
+	if (do_auth) {
+		rc = pam_authenticate(pamh, flags);
+		printf("auth=%s ", pam_code_name(rc));
+		fflush(stdout);
+	}
+	if (between != NULL && system(between) != 0)
+		fprintf(stderr, "pamrun: %s failed\n", between);
+	if (do_acct)
+		printf("acct=%s ", pam_code_name(pam_acct_mgmt(pamh, flags)));
+	printf("prompts=%u others=%u\n", cs.prompts, cs.others);
+	pam_end(pamh, rc);
+	free(cs.password);
+	return 0;
+}
