@@ -1,1 +1,29 @@
-# rules for tokenctl/
+# tokenctl: everything but the compiled-in paths lives in a convenience
+# library, so that tests/cli can link a second copy pointed at a scratch
+# store (see tests/cli/local.mk) from the very same code.
+noinst_LTLIBRARIES += tokenctl/libtokenctl.la
+tokenctl_libtokenctl_la_SOURCES = \
+	tokenctl/tokenctl.h \
+	tokenctl/main.c \
+	tokenctl/args.c \
+	tokenctl/audit.c \
+	tokenctl/caller.c \
+	tokenctl/exit.c \
+	tokenctl/output.c \
+	tokenctl/privs.c \
+	tokenctl/session.c \
+	tokenctl/cmd_backup.c \
+	tokenctl/cmd_create.c \
+	tokenctl/cmd_edit.c \
+	tokenctl/cmd_init.c \
+	tokenctl/cmd_list.c \
+	tokenctl/cmd_policy.c \
+	tokenctl/cmd_purge.c \
+	tokenctl/cmd_restore.c \
+	tokenctl/cmd_revoke.c \
+	tokenctl/cmd_rotate.c \
+	tokenctl/cmd_show.c
+
+sbin_PROGRAMS += tokenctl/tokenctl
+tokenctl_tokenctl_SOURCES = tokenctl/paths.c
+tokenctl_tokenctl_LDADD = tokenctl/libtokenctl.la lib/libhttptoken.la

@@ -1,0 +1,173 @@
+/* create: a new token, printed once, alone, on stdout. Personal tokens
+ * belong to the caller (there is no way to name another owner); project
+ * and repository tokens are for administrators. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "safefile.h"
+#include "scope.h"
+#include "tokenctl.h"
+
+struct create_args {
+	const char *name;
+	enum ht_perm perm;
+	long days;               /* -1: not given */
+	enum ht_kind kind;
+	const char *scope;
+};
+
+static int
+parse_create(int argc, char **argv, struct create_args *a)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "perm", required_argument, NULL, 'p' },
+		{ "expires", required_argument, NULL, 'e' },
+		{ "project", required_argument, NULL, 'P' },
+		{ "repo", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long days;
+	int c, rc;
+
+	*a = (struct create_args){ NULL, HT_PERM_READ, -1, HT_KIND_PERSONAL, "" };
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': a->name = optarg; break;
+		case 'p':
+			if (ht_perm_parse(optarg, &a->perm) != 0)
+				return tk_usage("--perm: expected read, write or admin, got '%s'", optarg);
+			break;
+		case 'e':
+			if ((rc = parse_days("--expires", optarg, HT_MAX_DAYS_LIMIT, &days)) != 0)
+				return rc;
+			a->days = (long)days;
+			break;
+		case 'P':
+		case 'R':
+			if (a->kind != HT_KIND_PERSONAL)
+				return tk_usage("create: --project and --repo exclude each other");
+			a->kind = c == 'P' ? HT_KIND_PROJECT : HT_KIND_REPO;
+			a->scope = optarg;
+			break;
+		default: return unknown_option("create", c, argv);
+		}
+	}
+	if (optind != argc)
+		return tk_usage("create: unexpected argument '%s'", argv[optind]);
+	if (a->name == NULL)
+		return tk_usage("create: --name is required");
+	return 0;
+}
+
+static int
+check_create(const struct create_args *a)
+{
+	if (!ht_name_valid(a->name))
+		return tk_error(EX_DATAERR, "create: invalid name: it must be 1 to %d bytes "
+		                "of UTF-8 without control characters", HT_NAME_MAX);
+	if (a->kind == HT_KIND_PROJECT && !ht_project_key_valid(a->scope))
+		return tk_error(EX_DATAERR, "create: invalid project key '%s' (a letter, then "
+		                "letters, digits or _)", a->scope);
+	if (a->kind == HT_KIND_REPO && !ht_repo_valid(a->scope))
+		return tk_error(EX_DATAERR, "create: invalid repository '%s' (PROJECT/slug)",
+		                a->scope);
+	return 0;
+}
+
+/* The token goes out with write(2), not through a stdio buffer that
+ * would keep a copy of it we cannot wipe. */
+static int
+print_created(const struct ctl *ctl, const struct ht_record *rec, const char *text)
+{
+	int rc = 0;
+
+	if (ctl->json) {
+		fputs("{\"token\":\"", stdout);
+		fflush(stdout);
+	}
+	if (ht_write_all(STDOUT_FILENO, text, HT_TOKEN_LEN) < 0)
+		rc = -1;
+	if (ctl->json) {
+		fputs("\",\"token_info\":", stdout);
+		out_record_json(stdout, rec, ctl->now, 0, 0);
+		fputs("}\n", stdout);
+	} else {
+		fputc('\n', stdout);
+	}
+	if (fflush(stdout) != 0 || rc != 0)
+		return tk_error(EX_IOERR, "token %s was created but could not be printed; "
+		                "revoke it", ht_id_format(rec->id).s);
+	return 0;
+}
+
+/* Fills the record and stores it; tok gets the new token. */
+static int
+store_new(const struct ctl *ctl, struct session *ses, const struct create_args *a,
+          struct ht_record *rec, struct ht_token *tok)
+{
+	struct ht_error err = { 0 };
+	int rc;
+
+	memset(rec, 0, sizeof(*rec));
+	if (ht_policy_expiry_for_create(&ses->pol, a->days, ctl->now, &rec->expires,
+	                                &err) != HT_OK)
+		return tk_fail(&err);
+	if ((rc = session_new_id(ses, tok)) != 0)
+		return rc;
+	rec->id = tok->id;
+	rec->kind = a->kind;
+	rec->perm = a->perm;
+	rec->created = ctl->now;
+	rec->owner_uid = ctl->who.uid;
+	snprintf(rec->owner, sizeof(rec->owner), "%s", ctl->who.name);
+	snprintf(rec->scope, sizeof(rec->scope), "%s", a->scope);
+	snprintf(rec->name, sizeof(rec->name), "%s", a->name);
+	ht_secret_hash(&ses->key, tok, rec->hash);
+	if (ht_txn_put(ses->txn, rec, &err) != HT_OK)
+		return tk_fail(&err);
+	return session_commit(ses);
+}
+
+int
+cmd_create(struct ctl *ctl, int argc, char **argv)
+{
+	char text[HT_TOKEN_LEN + 1];
+	struct create_args a;
+	struct session ses;
+	struct ht_record rec;
+	struct ht_token tok;
+	int rc;
+
+	if ((rc = parse_create(argc, argv, &a)) != 0 || (rc = check_create(&a)) != 0)
+		return rc;
+	if (!ctl->who.has_name)
+		return tk_error(EX_NOPERM, "create: uid %u has no user name",
+		                (unsigned)ctl->who.uid);
+	if ((rc = session_write(ctl, &ses)) != 0)
+		return rc;
+	if (a.kind != HT_KIND_PERSONAL && !ses.admin)
+		rc = tk_error(EX_NOPERM, "create: project and repository tokens are for "
+		              "administrators");
+	else
+		rc = store_new(ctl, &ses, &a, &rec, &tok);
+	session_end(&ses);
+	if (rc != 0)
+		return rc;
+	privs_drop();
+	audit_change(ctl, "create", &rec.id, "kind=%s perm=%s%s%s", ht_kind_str(rec.kind),
+	             ht_perm_str(rec.perm), rec.scope[0] ? " scope=" : "", rec.scope);
+	ht_token_format(&tok, text);
+	ht_token_wipe(&tok);
+	rc = print_created(ctl, &rec, text);
+	sodium_memzero(text, sizeof(text));
+	return rc;
+}

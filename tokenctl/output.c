@@ -1,0 +1,225 @@
+/* Everything tokenctl prints about tokens. Names and owners come from
+ * users, so they are filtered on the way out: control characters, C1
+ * controls, bidirectional overrides and invalid UTF-8 never reach a
+ * terminal raw, and JSON strings are always valid JSON. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "tokenctl.h"
+
+/* Length of the valid UTF-8 sequence at p (0: invalid) and its code point. */
+static size_t
+utf8_decode(const unsigned char *p, unsigned long *cp)
+{
+	size_t n;
+	unsigned long c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1fu;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		c = p[0] & 0x0fu;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0u) != 0x80u)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3fu);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF. */
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Characters that change how a terminal shows what follows them. */
+static int
+is_unsafe_cp(unsigned long c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
+	       (c >= 0x200e && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069) || c == 0x061c;
+}
+
+void
+out_safe(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		unsigned long cp;
+		size_t n = utf8_decode(p, &cp);
+
+		if (n == 0) {
+			fprintf(f, "\\x%02x", *p);
+			n = 1;
+		} else if (cp == '\\') {
+			fputs("\\\\", f);
+		} else if (is_unsafe_cp(cp)) {
+			if (cp < 0x100)
+				fprintf(f, "\\x%02lx", cp);
+			else
+				fprintf(f, "\\u%04lx", cp);
+		} else {
+			fwrite(p, 1, n, f);
+		}
+		p += n;
+	}
+}
+
+void
+out_json_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	while (*p != '\0') {
+		unsigned long cp;
+		size_t n = utf8_decode(p, &cp);
+
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			n = 1;
+		} else if (cp == '"' || cp == '\\') {
+			fputc('\\', f);
+			fputc((int)cp, f);
+		} else if (is_unsafe_cp(cp)) {
+			fprintf(f, "\\u%04lx", cp);
+		} else {
+			fwrite(p, 1, n, f);
+		}
+		p += n;
+	}
+	fputc('"', f);
+}
+
+void
+out_time(char *buf, size_t size, int64_t t, const char *none)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, size, "%s", none);
+}
+
+void
+out_json_time(FILE *f, int64_t t)
+{
+	time_t tt = (time_t)t;
+	char buf[32];
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		fputs("null", f);
+	else
+		fprintf(f, "\"%s\"", buf);
+}
+
+void
+out_record_json(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
+                int refused)
+{
+	struct ht_id_text id = ht_id_format(rec->id);
+
+	fprintf(f, "{\"id\":\"%s\",\"kind\":\"%s\",\"owner\":", id.s, ht_kind_str(rec->kind));
+	out_json_str(f, rec->owner);
+	fprintf(f, ",\"owner_uid\":%u,\"scope\":", (unsigned)rec->owner_uid);
+	if (rec->scope[0] != '\0')
+		out_json_str(f, rec->scope);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"perm\":\"%s\",\"status\":\"%s\",\"created\":", ht_perm_str(rec->perm),
+	        ht_state_str(ht_record_state(rec, now)));
+	out_json_time(f, rec->created);
+	fputs(",\"expires\":", f);
+	out_json_time(f, rec->expires);
+	fputs(",\"revoked_at\":", f);
+	out_json_time(f, rec->revoked_at);
+	fputs(",\"last_used\":", f);
+	out_json_time(f, last_used);
+	fprintf(f, ",\"policy_refused\":%s,\"name\":", refused ? "true" : "false");
+	out_json_str(f, rec->name);
+	fputc('}', f);
+}
+
+static void
+show_line(FILE *f, const char *label, const char *value)
+{
+	fprintf(f, "%-11s ", label);
+	out_safe(f, value);
+	fputc('\n', f);
+}
+
+void
+out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
+                int refused)
+{
+	struct ht_id_text id = ht_id_format(rec->id);
+	char buf[64];
+
+	show_line(f, "id:", id.s);
+	show_line(f, "name:", rec->name);
+	show_line(f, "kind:", ht_kind_str(rec->kind));
+	show_line(f, rec->kind == HT_KIND_PERSONAL ? "owner:" : "created by:", rec->owner);
+	if (rec->scope[0] != '\0')
+		show_line(f, "scope:", rec->scope);
+	show_line(f, "permission:", ht_perm_str(rec->perm));
+	show_line(f, "status:", ht_state_str(ht_record_state(rec, now)));
+	if (refused)
+		show_line(f, "policy:", "refused (enforce-existing: breaks the current expiry policy)");
+	out_time(buf, sizeof(buf), rec->created, "-");
+	show_line(f, "created:", buf);
+	out_time(buf, sizeof(buf), rec->expires, "never");
+	show_line(f, "expires:", buf);
+	if (rec->revoked) {
+		out_time(buf, sizeof(buf), rec->revoked_at, "-");
+		show_line(f, "revoked:", buf);
+	}
+	out_time(buf, sizeof(buf), last_used, "never");
+	show_line(f, "last used:", buf);
+}
+
+void
+out_list_header(FILE *f)
+{
+	fprintf(f, "%-16s  %-10s  %-20s  %-5s  %-7s  %-16s  %-16s  %-16s  %s\n", "ID", "KIND",
+	        "OWNER/SCOPE", "PERM", "STATUS", "CREATED", "EXPIRES", "LAST USED", "NAME");
+}
+
+void
+out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used)
+{
+	struct ht_id_text id = ht_id_format(rec->id);
+	const char *who = rec->kind == HT_KIND_PERSONAL ? rec->owner : rec->scope;
+	char created[32], expires[32], used[32];
+	int pad = 20 - (int)strlen(who);
+
+	out_time(created, sizeof(created), rec->created, "-");
+	out_time(expires, sizeof(expires), rec->expires, "never");
+	out_time(used, sizeof(used), last_used, "never");
+	fprintf(f, "%-16s  %-10s  ", id.s, ht_kind_str(rec->kind));
+	out_safe(f, who);
+	fprintf(f, "%*s  %-5s  %-7s  %-16s  %-16s  %-16s  ", pad > 0 ? pad : 0, "",
+	        ht_perm_str(rec->perm), ht_state_str(ht_record_state(rec, now)), created,
+	        expires, used);
+	out_safe(f, rec->name);
+	fputc('\n', f);
+}

@@ -1,0 +1,72 @@
+/* Hygiene for a program that may be installed setuid root: sane standard
+ * descriptors, a private umask, no environment from the caller, and a
+ * permanent, verified return to the caller's ids once root is not needed. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tokenctl.h"
+
+#define SAFE_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* A closed 0, 1 or 2 would let the next open() (say, the store's temp
+ * copy) become "stdout" and receive the printed token. */
+static void
+ensure_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR | O_NOCTTY) != fd)
+			_exit(71);
+	}
+}
+
+void
+privs_sanitize(int elevated)
+{
+	ensure_std_fds();
+	/* Files are given their modes explicitly; anything else stays private. */
+	umask(077);
+	if (elevated) {
+		/* Nothing the caller put in the environment (locale, TZ, GDBM or
+		 * libc tunables, TMPDIR, PATH) reaches a root process. */
+		if (clearenv() != 0 || setenv("PATH", SAFE_PATH, 1) != 0) {
+			fputs("tokenctl: cannot clear the environment\n", stderr);
+			_exit(71);
+		}
+	}
+}
+
+static int
+ids_are(uid_t uid, gid_t gid)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+		return 0;
+	return ru == uid && eu == uid && su == uid && rg == gid && eg == gid && sg == gid;
+}
+
+/* Gives up the setuid/setgid identity for good. A failure here is fatal:
+ * continuing as root when we meant not to is never acceptable. */
+void
+privs_drop(void)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	if (ids_are(uid, gid))
+		return;
+	if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0 ||
+	    !ids_are(uid, gid) || (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))) {
+		fputs("tokenctl: cannot drop privileges\n", stderr);
+		_exit(71);
+	}
+}

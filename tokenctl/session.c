@@ -1,0 +1,147 @@
+/* Opening the store for a command: the key, a read handle or a writer's
+ * transaction, the policy, and whether the caller administers it. */
+#include "config.h"
+
+#include <string.h>
+#include <sysexits.h>
+
+#include <sodium.h>
+
+#include "tokenctl.h"
+
+#define ID_TRIES 16
+
+static int
+load_key(const struct ctl *ctl, struct session *ses)
+{
+	struct ht_error err = { 0 };
+
+	memset(ses, 0, sizeof(*ses));
+	if (ht_key_load(ctl->keyfile, &ses->key, &err) != HT_OK)
+		return tk_fail(&err);
+	ses->key_loaded = 1;
+	return 0;
+}
+
+static int
+load_policy(const struct ctl *ctl, struct session *ses)
+{
+	struct ht_error err = { 0 };
+
+	if (ht_store_get_policy(ses->st, &ses->pol, &err) != HT_OK)
+		return tk_fail(&err);
+	ses->admin = caller_is_admin(ctl, &ses->pol);
+	return 0;
+}
+
+int
+session_read(const struct ctl *ctl, struct session *ses)
+{
+	struct ht_error err = { 0 };
+	int rc = load_key(ctl, ses);
+
+	if (rc != 0)
+		return rc;
+	if (ht_store_open(ctl->db, &ses->key, &ses->st, &err) != HT_OK) {
+		session_end(ses);
+		return tk_fail(&err);
+	}
+	rc = load_policy(ctl, ses);
+	if (rc != 0)
+		session_end(ses);
+	return rc;
+}
+
+int
+session_write(const struct ctl *ctl, struct session *ses)
+{
+	struct ht_error err = { 0 };
+	int rc = load_key(ctl, ses);
+
+	if (rc != 0)
+		return rc;
+	if (ht_txn_begin(ctl->db, &ses->key, ctl->wait_ms, &ses->txn, &err) != HT_OK) {
+		session_end(ses);
+		return tk_fail(&err);
+	}
+	ses->st = ht_txn_store(ses->txn);
+	rc = load_policy(ctl, ses);
+	if (rc != 0)
+		session_end(ses);
+	return rc;
+}
+
+/* Publishes the transaction; the session stays usable for session_end. */
+int
+session_commit(struct session *ses)
+{
+	struct ht_error err = { 0 };
+	struct ht_txn *txn = ses->txn;
+
+	ses->txn = NULL;
+	ses->st = NULL;
+	if (ht_txn_commit(txn, &err) != HT_OK)
+		return tk_fail(&err);
+	return 0;
+}
+
+void
+session_end(struct session *ses)
+{
+	if (ses->txn != NULL)
+		ht_txn_abort(ses->txn);
+	else if (ses->st != NULL)
+		ht_store_close(ses->st);
+	ses->txn = NULL;
+	ses->st = NULL;
+	if (ses->key_loaded)
+		ht_key_wipe(&ses->key);
+	ses->key_loaded = 0;
+}
+
+/* Fetches a token the caller may act on: 64 for a malformed id, 66 when
+ * there is none, 77 when it is someone else's and the caller is no admin. */
+int
+session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
+            struct ht_record *rec)
+{
+	struct ht_error err = { 0 };
+	ht_id id;
+	enum ht_status s;
+	int rc = parse_id(idtext, &id);
+
+	if (rc != 0)
+		return rc;
+	s = ht_store_get(ses->st, id, rec, &err);
+	if (s == HT_ERR_NOTFOUND)
+		return tk_error(EX_NOINPUT, "no such token %s", idtext);
+	if (s != HT_OK)
+		return tk_fail(&err);
+	if (!ses->admin && !caller_owns_token(&ctl->who, rec))
+		return tk_error(EX_NOPERM, "token %s: permission denied (not your token)",
+		                idtext);
+	return 0;
+}
+
+/* A fresh token whose id is not yet in the store. 64 random bits make a
+ * collision rare, but a silent overwrite would be a disaster. */
+int
+session_new_id(struct session *ses, struct ht_token *tok)
+{
+	for (int i = 0; i < ID_TRIES; i++) {
+		struct ht_error err = { 0 };
+		struct ht_record rec;
+		enum ht_status s;
+
+		ht_token_generate(tok);
+		s = ht_store_get(ses->st, tok->id, &rec, &err);
+		if (s == HT_ERR_NOTFOUND)
+			return 0;
+		if (s != HT_OK && s != HT_ERR_CORRUPT) {
+			ht_token_wipe(tok);
+			return tk_fail(&err);
+		}
+	}
+	ht_token_wipe(tok);
+	return tk_error(EX_SOFTWARE, "cannot find an unused token id");
+}

@@ -1,0 +1,117 @@
+/* Shared declarations of the tokenctl command-line tool. Each command is
+ * a function taking the parsed global context and its own arguments, and
+ * returning a sysexits exit status. */
+#ifndef TOKENCTL_H
+#define TOKENCTL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "key.h"
+#include "policy.h"
+#include "record.h"
+#include "store.h"
+
+#define TK_USER_MAX (HT_OWNER_MAX + 1)   /* longer names cannot own tokens */
+
+/* Who runs the program: decided from the real ids, never the effective. */
+struct caller {
+	uid_t uid;
+	gid_t gid;
+	int elevated;                /* ruid != euid or rgid != egid */
+	int has_name;
+	char name[TK_USER_MAX];
+};
+
+struct ctl {
+	const char *db;
+	const char *keyfile;
+	int json;
+	int wait_ms;
+	int64_t now;
+	struct caller who;
+};
+
+/* An open store plus what every command needs from it. */
+struct session {
+	struct ht_key key;
+	int key_loaded;
+	struct ht_store *st;     /* read-only handle, or the transaction's */
+	struct ht_txn *txn;      /* NULL for readers */
+	struct ht_policy pol;
+	int admin;
+};
+
+/* paths.c: compiled-in defaults (a test build points them elsewhere). */
+const char *tk_default_db(void);
+const char *tk_default_key(void);
+
+/* privs.c */
+void privs_sanitize(int elevated);
+void privs_drop(void);
+
+/* caller.c */
+int caller_identify(struct caller *who);
+int caller_in_group(const struct caller *who, const char *group);
+int caller_owns_file(const struct caller *who, const char *path);
+int caller_is_admin(const struct ctl *ctl, const struct ht_policy *pol);
+int caller_owns_token(const struct caller *who, const struct ht_record *rec);
+int lookup_group(const char *name, gid_t *gid);
+
+/* exit.c */
+int tk_exit_code(enum ht_status s);
+int tk_fail(const struct ht_error *err);
+int tk_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tk_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tk_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* args.c */
+int parse_days(const char *opt, const char *s, unsigned long max, unsigned long *out);
+int parse_ulong(const char *opt, const char *s, unsigned long min, unsigned long max,
+                unsigned long *out);
+int parse_yesno(const char *opt, const char *s, int *out);
+int parse_id(const char *s, ht_id *id);
+int unknown_option(const char *cmd, int opt, char **argv);
+
+/* session.c */
+int session_read(const struct ctl *ctl, struct session *ses);
+int session_write(const struct ctl *ctl, struct session *ses);
+int session_commit(struct session *ses);
+void session_end(struct session *ses);
+int session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
+                struct ht_record *rec);
+int session_new_id(struct session *ses, struct ht_token *tok);
+
+/* output.c */
+void out_safe(FILE *f, const char *s);
+void out_json_str(FILE *f, const char *s);
+void out_time(char *buf, size_t size, int64_t t, const char *none);
+void out_json_time(FILE *f, int64_t t);
+void out_record_json(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
+                     int refused);
+void out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
+                     int refused);
+void out_list_header(FILE *f);
+void out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used);
+
+/* audit.c */
+void audit_open(void);
+void audit_change(const struct ctl *ctl, const char *command, const ht_id *id,
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* commands */
+int cmd_init(struct ctl *ctl, int argc, char **argv);
+int cmd_create(struct ctl *ctl, int argc, char **argv);
+int cmd_list(struct ctl *ctl, int argc, char **argv);
+int cmd_show(struct ctl *ctl, int argc, char **argv);
+int cmd_edit(struct ctl *ctl, int argc, char **argv);
+int cmd_revoke(struct ctl *ctl, int argc, char **argv);
+int cmd_rotate(struct ctl *ctl, int argc, char **argv);
+int cmd_policy(struct ctl *ctl, int argc, char **argv);
+int cmd_purge(struct ctl *ctl, int argc, char **argv);
+int cmd_backup(struct ctl *ctl, int argc, char **argv);
+int cmd_restore(struct ctl *ctl, int argc, char **argv);
+
+#endif
