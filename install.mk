@@ -1,0 +1,79 @@
+# What `make install` does beyond copying files, so that an installed tree
+# looks the way a sysadmin expects a PAM module to be installed.
+#
+# - The module is loaded by name from $(pamdir); libtool's .la file is of no
+#   use there and only confuses PAM module listings: remove it.
+# - tokenctl is setuid root (as passwd is) so that users can manage their
+#   own tokens. The mode is set on every install, because packages are built
+#   as a normal user under fakeroot and dpkg takes the mode from the package;
+#   the owner is set to root only when installing as (fake)root.
+# - The state directory and the configuration directory are created 0755
+#   (the store and key inside them are 0640 root:httptoken). Nothing here
+#   ever creates or replaces a store or a key: `tokenctl init` does.
+
+httptoken_statedir = $(localstatedir)/lib/httptoken
+httptoken_confdir = $(sysconfdir)/httptoken
+
+install-exec-hook: install-httptoken-exec
+install-data-hook: install-httptoken-data
+uninstall-hook: uninstall-httptoken
+
+install-httptoken-exec:
+	@if test -f '$(DESTDIR)$(sbindir)/tokenctl'; then \
+	  if test "`id -u`" = 0; then \
+	    echo " chown root:root '$(DESTDIR)$(sbindir)/tokenctl'"; \
+	    chown root:root '$(DESTDIR)$(sbindir)/tokenctl' || exit 1; \
+	  fi; \
+	  echo " chmod 4755 '$(DESTDIR)$(sbindir)/tokenctl'"; \
+	  chmod 4755 '$(DESTDIR)$(sbindir)/tokenctl' || exit 1; \
+	fi
+
+# $(pamdir) is not an "exec" directory to Automake, so the module is
+# installed with the data.
+install-httptoken-data:
+	rm -f '$(DESTDIR)$(pamdir)/pam_httptoken.la'
+	$(MKDIR_P) '$(DESTDIR)$(httptoken_statedir)' '$(DESTDIR)$(httptoken_confdir)'
+	chmod 0755 '$(DESTDIR)$(httptoken_statedir)' '$(DESTDIR)$(httptoken_confdir)'
+
+# The .so is what libtool would have removed through the .la; the
+# directories are left alone: they may hold a store and a key.
+uninstall-httptoken:
+	rm -f '$(DESTDIR)$(pamdir)/pam_httptoken.so'
+
+.PHONY: install-httptoken-exec install-httptoken-data uninstall-httptoken
+
+# Bash completion of commands, options and token ids.
+bashcompletiondir = $(datadir)/bash-completion/completions
+dist_bashcompletion_DATA = completion/tokenctl
+
+# The example configuration from etc/ (tested by tests/e2e), for
+# sysadmins to copy: $(docdir)/examples/ and its apache/, pam.d/ and
+# sshd/ directories.
+examplesdir = $(docdir)/examples
+examples_DATA = etc/README.md
+examples_apachedir = $(docdir)/examples/apache
+examples_apache_DATA = etc/apache/httptoken-git.conf
+examples_pamddir = $(docdir)/examples/pam.d
+examples_pamd_DATA = \
+	etc/pam.d/git-read \
+	etc/pam.d/git-read-proj-repo \
+	etc/pam.d/git-write \
+	etc/pam.d/git-write-proj-repo \
+	etc/pam.d/sshd-httptoken
+examples_sshddir = $(docdir)/examples/sshd
+examples_sshd_DATA = etc/sshd/httptoken.conf
+
+dist_doc_DATA = docs/install.md
+
+# The Debian packaging travels in the tarball: the project is its own
+# upstream (source format 3.0 (native)).
+EXTRA_DIST += \
+	debian/changelog \
+	debian/control \
+	debian/copyright \
+	debian/libpam-httptoken.lintian-overrides \
+	debian/libpam-httptoken.postinst \
+	debian/libpam-httptoken.postrm \
+	debian/rules \
+	debian/source/format \
+	tests/package/deb-smoke.sh
