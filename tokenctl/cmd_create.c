@@ -83,32 +83,6 @@ check_create(const struct create_args *a)
 	return 0;
 }
 
-/* The token goes out with write(2), not through a stdio buffer that
- * would keep a copy of it we cannot wipe. */
-static int
-print_created(const struct ctl *ctl, const struct ht_record *rec, const char *text)
-{
-	int rc = 0;
-
-	if (ctl->json) {
-		fputs("{\"token\":\"", stdout);
-		fflush(stdout);
-	}
-	if (ht_write_all(STDOUT_FILENO, text, HT_TOKEN_LEN) < 0)
-		rc = -1;
-	if (ctl->json) {
-		fputs("\",\"token_info\":", stdout);
-		out_record_json(stdout, rec, ctl->now, 0, 0);
-		fputs("}\n", stdout);
-	} else {
-		fputc('\n', stdout);
-	}
-	if (fflush(stdout) != 0 || rc != 0)
-		return tk_error(EX_IOERR, "token %s was created but could not be printed; "
-		                "revoke it", ht_id_format(rec->id).s);
-	return 0;
-}
-
 /* Fills the record and stores it; tok gets the new token. */
 static int
 store_new(const struct ctl *ctl, struct session *ses, const struct create_args *a,
@@ -167,7 +141,7 @@ cmd_create(struct ctl *ctl, int argc, char **argv)
 	             ht_perm_str(rec.perm), rec.scope[0] ? " scope=" : "", rec.scope);
 	ht_token_format(&tok, text);
 	ht_token_wipe(&tok);
-	rc = print_created(ctl, &rec, text);
+	rc = out_new_token(ctl, &rec, text);
 	sodium_memzero(text, sizeof(text));
 	return rc;
 }

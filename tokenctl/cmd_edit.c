@@ -1,12 +1,108 @@
+/* edit ID: a token's name or permission level. Expiry is not editable
+ * (SPEC): a token keeps the lifetime it was issued with. */
 #include "config.h"
 
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
 #include <sysexits.h>
 
+#include "lastused.h"
+#include "scope.h"
 #include "tokenctl.h"
+
+struct edit_args {
+	const char *name;
+	int has_perm;
+	enum ht_perm perm;
+};
+
+static int
+parse_edit(int argc, char **argv, struct edit_args *a)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "perm", required_argument, NULL, 'p' },
+		/* Recognised only to be refused with the reason. */
+		{ "expires", required_argument, NULL, 'x' },
+		{ "expiry", required_argument, NULL, 'x' },
+		{ "no-expiry", no_argument, NULL, 'x' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*a = (struct edit_args){ NULL, 0, HT_PERM_READ };
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': a->name = optarg; break;
+		case 'p':
+			if (ht_perm_parse(optarg, &a->perm) != 0)
+				return tk_usage("--perm: expected read, write or admin, got '%s'", optarg);
+			a->has_perm = 1;
+			break;
+		case 'x':
+			return tk_error(EX_DATAERR, "edit: expiry cannot be changed; rotate the "
+			                "token instead");
+		default: return unknown_option("edit", c, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return tk_usage("edit: expected one token id");
+	if (a->name == NULL && !a->has_perm)
+		return tk_usage("edit: nothing to change (give --name or --perm)");
+	if (a->name != NULL && !ht_name_valid(a->name))
+		return tk_error(EX_DATAERR, "edit: invalid name: it must be 1 to %d bytes "
+		                "of UTF-8 without control characters", HT_NAME_MAX);
+	return 0;
+}
+
+static int
+apply(const struct ctl *ctl, struct session *ses, const char *idtext,
+      const struct edit_args *a, struct ht_record *rec)
+{
+	struct ht_error err = { 0 };
+	int rc = session_get(ctl, ses, idtext, rec);
+
+	if (rc != 0)
+		return rc;
+	if (rec->revoked)
+		return tk_error(EX_DATAERR, "edit: token %s is revoked", idtext);
+	if (a->name != NULL)
+		snprintf(rec->name, sizeof(rec->name), "%s", a->name);
+	if (a->has_perm)
+		rec->perm = a->perm;
+	if (ht_txn_put(ses->txn, rec, &err) != HT_OK)
+		return tk_fail(&err);
+	return session_commit(ses);
+}
 
 int
 cmd_edit(struct ctl *ctl, int argc, char **argv)
 {
-	(void)ctl; (void)argc; (void)argv;
-	return tk_error(EX_SOFTWARE, "edit: not implemented yet");
+	struct edit_args a;
+	struct session ses;
+	struct ht_record rec;
+	int64_t used;
+	int rc;
+
+	if ((rc = parse_edit(argc, argv, &a)) != 0)
+		return rc;
+	if ((rc = session_write(ctl, &ses)) != 0)
+		return rc;
+	rc = apply(ctl, &ses, argv[optind], &a, &rec);
+	session_end(&ses);
+	if (rc != 0)
+		return rc;
+	used = ht_lastused_get(ctl->db, rec.id);
+	privs_drop();
+	audit_change(ctl, "edit", &rec.id, "name=%s perm=%s", a.name ? "changed" : "kept",
+	             ht_perm_str(rec.perm));
+	if (ctl->json) {
+		out_record_json(stdout, &rec, ctl->now, used, 0);
+		fputc('\n', stdout);
+	} else {
+		tk_note("token %s updated", ht_id_format(rec.id).s);
+	}
+	return EX_OK;
 }

@@ -19,7 +19,6 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_list.c \
 	tokenctl/cmd_policy.c \
 	tokenctl/cmd_purge.c \
-	tokenctl/cmd_restore.c \
 	tokenctl/cmd_revoke.c \
 	tokenctl/cmd_rotate.c \
 	tokenctl/cmd_show.c

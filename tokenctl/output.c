@@ -7,8 +7,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "safefile.h"
 #include "tokenctl.h"
 
 /* Length of the valid UTF-8 sequence at p (0: invalid) and its code point. */
@@ -222,4 +225,30 @@ out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_use
 	        expires, used);
 	out_safe(f, rec->name);
 	fputc('\n', f);
+}
+
+/* The token goes out with write(2), not through a stdio buffer that
+ * would keep a copy of it we cannot wipe. */
+int
+out_new_token(const struct ctl *ctl, const struct ht_record *rec, const char *text)
+{
+	int rc = 0;
+
+	if (ctl->json) {
+		fputs("{\"token\":\"", stdout);
+		fflush(stdout);
+	}
+	if (ht_write_all(STDOUT_FILENO, text, HT_TOKEN_LEN) < 0)
+		rc = -1;
+	if (ctl->json) {
+		fputs("\",\"token_info\":", stdout);
+		out_record_json(stdout, rec, ctl->now, 0, 0);
+		fputs("}\n", stdout);
+	} else {
+		fputc('\n', stdout);
+	}
+	if (fflush(stdout) != 0 || rc != 0)
+		return tk_error(EX_IOERR, "token %s was created but could not be printed; "
+		                "revoke it", ht_id_format(rec->id).s);
+	return 0;
 }
