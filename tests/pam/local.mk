@@ -1,10 +1,13 @@
 # PAM-level tests: the built module through the real libpam, under
 # pam_wrapper with private service files (no root, nothing in /etc).
-check_PROGRAMS += tests/pam/pamrun tests/pam/htfix
+check_PROGRAMS += tests/pam/pamrun tests/pam/htfix tests/pam/dlsym_check
 tests_pam_pamrun_SOURCES = tests/pam/pamrun.c tests/pam/pam_codes.h
 tests_pam_pamrun_LDADD = $(PAM_LIBS)
 tests_pam_htfix_SOURCES = tests/pam/htfix.c
 tests_pam_htfix_LDADD = lib/libhttptoken.la
+tests_pam_dlsym_check_SOURCES = tests/pam/dlsym_check.c
+tests_pam_dlsym_check_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_pam_dlsym_check_LDADD = -ldl
 
 # A stand-in module stacked around pam_httptoken (see its header comment).
 check_LTLIBRARIES += tests/pam/pam_ht_stub.la
@@ -16,6 +19,6 @@ tests_pam_pam_ht_stub_la_LIBADD = $(PAM_LIBS)
 EXTRA_DIST += tests/pam/pamenv.sh
 
 PAM_TESTS = tests/pam/auth.sh tests/pam/store.sh tests/pam/args.sh tests/pam/passwords.sh \
-	tests/pam/stacking.sh tests/pam/expiry.sh
+	tests/pam/stacking.sh tests/pam/expiry.sh tests/pam/exports.sh
 TESTS += $(PAM_TESTS)
 EXTRA_DIST += $(PAM_TESTS)
