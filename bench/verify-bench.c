@@ -8,7 +8,10 @@
  * throughput of 1, 2, ... threads each calling it in a loop for -d
  * seconds ("threads" lines), and with -b the cost of each step of a
  * verification ("step" lines): what a per-process cache of the open
- * store and key would save. Exits 1 if any token is not accepted. */
+ * store and key would save; also the other calls the module makes per
+ * transaction (ht_verify_id in account, ht_lastused_touch) and a bare
+ * gdbm open with and without GDBM_XVERIFY ("extra" lines). Exits 1 if
+ * any token is not accepted. */
 #include "config.h"
 
 #include <pthread.h>
@@ -20,8 +23,12 @@
 
 #include <sodium.h>
 
+#include <fcntl.h>
+#include <gdbm.h>
+
 #include "bench-util.h"
 #include "key.h"
+#include "lastused.h"
 #include "store.h"
 #include "verify.h"
 
@@ -196,6 +203,68 @@ fail:
 	}
 }
 
+/* A bare gdbm open + close of the store with the given flags. */
+static void
+gdbm_open_close(const char *path, int flags)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	GDBM_FILE dbf = fd < 0 ? NULL : gdbm_fd_open(fd, path, 0, flags | GDBM_CLOERROR, NULL);
+
+	if (dbf == NULL) {
+		fprintf(stderr, "verify-bench: cannot open %s\n", path);
+		exit(1);
+	}
+	gdbm_close(dbf);
+}
+
+enum extra { X_VERIFY_ID, X_LASTUSED, X_GDBM_XVERIFY, X_GDBM_PLAIN, X_COUNT };
+static const char *const extra_names[X_COUNT] = {
+	"verify_id", "lastused_touch", "gdbm_open_xverify", "gdbm_open_plain",
+};
+
+static void
+extras(const struct ctx *c, unsigned long n)
+{
+	const int base = GDBM_READER | GDBM_NOMMAP;
+	uint64_t *samples[X_COUNT];
+	struct bench_stats st;
+
+	for (int x = 0; x < X_COUNT; x++)
+		if ((samples[x] = calloc(n, sizeof(uint64_t))) == NULL)
+			exit(1);
+	/* One untimed pass first: the last-use files may not be cached yet. */
+	for (unsigned long i = 0; i < n + c->nsecrets; i++) {
+		const char *pw = c->secrets[i % c->nsecrets];
+		struct ht_verify_result res;
+		struct ht_error err;
+		struct ht_token tok;
+		uint64_t t[X_COUNT + 1];
+
+		ht_error_clear(&err);
+		if (ht_token_parse(pw, strlen(pw), &tok) != 0)
+			exit(1);
+		t[0] = bench_now_ns();
+		if (ht_verify_id(&c->req, tok.id, &res, &err) != HT_V_OK)
+			exit(1);
+		t[1] = bench_now_ns();
+		ht_lastused_touch(c->req.db_path, tok.id, res.lastused_granularity, c->req.now);
+		t[2] = bench_now_ns();
+		gdbm_open_close(c->req.db_path, base | GDBM_XVERIFY);
+		t[3] = bench_now_ns();
+		gdbm_open_close(c->req.db_path, base);
+		t[4] = bench_now_ns();
+		for (int x = 0; x < X_COUNT && i >= c->nsecrets; x++)
+			samples[x][i - c->nsecrets] = t[x + 1] - t[x];
+		ht_token_wipe(&tok);
+	}
+	for (int x = 0; x < X_COUNT; x++) {
+		bench_summarise(samples[x], n, &st);
+		printf("extra %s median_us=%.2f mean_us=%.2f\n", extra_names[x], st.median_us,
+		       st.mean_us);
+		free(samples[x]);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -228,8 +297,10 @@ main(int argc, char **argv)
 	};
 	c.secrets = bench_read_lines(argv[optind + 3], MAX_SECRETS, &c.nsecrets);
 	latency(&c, n);
-	if (steps)
+	if (steps) {
 		breakdown(&c, n);
+		extras(&c, n);
+	}
 	if (threads != NULL)
 		scaling(&c, threads, secs);
 	bench_free_lines(c.secrets, c.nsecrets);
