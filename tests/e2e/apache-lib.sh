@@ -11,10 +11,7 @@
 APACHE_BIN=${APACHE_BIN:-/usr/sbin/apache2}
 APACHE_MODDIR=${APACHE_MODDIR:-/usr/lib/apache2/modules}
 GIT_HTTP_BACKEND=/usr/lib/git-core/git-http-backend
-PAM_WRAPPER_LIB=
-for d in /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/lib64 /usr/lib; do
-	[ -e "$d/libpam_wrapper.so" ] && { PAM_WRAPPER_LIB=$d/libpam_wrapper.so; break; }
-done
+. "$top_srcdir/tests/e2e/e2e-lib.sh"
 
 # apache_missing: print why the server cannot run here (nothing if it can).
 apache_missing() {
@@ -23,7 +20,8 @@ apache_missing() {
 		 authnz_pam alias env cgid; do
 		[ -e "$APACHE_MODDIR/mod_$m.so" ] || { echo "mod_$m not installed"; return; }
 	done
-	[ -x "$GIT_HTTP_BACKEND" ] || { echo "git-http-backend not installed"; return; }
+	command -v git >/dev/null && [ -x "$GIT_HTTP_BACKEND" ] ||
+		{ echo "git (with git-http-backend) not installed"; return; }
 	[ -n "$PAM_WRAPPER_LIB" ] || { echo "libpam_wrapper not installed"; return; }
 	command -v curl >/dev/null || { echo "curl not installed"; return; }
 }
@@ -38,19 +36,16 @@ else
 	HTTPD_GROUP=$(id -gn)
 fi
 
-# pam_service_from_etc SRC DEST: the example service file with the module
-# named by absolute path and pointed at the private store. Only the module
-# name changes; every other word is the file a sysadmin copies.
-pam_service_from_etc() {
-	sed "s#pam_httptoken\\.so#$PAM_MODULE db=$DB keyfile=$KEY#" "$1" > "$2"
-}
-
 # apache_prepare DIR: lay out server root DIR (repositories in DIR/git).
 apache_prepare() {
 	APACHE_DIR=$1
 	mkdir -p "$APACHE_DIR/run" "$APACHE_DIR/logs" "$APACHE_DIR/pam.d" \
 		 "$APACHE_DIR/git" "$APACHE_DIR/tmp" || return 1
 	chmod 1777 "$APACHE_DIR/tmp"
+	# The children, running as the httpd user, load the module: give them a
+	# copy they can reach whatever the permissions above the build tree.
+	cp "$PAM_MODULE" "$APACHE_DIR/pam_httptoken.so" || return 1
+	PAM_MODULE="$APACHE_DIR/pam_httptoken.so"
 	for s in git-read git-write git-read-proj-repo git-write-proj-repo; do
 		pam_service_from_etc "$top_srcdir/etc/pam.d/$s" "$APACHE_DIR/pam.d/$s" || return 1
 	done
@@ -97,11 +92,10 @@ apache_write_conf() {
 # answers. Sets APACHE_PORT, APACHE_PID and APACHE_URL.
 apache_start() {
 	for try in 1 2 3 4 5; do
-		APACHE_PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000))
-		ss -Hltn "sport = :$APACHE_PORT" 2>/dev/null | grep -q . && continue
+		APACHE_PORT=$(random_port)
 		apache_write_conf "$APACHE_PORT" "${APACHE_SITE_CONF:-}"
 		rm -f "$APACHE_DIR/run/httpd.pid"
-		env LD_PRELOAD="$PAM_WRAPPER_LIB" PAM_WRAPPER=1 \
+		env LD_PRELOAD="$(wrapper_preload)" PAM_WRAPPER=1 \
 		    PAM_WRAPPER_SERVICE_DIR="$APACHE_DIR/pam.d" \
 		    TMPDIR="$APACHE_DIR/tmp" $APACHE_ENV \
 		    setsid "$APACHE_BIN" -f "$APACHE_DIR/httpd.conf" -DFOREGROUND \
@@ -140,9 +134,18 @@ apache_stop() {
 }
 
 # http_status USER:PASSWORD PATH: the HTTP status of a GET, with Basic
-# credentials sent up front.
+# credentials sent up front (none when USER:PASSWORD is empty).
 http_status() {
-	curl -s -o /dev/null -w '%{http_code}' -u "$1" "$APACHE_URL$2"
+	if [ -n "$1" ]; then
+		curl -s -o /dev/null -w '%{http_code}' -u "$1" "$APACHE_URL$2"
+	else
+		curl -s -o /dev/null -w '%{http_code}' "$APACHE_URL$2"
+	fi
+}
+
+# git_url USER:PASSWORD PROJ/NAME: the clone URL with credentials in it.
+git_url() {
+	echo "http://$1@127.0.0.1:$APACHE_PORT/git/$2.git"
 }
 
 # new_bare_repo PROJ/NAME: a bare repository with one commit, writable by

@@ -1,1 +1,10 @@
-# rules for tests/e2e/
+# End-to-end tests with the real servers (Apache httpd + git-http-backend,
+# sshd), configured from the example files in etc/.
+TESTS += \
+	tests/e2e/apache-git.sh \
+	tests/e2e/sshd.sh
+EXTRA_DIST += \
+	tests/e2e/apache-git.sh \
+	tests/e2e/sshd.sh \
+	tests/e2e/apache-lib.sh \
+	tests/e2e/e2e-lib.sh

@@ -1,0 +1,185 @@
+#!/bin/sh
+# End to end: git clone and push through the real Apache httpd, with
+# mod_authnz_pam in front of git-http-backend and pam_httptoken behind it,
+# configured from etc/ (see apache-lib.sh). Tokens are the HTTP passwords.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
+. "$top_srcdir/tests/e2e/apache-lib.sh"
+
+why=$(apache_missing)
+[ -z "$why" ] || tap_skip_all "$why"
+[ -x "$TOKENCTL" ] || tap_skip_all "tokenctl not built"
+[ -e "$PAM_MODULE" ] || tap_skip_all "pam_httptoken.so not built"
+command -v faketime >/dev/null || tap_skip_all "faketime not installed"
+
+make_tmpdir
+trap 'apache_stop; wrapper_cleanup; rm -rf "$TEST_TMP"' EXIT
+
+# git without the caller's configuration, prompts or credential helpers.
+export HOME="$TEST_TMP/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 \
+	GIT_ASKPASS=/bin/false
+mkdir -p "$HOME"
+unset SSH_ASKPASS GIT_CONFIG_GLOBAL
+git config --global user.name "E2E Test"
+git config --global user.email e2e@localhost
+git config --global init.defaultBranch main
+GITLOG="$TEST_TMP/git.log"
+gitq() { echo "+ git $*" >>"$GITLOG"; git "$@" >>"$GITLOG" 2>&1; }
+
+# A store the httpd user reads through its group. As root the server drops
+# to www-data; otherwise it runs as the caller, who owns the store.
+if [ "$(id -u)" -eq 0 ]; then make_store "$HTTPD_GROUP"; else make_store; fi
+me=$(id -un)
+
+apache_prepare "$TEST_TMP/srv" || tap_bail "cannot lay out the server root"
+new_bare_repo PROJ/repo || tap_bail "cannot create PROJ/repo"
+new_bare_repo PROJ/other || tap_bail "cannot create PROJ/other"
+apache_start || tap_bail "apache2 did not start"
+pid_at_start=$APACHE_PID
+
+WRITE=$(tk create --name e2e-write --perm write)
+READ=$(tk create --name e2e-read --perm read)
+DEPLOY=$(tk create --name e2e-deploy --repo PROJ/repo --perm write)
+# Created three days ago with a one-day lifetime: expired for the server.
+OLD=$(faketime -f -3d "$TOKENCTL" --db "$DB" --keyfile "$KEY" \
+	create --name e2e-old --perm write --expires 1)
+for t in "$WRITE" "$READ" "$DEPLOY" "$OLD"; do
+	printf '%s' "$t" | grep -Eq '^htk_[0-9a-f]{16}[0-9A-Za-z]{49}$' ||
+		tap_bail "tokenctl create did not print a token"
+done
+id_of() { printf '%s' "$1" | cut -c5-20; }
+# mistype TOKEN: the token with its 30th character changed.
+mistype() {
+	c=$(printf '%s' "$1" | cut -c30)
+	if [ "$c" = A ]; then c=B; else c=A; fi
+	printf '%s%s%s' "$(printf '%s' "$1" | cut -c1-29)" "$c" "$(printf '%s' "$1" | cut -c31-)"
+}
+
+refs=/git/PROJ/repo.git/info/refs
+check_match "the back-dated token is listed as expired" "^$(id_of "$OLD") .* expired " \
+	"$(tk list --status expired 2>&1)"
+check "store is not group- or world-writable" "" \
+	"$(find "$DB" "$KEY" -perm /022)"
+if [ "$(id -u)" -eq 0 ]; then
+	check "store and key belong to group $HTTPD_GROUP, mode 0640" \
+		"640 $HTTPD_GROUP 640 $HTTPD_GROUP" \
+		"$(stat -c '%a %G' "$DB" "$KEY" | tr '\n' ' ' | sed 's/ $//')"
+else
+	tap_skip "store and key belong to the httpd group" "needs root (server runs as the caller)"
+fi
+
+check "no credentials: 401" 401 "$(http_status "" "$refs?service=git-upload-pack")"
+
+# --- personal tokens --------------------------------------------------------
+if gitq clone "$(git_url "$me:$WRITE" PROJ/repo)" "$TEST_TMP/w" &&
+   [ -f "$TEST_TMP/w/README" ]; then
+	tap_ok "clone with a personal write token"
+else
+	tap_not_ok "clone with a personal write token" "$(tail -5 "$GITLOG")"
+fi
+
+echo change >> "$TEST_TMP/w/README"
+gitq -C "$TEST_TMP/w" commit -q -am "Change through Apache"
+pushed=$(git -C "$TEST_TMP/w" rev-parse HEAD)
+if gitq -C "$TEST_TMP/w" push origin HEAD:main; then
+	tap_ok "push with a personal write token"
+else
+	tap_not_ok "push with a personal write token" "$(tail -5 "$GITLOG")"
+fi
+
+if gitq clone "$(git_url "$me:$READ" PROJ/repo)" "$TEST_TMP/r"; then
+	check "clone with a read token sees the pushed commit" "$pushed" \
+		"$(git -C "$TEST_TMP/r" rev-parse HEAD)"
+else
+	tap_not_ok "clone with a read token sees the pushed commit" "$(tail -5 "$GITLOG")"
+fi
+
+echo more >> "$TEST_TMP/r/README"
+gitq -C "$TEST_TMP/r" commit -q -am "Push attempt with a read token"
+if gitq -C "$TEST_TMP/r" push origin HEAD:main; then
+	tap_not_ok "push with a read token is refused"
+else
+	check_match "push with a read token is refused" "401|Authentication failed" \
+		"$(tail -3 "$GITLOG")"
+fi
+check "read token: fetch advertisement 200" 200 \
+	"$(http_status "$me:$READ" "$refs?service=git-upload-pack")"
+check "read token: push advertisement 401" 401 \
+	"$(http_status "$me:$READ" "$refs?service=git-receive-pack")"
+check "read token: push POST 401" 401 "$(curl -s -o /dev/null -w '%{http_code}' \
+	-u "$me:$READ" -X POST --data-binary '' "$APACHE_URL/git/PROJ/repo.git/git-receive-pack")"
+check "repository unchanged by the refused push" "$pushed" \
+	"$(git ls-remote "$(git_url "$me:$WRITE" PROJ/repo)" refs/heads/main | cut -f1)"
+
+if gitq clone "$(git_url "$me:$WRITE" PROJ/other)" "$TEST_TMP/o"; then
+	tap_ok "personal token on a repository with no scoped service"
+else
+	tap_not_ok "personal token on a repository with no scoped service" "$(tail -5 "$GITLOG")"
+fi
+
+# --- refused credentials ----------------------------------------------------
+if gitq clone "$(git_url "not-$me:$WRITE" PROJ/repo)" "$TEST_TMP/x1"; then
+	tap_not_ok "another user's token: clone refused"
+else
+	tap_ok "another user's token: clone refused"
+fi
+check "another user's token: 401" 401 \
+	"$(http_status "not-$me:$WRITE" "$refs?service=git-upload-pack")"
+check "garbage password: 401" 401 \
+	"$(http_status "$me:not-a-token" "$refs?service=git-upload-pack")"
+check "token with one character changed: 401" 401 \
+	"$(http_status "$me:$(mistype "$WRITE")" \
+		"$refs?service=git-upload-pack")"
+check "empty password: 401" 401 "$(http_status "$me:" "$refs?service=git-upload-pack")"
+check "expired token: 401" 401 "$(http_status "$me:$OLD" "$refs?service=git-upload-pack")"
+if gitq clone "$(git_url "$me:$OLD" PROJ/repo)" "$TEST_TMP/x2"; then
+	tap_not_ok "expired token: clone refused"
+else
+	tap_ok "expired token: clone refused"
+fi
+
+# --- repository token (user x-token-auth) ----------------------------------
+if gitq clone "$(git_url "x-token-auth:$DEPLOY" PROJ/repo)" "$TEST_TMP/d"; then
+	tap_ok "repository token clones its repository"
+else
+	tap_not_ok "repository token clones its repository" "$(tail -5 "$GITLOG")"
+fi
+echo deploy >> "$TEST_TMP/d/README"
+gitq -C "$TEST_TMP/d" commit -q -am "Push with a repository token"
+if gitq -C "$TEST_TMP/d" push origin HEAD:main; then
+	tap_ok "repository write token pushes to its repository"
+else
+	tap_not_ok "repository write token pushes to its repository" "$(tail -5 "$GITLOG")"
+fi
+check "repository token on another repository: 401" 401 \
+	"$(http_status "x-token-auth:$DEPLOY" /git/PROJ/other.git/info/refs?service=git-upload-pack)"
+if gitq clone "$(git_url "x-token-auth:$DEPLOY" PROJ/other)" "$TEST_TMP/x3"; then
+	tap_not_ok "repository token: clone of another repository refused"
+else
+	tap_ok "repository token: clone of another repository refused"
+fi
+check "repository token under a personal user name: 401" 401 \
+	"$(http_status "$me:$DEPLOY" "$refs?service=git-upload-pack")"
+
+# --- revocation while the server runs --------------------------------------
+check "write token works before revocation" 200 \
+	"$(http_status "$me:$WRITE" "$refs?service=git-receive-pack")"
+tk revoke "$(id_of "$WRITE")" 2>>"$GITLOG" || tap_bail "tokenctl revoke failed"
+check "revoked token: the next request is refused" 401 \
+	"$(http_status "$me:$WRITE" "$refs?service=git-upload-pack")"
+if gitq ls-remote "$(git_url "$me:$WRITE" PROJ/repo)"; then
+	tap_not_ok "revoked token: git ls-remote refused"
+else
+	tap_ok "revoked token: git ls-remote refused"
+fi
+check "same server process, not restarted" "$pid_at_start" \
+	"$(cat "$APACHE_DIR/run/httpd.pid")"
+check "other tokens still work after the revocation" 200 \
+	"$(http_status "$me:$READ" "$refs?service=git-upload-pack")"
+
+# --- nothing secret in the server's logs ------------------------------------
+leaks=$(cat "$APACHE_DIR"/logs/*.log | grep -cF -e "$WRITE" -e "$READ" -e "$DEPLOY")
+check "no token appears in Apache's logs" 0 "$leaks"
+
+apache_stop
+check "server stopped by PID" "" "$(kill -0 "$pid_at_start" 2>/dev/null && echo running)"
+tap_done

@@ -1,0 +1,49 @@
+# Shared by the end-to-end scripts: pam_wrapper, PAM services from etc/,
+# free loopback ports.
+
+PAM_WRAPPER_LIB=
+for d in /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/lib64 /usr/lib; do
+	[ -e "$d/libpam_wrapper.so" ] && { PAM_WRAPPER_LIB=$d/libpam_wrapper.so; break; }
+done
+
+# What a server started for a test preloads: pam_wrapper (PAM services from
+# a private directory), after the sanitizer runtime when the module was built
+# with one (HT_TEST_PRELOAD, set by the ASan job).
+wrapper_preload() {
+	echo "${HT_TEST_PRELOAD:+$HT_TEST_PRELOAD }$PAM_WRAPPER_LIB"
+}
+
+# pam_service_from_etc SRC DEST: the example service file with the module
+# named by absolute path and pointed at the private store (PAM_MODULE, DB,
+# KEY). Only the module name changes; every other word is the file a
+# sysadmin copies.
+pam_service_from_etc() {
+	sed "s#pam_httptoken\\.so#$PAM_MODULE db=$DB keyfile=$KEY#" "$1" > "$2"
+}
+
+# random_port: a loopback TCP port nobody listens on right now.
+random_port() {
+	while :; do
+		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000))
+		ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+	done
+}
+
+# wrapper_cleanup: pam_wrapper copies the service directory into /tmp/pam.?
+# in every process that uses PAM, and a server's children, stopped by a
+# signal, leave theirs behind. Remove the copies of this run's services
+# (they name our store) once their process is gone, waiting a little for
+# processes that are still finishing.
+wrapper_cleanup() {
+	tries=0
+	while :; do
+		busy=0
+		for d in /tmp/pam.?; do
+			[ -f "$d/pid" ] && grep -qsF "db=$DB " "$d"/* || continue
+			if kill -0 "$(cat "$d/pid")" 2>/dev/null; then busy=1
+			else rm -rf "$d"; fi
+		done
+		[ $busy -eq 1 ] && [ $tries -lt 50 ] || return 0
+		sleep 0.1; tries=$((tries + 1))
+	done
+}
