@@ -21,6 +21,6 @@ tests_cli_tokenctl_testpaths_CPPFLAGS = -I$(top_srcdir)/lib \
 	-DHT_DEFAULT_KEY='"$(SETUID_TEST_DIR)/key"'
 tests_cli_tokenctl_testpaths_LDADD = tokenctl/libtokenctl.la lib/libhttptoken.la
 
-CLI_TESTS =
+CLI_TESTS = tests/cli/commands.sh tests/cli/exitcodes.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS)
