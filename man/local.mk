@@ -2,7 +2,10 @@
 # as they are, so building the package needs no extra tool.
 dist_man_MANS += man/httptoken.5 man/pam_httptoken.8 man/tokenctl.8
 
-# Each page must render without a warning from groff (as `man --warnings`
-# runs it) nor from mandoc's linter when it is installed.
-EXTRA_DIST += tests/package/man-lint.sh
-TESTS += tests/package/man-lint.sh
+# Tests of what ships beside the programs: each page renders without a
+# warning from groff (as `man --warnings` runs it) nor from mandoc's
+# linter, and the bash completion offers what tokenctl accepts. The
+# Debian package's own smoke test, tests/package/deb-smoke.sh, installs
+# packages and is run by CI, not by make check.
+EXTRA_DIST += tests/package/man-lint.sh tests/package/completion.sh
+TESTS += tests/package/man-lint.sh tests/package/completion.sh

@@ -1,0 +1,52 @@
+#!/bin/bash
+# Bash completion of tokenctl: commands, options, option values, and the
+# ids of the tokens the caller may see, taken from the store named by the
+# --db/--keyfile already on the command line.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$top_srcdir/tests/common.sh"
+
+bc=/usr/share/bash-completion/bash_completion
+[ -r "$bc" ] || tap_skip_all "bash-completion is not installed"
+[ -x "$TOKENCTL" ] || tap_skip_all "tokenctl is not built"
+. "$bc"
+. "$top_srcdir/completion/tokenctl"
+
+# comp WORD... : what completing the last word offers, sorted, on one line.
+comp() {
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_tokenctl tokenctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+make_tmpdir
+make_store
+a=$(tk create --name first 2>/dev/null | cut -c5-20)
+b=$(tk create --name second 2>/dev/null | cut -c5-20)
+ids=$(printf '%s\n' "$a" "$b" | sort | tr '\n' ' ' | sed 's/ $//')
+g=("$TOKENCTL" --db "$DB" --keyfile "$KEY")
+
+check "commands" "create" "$(comp tokenctl cr)"
+check "every command from nothing" \
+	"backup create edit init list policy purge restore revoke rotate show" \
+	"$(comp tokenctl '')"
+check "global options" "--db --help --json --keyfile --version --wait" "$(comp tokenctl --)"
+check "create's options" "--expires --name --perm --project --repo" \
+	"$(comp tokenctl create --)"
+check "values of --perm" "admin read write" "$(comp tokenctl create --perm '')"
+check "values of --status" "active expired revoked" "$(comp tokenctl list --status '')"
+check "policy subcommands" "set show" "$(comp tokenctl policy '')"
+check "policy set's options" "--enforce-existing --expiry-required" \
+	"$(comp tokenctl policy set --e)"
+check "yes/no values" "no yes" "$(comp tokenctl policy set --expiry-required '')"
+check "token ids for show, from the store on the command line" "$ids" \
+	"$(comp "${g[@]}" show '')"
+check "ids complete from a prefix" "$a" "$(comp "${g[@]}" show "${a:0:15}")"
+check "one id only for show" "" "$(comp "${g[@]}" show "$a" '')"
+check "more ids for revoke" "$ids" "$(comp "${g[@]}" revoke "$a" '')"
+check "no ids from a store that does not exist" "" \
+	"$(comp "$TOKENCTL" --db "$TEST_TMP/none.db" --keyfile "$KEY" show '')"
+tap_done
