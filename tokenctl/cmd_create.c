@@ -126,6 +126,8 @@ cmd_create(struct ctl *ctl, int argc, char **argv)
 	if (!ctl->who.has_name)
 		return tk_error(EX_NOPERM, "create: uid %u has no user name",
 		                (unsigned)ctl->who.uid);
+	if ((rc = out_check_stdout()) != 0)
+		return rc;
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
 	if (a.kind != HT_KIND_PERSONAL && !ses.admin)

@@ -99,6 +99,8 @@ cmd_rotate(struct ctl *ctl, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return tk_usage("rotate: expected one token id");
+	if ((rc = out_check_stdout()) != 0)
+		return rc;
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
 	rc = rotate(ctl, &ses, argv[optind], days, &old, &rec, &tok);

@@ -79,8 +79,9 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		if ((c == 'd' || c == 'k' || c == 'w') && ctl->who.elevated)
-			return tk_error(EX_NOPERM, "%s is only for root: tokenctl runs setuid "
-			                "and uses the installed store", argv[optind - 1]);
+			return tk_error(EX_NOPERM, "--%s is only for root: tokenctl runs setuid "
+			                "and uses the installed store",
+			                c == 'd' ? "db" : c == 'k' ? "keyfile" : "wait");
 		switch (c) {
 		case 'd': ctl->db = optarg; break;
 		case 'k': ctl->keyfile = optarg; break;
@@ -112,6 +113,8 @@ main(int argc, char **argv)
 	 * could consult it. */
 	privs_sanitize(getuid() != geteuid() || getgid() != getegid());
 	caller_identify(&ctl.who);
+	/* Whole lines to stderr, not one write per character. */
+	setvbuf(stderr, NULL, _IOLBF, 0);
 	ctl.db = tk_default_db();
 	ctl.keyfile = tk_default_key();
 	ctl.wait_ms = DEFAULT_WAIT_S * 1000;

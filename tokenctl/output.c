@@ -4,6 +4,7 @@
  * terminal raw, and JSON strings are always valid JSON. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -225,6 +226,18 @@ out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_use
 	        expires, used);
 	out_safe(f, rec->name);
 	fputc('\n', f);
+}
+
+/* Checked before a token is made: one that cannot be shown is useless.
+ * (A setuid program started with stdout closed gets /dev/null read-only.) */
+int
+out_check_stdout(void)
+{
+	int fl = fcntl(STDOUT_FILENO, F_GETFL);
+
+	if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+		return tk_error(EX_IOERR, "standard output is not writable; no token created");
+	return 0;
 }
 
 /* The token goes out with write(2), not through a stdio buffer that

@@ -94,6 +94,7 @@ void out_record_json(FILE *f, const struct ht_record *rec, int64_t now, int64_t 
 void out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
                      int refused);
 void out_list_header(FILE *f);
+int out_check_stdout(void);
 int out_new_token(const struct ctl *ctl, const struct ht_record *rec, const char *text);
 void out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used);
 

@@ -21,6 +21,12 @@ tests_cli_tokenctl_testpaths_CPPFLAGS = -I$(top_srcdir)/lib \
 	-DHT_DEFAULT_KEY='"$(SETUID_TEST_DIR)/key"'
 tests_cli_tokenctl_testpaths_LDADD = tokenctl/libtokenctl.la lib/libhttptoken.la
 
-CLI_TESTS = tests/cli/commands.sh tests/cli/exitcodes.sh
+CLI_TESTS = tests/cli/commands.sh tests/cli/exitcodes.sh tests/cli/setuid.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS)
+
+# LD_PRELOAD shim that captures syslog() into a file (audit tests).
+check_LTLIBRARIES += tests/cli/syslog_capture.la
+tests_cli_syslog_capture_la_SOURCES = tests/cli/syslog_capture.c
+tests_cli_syslog_capture_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-no-undefined -rpath /nowhere
