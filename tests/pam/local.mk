@@ -24,6 +24,7 @@ tests_pam_pam_ht_stub_la_LIBADD = $(PAM_LIBS)
 EXTRA_DIST += tests/pam/pamenv.sh
 
 PAM_TESTS = tests/pam/auth.sh tests/pam/store.sh tests/pam/args.sh tests/pam/passwords.sh \
-	tests/pam/stacking.sh tests/pam/expiry.sh tests/pam/exports.sh tests/pam/threads.sh
+	tests/pam/stacking.sh tests/pam/expiry.sh tests/pam/exports.sh tests/pam/threads.sh \
+	tests/pam/valgrind.sh
 TESTS += $(PAM_TESTS)
 EXTRA_DIST += $(PAM_TESTS)
