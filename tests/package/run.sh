@@ -1,0 +1,55 @@
+#!/bin/bash
+# Builds the Debian package from a copy of this tree, lints it, and runs the
+# smoke test that installs, uses and purges it (tests/package/deb-smoke.sh).
+#
+#   tests/package/run.sh WORKDIR
+#
+# As root on a Debian machine with the packages of .ci/packages. WORKDIR is
+# emptied and receives the copy, the .deb and the logs. Prints "ok"/"not ok"
+# lines; exits non-zero when anything failed.
+set -uo pipefail
+
+src=$(cd "$(dirname "$0")/../.." && pwd)
+work=${1:?usage: $0 WORKDIR}
+failed=0
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; failed=1; }
+
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP installs packages: needs root"; exit 0; }
+for tool in dpkg-buildpackage dh lintian pamtester; do
+	command -v "$tool" >/dev/null || { not_ok "$tool is installed"; exit 1; }
+done
+
+# A copy of the sources (tracked files as they are in the work tree, or the
+# whole tree when it is not a git checkout), away from any build directory.
+rm -rf "$work" && mkdir -p "$work/src" || exit 1
+if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	git -C "$src" ls-files -z | (cd "$src" && tar --null -T - -cf -) |
+		tar -xf - -C "$work/src"
+else
+	(cd "$src" && tar --exclude=./_build -cf - .) | tar -xf - -C "$work/src"
+fi || { not_ok "copy the sources"; exit 1; }
+
+# The test suite ran in the other jobs: nocheck, and the nocheck build profile
+# so that its tools are not required as build dependencies.
+(cd "$work/src" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -Pnocheck) \
+	>"$work/build.log" 2>&1
+deb=$(ls "$work"/libpam-httptoken_*.deb 2>/dev/null | head -1)
+if [ -n "$deb" ]; then
+	ok "dpkg-buildpackage -us -uc -b builds $(basename "$deb")"
+else
+	not_ok "dpkg-buildpackage -us -uc -b builds the package"
+	tail -40 "$work/build.log" | sed 's/^/# /'
+	exit 1
+fi
+
+if lintian --fail-on error,warning "$work"/libpam-httptoken_*.changes >"$work/lintian.log" 2>&1; then
+	ok "lintian finds no error or warning"
+else
+	not_ok "lintian finds no error or warning"
+	sed 's/^/# /' "$work/lintian.log"
+fi
+
+"$src/tests/package/deb-smoke.sh" "$deb" || failed=1
+exit "$failed"
