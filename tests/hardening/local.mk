@@ -1,1 +1,16 @@
-# rules for tests/hardening/
+# Hardening: damaged stores, killed writers, concurrent readers and
+# writers, the setuid tool under a hostile caller, timing, brute force.
+# The C tests share a fixture that builds stores through the library.
+check_LTLIBRARIES += tests/hardening/libhfix.la
+tests_hardening_libhfix_la_SOURCES = tests/hardening/hfix.c tests/hardening/hfix.h
+tests_hardening_libhfix_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+
+hardening_c_tests = \
+	tests/hardening/corruption
+check_PROGRAMS += $(hardening_c_tests)
+TESTS += $(hardening_c_tests)
+
+hardening_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+hardening_ldadd = tests/hardening/libhfix.la lib/libhttptoken.la $(SODIUM_LIBS) $(GDBM_LIBS)
+tests_hardening_corruption_CPPFLAGS = $(hardening_cppflags)
+tests_hardening_corruption_LDADD = $(hardening_ldadd)
