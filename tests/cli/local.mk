@@ -21,7 +21,8 @@ tests_cli_tokenctl_testpaths_CPPFLAGS = -I$(top_srcdir)/lib \
 	-DHT_DEFAULT_KEY='"$(SETUID_TEST_DIR)/key"'
 tests_cli_tokenctl_testpaths_LDADD = tokenctl/libtokenctl.la lib/libhttptoken.la
 
-CLI_TESTS = tests/cli/commands.sh tests/cli/exitcodes.sh tests/cli/setuid.sh
+CLI_TESTS = tests/cli/commands.sh tests/cli/exitcodes.sh tests/cli/setuid.sh \
+	tests/cli/writers.sh tests/cli/audit.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS)
 

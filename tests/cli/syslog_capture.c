@@ -16,12 +16,13 @@ void __syslog_chk(int pri, int flag, const char *fmt, ...);
 void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap);
 
 static char capture_ident[64] = "?";
+static int capture_facility = LOG_USER;
 
 void
 openlog(const char *ident, int option, int facility)
 {
 	(void)option;
-	(void)facility;
+	capture_facility = facility;
 	snprintf(capture_ident, sizeof(capture_ident), "%s", ident ? ident : "?");
 }
 
@@ -34,6 +35,9 @@ vsyslog(int pri, const char *fmt, va_list ap)
 
 	if (path == NULL)
 		return;
+	/* As syslog(3) does: the openlog facility unless pri names one. */
+	if ((pri & LOG_FACMASK) == 0)
+		pri |= capture_facility;
 	n = snprintf(msg, sizeof(msg), "%d %s: ", pri, capture_ident);
 	vsnprintf(msg + n, sizeof(msg) - (size_t)n - 1, fmt, ap);
 	strcat(msg, "\n");

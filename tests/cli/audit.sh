@@ -1,0 +1,55 @@
+#!/bin/sh
+# The audit trail and secrets: every change is logged (authpriv) with the
+# acting uid and user, the command and the token id; the secret appears
+# nowhere but on the stdout of create and rotate. syslog() is captured
+# with an LD_PRELOAD shim (tests/cli/syslog_capture.c).
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
+SHIM="$top_builddir/tests/cli/.libs/syslog_capture.so"
+[ -x "$TOKENCTL" ] || tap_skip_all "tokenctl not built"
+[ -f "$SHIM" ] || tap_skip_all "tests/cli/syslog_capture.la not built"
+make_tmpdir
+LOG="$TEST_TMP/syslog"
+export LD_PRELOAD="$SHIM" HT_SYSLOG_CAPTURE="$LOG"
+make_store 2>/dev/null
+ME=$(id -un); UID_=$(id -u)
+ALL="$TEST_TMP/all-output"
+: >"$ALL"
+run() { tk "$@" >>"$ALL" 2>&1 </dev/null; }   # everything but create/rotate
+
+T1=$(tk create --name one 2>>"$ALL"); I1=$(printf '%s' "$T1" | cut -c5-20)
+T2=$(tk create --name two --project PROJ 2>>"$ALL"); I2=$(printf '%s' "$T2" | cut -c5-20)
+check_match "init is logged" "tokenctl: init: uid=$UID_ user=$ME token=-" "$(cat "$LOG")"
+check_match "create is logged with id, kind and level" \
+	"tokenctl: create: uid=$UID_ user=$ME token=$I1 kind=personal perm=read" "$(cat "$LOG")"
+check_match "create of a project token logs its scope" "token=$I2 kind=project perm=read scope=PROJ" "$(cat "$LOG")"
+check_match "logged at LOG_AUTHPRIV|LOG_NOTICE" "^$((10 * 8 + 5)) tokenctl: create" \
+	"$(grep 'create:' "$LOG" | head -1)"
+
+run list --all; run --json list --all; run show "$I1"; run --json show "$I1"
+run edit "$I1" --name "one bis"
+check_match "edit is logged" "edit: uid=$UID_ user=$ME token=$I1" "$(cat "$LOG")"
+T3=$(tk rotate "$I1" 2>>"$ALL"); I3=$(printf '%s' "$T3" | cut -c5-20)
+check_match "rotate logs the old id" "rotate: uid=$UID_ user=$ME token=$I1 revoked, replaced by $I3" "$(cat "$LOG")"
+printf '%s\n' "$T2" | tk revoke --token - >>"$ALL" 2>&1
+check_match "revoke --token - is logged with the id" "revoke: uid=$UID_ user=$ME token=$I2" "$(cat "$LOG")"
+run revoke "$I3"
+check_match "revoke by id is logged" "revoke: uid=$UID_ user=$ME token=$I3" "$(cat "$LOG")"
+run policy set --max-days 40
+check_match "policy set is logged with the new values" "policy: uid=$UID_ user=$ME token=- .*max-days=40" "$(cat "$LOG")"
+run purge
+check_match "purge logs each id" "purge: uid=$UID_ user=$ME token=$I1" "$(cat "$LOG")"
+run backup "$TEST_TMP/b.db"; run restore "$TEST_TMP/b.db"
+check_match "backup and restore are logged" "restore: uid=$UID_" "$(cat "$LOG")"
+check "reads are not logged as changes" "" "$(grep -E ': (list|show):' "$LOG")"
+
+# No secret anywhere: not in the log, not in any other command's output.
+leaks=0
+for t in "$T1" "$T2" "$T3"; do
+	secret=$(printf '%s' "$t" | cut -c21-63)
+	grep -qF "$secret" "$LOG" && leaks=$((leaks + 1))
+	grep -qF "$secret" "$ALL" && leaks=$((leaks + 1))
+done
+check "no secret in the log or in other commands' output" 0 "$leaks"
+check "the log was actually written" "yes" "$([ "$(wc -l <"$LOG")" -ge 10 ] && echo yes)"
+unset LD_PRELOAD
+tap_done
