@@ -16,3 +16,9 @@ bench_crypt_bench_SOURCES = bench/crypt-bench.c $(BENCH_UTIL)
 bench_crypt_bench_LDADD = -lcrypt
 EXTRA_DIST += bench/run.sh
 # --- end of the authentication benchmarks ----------------------------------
+
+# --- tokenctl at scale (bench/tokenctl-scale.sh) ---------------------------
+# Times `tokenctl create` and `list --all` on a 100k-token store built with
+# bench/bench-store. Run by hand from the build tree, never by make check.
+EXTRA_DIST += bench/tokenctl-scale.sh
+# --- end of tokenctl at scale ------------------------------------------------
