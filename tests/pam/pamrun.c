@@ -5,12 +5,14 @@
  * application saw, e.g. "auth=PAM_SUCCESS acct=PAM_SUCCESS prompts=1
  * others=0", and exits 0 unless it could not run at all.
  *
- *   pamrun [-a | -A] [-x COMMAND] [-r RHOST] [-p PASSWORD | -f FILE] SERVICE USER
+ *   pamrun [-a | -A] [-x COMMAND] [-s PASSWORD] [-r RHOST] [-p PASSWORD | -f FILE]
+ *          SERVICE USER
  *
  * -a runs account after auth in the same handle, -A account only; -x runs
  * a shell command between the two (a change made while a client is
  * between auth and account); -f reads the password's exact bytes from
- * FILE (NULs and all). */
+ * FILE (NULs and all); -s authenticates a second time in the same handle
+ * with another password before account. */
 #include "config.h"
 
 #include <stdio.h>
@@ -82,7 +84,7 @@ read_file(const char *path, struct conv_state *cs)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: pamrun [-a|-A] [-x COMMAND] [-r RHOST] [-p PASSWORD|-f FILE] SERVICE USER\n");
+	fprintf(stderr, "usage: pamrun [-a|-A] [-x COMMAND] [-s PASSWORD] [-r RHOST] [-p PASSWORD|-f FILE] SERVICE USER\n");
 	exit(2);
 }
 
@@ -94,14 +96,15 @@ main(int argc, char **argv)
 	const int flags = PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK;
 	const char *rhost = "192.0.2.7";
 	pam_handle_t *pamh = NULL;
-	const char *between = NULL;
+	const char *between = NULL, *second = NULL;
 	int do_auth = 1, do_acct = 0, c, rc;
 
-	while ((c = getopt(argc, argv, "aAx:r:p:f:")) != -1) {
+	while ((c = getopt(argc, argv, "aAx:s:r:p:f:")) != -1) {
 		switch (c) {
 		case 'a': do_acct = 1; break;
 		case 'A': do_acct = 1; do_auth = 0; break;
 		case 'x': between = optarg; break;
+		case 's': second = optarg; break;
 		case 'r': rhost = optarg; break;
 		case 'p': free(cs.password); cs.password = strdup(optarg);
 		          cs.len = strlen(optarg); break;
@@ -122,6 +125,13 @@ main(int argc, char **argv)
 		rc = pam_authenticate(pamh, flags);
 		printf("auth=%s ", pam_code_name(rc));
 		fflush(stdout);
+	}
+	if (do_auth && second != NULL) {
+		free(cs.password);
+		cs.password = strdup(second);
+		cs.len = strlen(second);
+		rc = pam_authenticate(pamh, flags);
+		printf("auth2=%s ", pam_code_name(rc));
 	}
 	if (between != NULL && system(between) != 0)
 		fprintf(stderr, "pamrun: %s failed\n", between);

@@ -80,6 +80,11 @@ check "account after an ordinary password" \
 	"auth=PAM_IGNORE acct=PAM_IGNORE" "$(acct acc alice -a -p hunter2)"
 check "account after a refused token" \
 	"auth=PAM_AUTH_ERR acct=PAM_IGNORE" "$(acct acc bob -a -p "$T")"
+check "account after a token auth then an ordinary-password auth, same handle" \
+	"auth=PAM_SUCCESS auth2=PAM_IGNORE acct=PAM_IGNORE" "$(acct acc alice -a -p "$T" -s hunter2)"
+check "account after a token auth then a refused token, same handle" \
+	"auth=PAM_SUCCESS auth2=PAM_AUTH_ERR acct=PAM_IGNORE" \
+	"$(acct acc alice -a -p "$T" -s "$("$HTFIX" forge "$T")")"
 # account has its own arguments: a stricter line refuses the same token.
 cat >"$PAMD/split" <<SPLIT
 auth    [success=done ignore=ignore default=die] $PAM_MODULE db=$DB keyfile=$KEY
