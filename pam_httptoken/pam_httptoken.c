@@ -168,10 +168,10 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	int rc;
 
 	(void)flags;
-	if (options_parse(pamh, argc, argv, &opt) != PAM_SUCCESS)
-		return PAM_SERVICE_ERR;
 	/* Only a token accepted by this very call may pass account. */
 	(void)pam_set_data(pamh, PHT_DATA_ID, NULL, NULL);
+	if (options_parse(pamh, argc, argv, &opt) != PAM_SUCCESS)
+		return PAM_SERVICE_ERR;
 	rc = get_credentials(pamh, &user, &password);
 	if (rc != PAM_SUCCESS)
 		return rc;
