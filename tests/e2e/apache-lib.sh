@@ -74,7 +74,7 @@ apache_write_conf() {
 			echo "Group $HTTPD_GROUP"
 		fi
 		for m in mpm_event authn_core authz_core authz_user auth_basic \
-			 authnz_pam alias env cgid $APACHE_EXTRA_MODULES; do
+			 authnz_pam alias env cgid ${APACHE_EXTRA_MODULES:-}; do
 			echo "LoadModule ${m}_module $APACHE_MODDIR/mod_$m.so"
 		done
 		echo "ScriptSock \"$APACHE_DIR/run/cgisock\""
@@ -97,7 +97,7 @@ apache_start() {
 		rm -f "$APACHE_DIR/run/httpd.pid"
 		env LD_PRELOAD="$(wrapper_preload)" PAM_WRAPPER=1 \
 		    PAM_WRAPPER_SERVICE_DIR="$APACHE_DIR/pam.d" \
-		    TMPDIR="$APACHE_DIR/tmp" $APACHE_ENV \
+		    TMPDIR="$APACHE_DIR/tmp" ${APACHE_ENV:-} \
 		    setsid "$APACHE_BIN" -f "$APACHE_DIR/httpd.conf" -DFOREGROUND \
 		    </dev/null >>"$APACHE_DIR/logs/stderr.log" 2>&1 &
 		apache_launcher=$!
@@ -129,7 +129,7 @@ apache_stop() {
 		sleep 0.1; i=$((i + 1))
 	done
 	kill -KILL "$APACHE_PID" 2>/dev/null
-	wait "$apache_launcher" 2>/dev/null
+	wait "${apache_launcher:-}" 2>/dev/null
 	APACHE_PID=
 }
 
