@@ -97,6 +97,7 @@ ht_store_restore(const char *path, const struct ht_key *key, const char *src,
 	if (s == HT_OK)
 		s = ht_store_lock(path, timeout_ms, &lock_fd, err);
 	if (s == HT_OK) {
+		ht_store_remove_stale_temps(path);
 		if (lstat(path, &live) < 0) {
 			live.st_uid = geteuid();
 			live.st_gid = getegid();

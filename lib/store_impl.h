@@ -29,6 +29,10 @@ enum ht_status ht_store_put_meta(struct ht_store *st, struct ht_error *err);
 enum ht_status ht_store_lock(const char *path, int timeout_ms, int *lock_fd,
                              struct ht_error *err);
 
+/* Removes PATH.tmp.XXXXXX files left by writers that died; call only
+ * with the writers' lock held. */
+void ht_store_remove_stale_temps(const char *path);
+
 /* Copies all of src_fd into dst_fd from offset 0. */
 int ht_copy_fd(int src_fd, int dst_fd);
 

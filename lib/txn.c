@@ -112,8 +112,8 @@ ht_store_lock(const char *path, int timeout_ms, int *lock_fd, struct ht_error *e
 
 /* Under the lock no other writer runs, so any temp file present was left by
  * a writer that died: remove it. */
-static void
-remove_stale_temps(const char *path)
+void
+ht_store_remove_stale_temps(const char *path)
 {
 	char dir[PATH_BUF], prefix[PATH_BUF], victim[PATH_BUF * 2];
 	const char *base = strrchr(path, '/');
@@ -195,7 +195,7 @@ ht_txn_begin(const char *path, const struct ht_key *key, int timeout_ms,
 		free(txn);
 		return err->status;
 	}
-	remove_stale_temps(path);
+	ht_store_remove_stale_temps(path);
 	if (open_copy(txn, key, err) != HT_OK) {
 		close(txn->lock_fd);
 		free(txn);
