@@ -6,7 +6,8 @@ tests_hardening_libhfix_la_SOURCES = tests/hardening/hfix.c tests/hardening/hfix
 tests_hardening_libhfix_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 
 hardening_c_tests = \
-	tests/hardening/corruption
+	tests/hardening/corruption \
+	tests/hardening/crash
 check_PROGRAMS += $(hardening_c_tests)
 TESTS += $(hardening_c_tests)
 
@@ -14,3 +15,5 @@ hardening_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 hardening_ldadd = tests/hardening/libhfix.la lib/libhttptoken.la $(SODIUM_LIBS) $(GDBM_LIBS)
 tests_hardening_corruption_CPPFLAGS = $(hardening_cppflags)
 tests_hardening_corruption_LDADD = $(hardening_ldadd)
+tests_hardening_crash_CPPFLAGS = $(hardening_cppflags)
+tests_hardening_crash_LDADD = $(hardening_ldadd)
