@@ -34,3 +34,11 @@ audit_change(const struct ctl *ctl, const char *command, const ht_id *id,
 	       (unsigned)ctl->who.uid, ctl->who.has_name ? ctl->who.name : "?", idt.s,
 	       detail[0] != '\0' ? " " : "", detail);
 }
+
+/* Refused attempts are worth an auditor's attention too. */
+void
+audit_refused(const struct ctl *ctl, const char *command)
+{
+	syslog(LOG_WARNING, "%s: uid=%u user=%s refused: permission denied", command,
+	       (unsigned)ctl->who.uid, ctl->who.has_name ? ctl->who.name : "?");
+}

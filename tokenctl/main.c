@@ -134,6 +134,8 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
 			rc = commands[i].run(&ctl, argc - optind, argv + optind);
+			if (rc == EX_NOPERM)
+				audit_refused(&ctl, commands[i].name);
 			privs_drop();
 			return rc;
 		}

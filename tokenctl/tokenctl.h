@@ -100,6 +100,7 @@ void out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t las
 
 /* audit.c */
 void audit_open(void);
+void audit_refused(const struct ctl *ctl, const char *command);
 void audit_change(const struct ctl *ctl, const char *command, const ht_id *id,
                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

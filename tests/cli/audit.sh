@@ -10,6 +10,9 @@ SHIM="$top_builddir/tests/cli/.libs/syslog_capture.so"
 make_tmpdir
 LOG="$TEST_TMP/syslog"
 export LD_PRELOAD="$SHIM" HT_SYSLOG_CAPTURE="$LOG"
+# A sanitizer build's runtime insists on being first unless told otherwise.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+export ASAN_OPTIONS
 make_store 2>/dev/null
 ME=$(id -un); UID_=$(id -u)
 ALL="$TEST_TMP/all-output"
@@ -41,6 +44,24 @@ check_match "purge logs each id" "purge: uid=$UID_ user=$ME token=$I1" "$(cat "$
 run backup "$TEST_TMP/b.db"; run restore "$TEST_TMP/b.db"
 check_match "backup and restore are logged" "restore: uid=$UID_" "$(cat "$LOG")"
 check "reads are not logged as changes" "" "$(grep -E ': (list|show):' "$LOG")"
+
+# A refused attempt is logged too. It needs a caller who is not the
+# store's administrator: nobody, reading a root store through its group.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && getent passwd nobody >/dev/null; then
+	mkdir -m 0755 "$TEST_TMP/shared" && mkdir -m 1777 "$TEST_TMP/cap"
+	"$TOKENCTL" --db "$TEST_TMP/shared/tokens.db" --keyfile "$TEST_TMP/shared/key" \
+		init --group "$(id -gn nobody)" 2>/dev/null
+	HT_SYSLOG_CAPTURE="$TEST_TMP/cap/log" setpriv --reuid=nobody --regid="$(id -g nobody)" \
+		--init-groups "$TOKENCTL" --db "$TEST_TMP/shared/tokens.db" \
+		--keyfile "$TEST_TMP/shared/key" list --all >/dev/null 2>&1
+	check "a non-administrator listing everything: exit 77" 77 "$?"
+	check_match "the refusal is logged as a warning" \
+		"^$((10 * 8 + 4)) tokenctl: list: uid=$(id -u nobody) user=nobody refused: permission denied" \
+		"$(cat "$TEST_TMP/cap/log" 2>/dev/null)"
+else
+	tap_skip "a refused attempt is logged: exit 77" "needs root, setpriv and the nobody account"
+	tap_skip "a refused attempt is logged: message" "needs root, setpriv and the nobody account"
+fi
 
 # No secret anywhere: not in the log, not in any other command's output.
 leaks=0
