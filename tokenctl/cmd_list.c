@@ -168,6 +168,10 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 		return tk_error(EX_NOPERM, "list: permission denied (you may list only your "
 		                "own tokens)");
 	}
+	/* A user's own listing is by uid as well as name: a recycled user
+	 * name does not inherit an old account's tokens. */
+	if (!ses.admin && a.what == L_USER)
+		a.what = L_MINE;
 	w.a = &a;
 	if (ctl->json)
 		fputs("[", stdout);

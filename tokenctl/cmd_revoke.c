@@ -119,6 +119,7 @@ revoke_ids(const struct ctl *ctl, int n, char **args)
 
 struct user_walk {
 	const char *user;
+	const struct caller *self;    /* non-administrators: by uid too */
 	struct id_list ids;
 };
 
@@ -127,7 +128,9 @@ collect_user(const struct ht_record *rec, void *ctx)
 {
 	struct user_walk *w = ctx;
 
-	if (rec->kind == HT_KIND_PERSONAL && !rec->revoked && strcmp(rec->owner, w->user) == 0)
+	if (rec->kind != HT_KIND_PERSONAL || rec->revoked || strcmp(rec->owner, w->user) != 0)
+		return 0;
+	if (w->self == NULL || caller_owns_token(w->self, rec))
 		ids_add(&w->ids, rec->id);
 	return w->ids.failed;
 }
@@ -135,7 +138,7 @@ collect_user(const struct ht_record *rec, void *ctx)
 static int
 revoke_user(const struct ctl *ctl, const char *user)
 {
-	struct user_walk w = { user, { 0 } };
+	struct user_walk w = { user, NULL, { 0 } };
 	struct ht_error err = { 0 };
 	struct session ses;
 	int rc, changed = 0;
@@ -146,6 +149,8 @@ revoke_user(const struct ctl *ctl, const char *user)
 		session_end(&ses);
 		return tk_error(EX_NOPERM, "revoke: you may revoke only your own tokens");
 	}
+	if (!ses.admin)
+		w.self = &ctl->who;
 	/* Collect first: changing a GDBM file while walking it is undefined. */
 	if (ht_store_foreach(ses.st, collect_user, &w, &err) != HT_OK)
 		rc = tk_fail(&err);
