@@ -173,8 +173,12 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (options_parse(pamh, argc, argv, &opt) != PAM_SUCCESS)
 		return PAM_SERVICE_ERR;
 	rc = get_credentials(pamh, &user, &password);
-	if (rc != PAM_SUCCESS)
+	if (rc != PAM_SUCCESS) {
+		if (opt.debug)
+			pht_log(pamh, LOG_DEBUG, "auth: no user or password: %s",
+			        pam_strerror(pamh, rc));
 		return rc;
+	}
 	ht_error_clear(&err);
 	request_init(&req, &opt, user);
 	ht_verify_password(&req, password, strlen(password), &res, &err);
