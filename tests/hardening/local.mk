@@ -8,7 +8,8 @@ tests_hardening_libhfix_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 hardening_c_tests = \
 	tests/hardening/corruption \
 	tests/hardening/crash \
-	tests/hardening/concurrency
+	tests/hardening/concurrency \
+	tests/hardening/timing
 check_PROGRAMS += $(hardening_c_tests)
 TESTS += $(hardening_c_tests)
 
@@ -20,3 +21,5 @@ tests_hardening_crash_CPPFLAGS = $(hardening_cppflags)
 tests_hardening_crash_LDADD = $(hardening_ldadd)
 tests_hardening_concurrency_CPPFLAGS = $(hardening_cppflags)
 tests_hardening_concurrency_LDADD = $(hardening_ldadd) -lpthread
+tests_hardening_timing_CPPFLAGS = $(hardening_cppflags)
+tests_hardening_timing_LDADD = $(hardening_ldadd)
