@@ -4,6 +4,9 @@
 #
 #   sudo demo/quickstart.sh        (root: installs what is missing, then runs)
 #   demo/quickstart.sh             (as a user: sudo is used for apt-get only)
+#   demo/quickstart.sh --no-install --build DIR
+#                                  (use packages as they are and the build in
+#                                   DIR: how the test suite runs it)
 #
 # It installs the Debian packages it needs if any is missing, builds the
 # tree into _build/demo/, creates a private token store in a temporary
@@ -16,6 +19,16 @@ set -u
 
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 BUILD="$top_srcdir/_build/demo"
+install=1 prebuilt=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--no-install) install=0 ;;
+	--build) [ $# -ge 2 ] || { echo "--build needs a directory" >&2; exit 64; }
+		 prebuilt=$2; shift ;;
+	*) echo "usage: $0 [--no-install] [--build DIR]" >&2; exit 64 ;;
+	esac
+	shift
+done
 PACKAGES="autoconf automake libtool pkg-config make gcc libpam0g-dev
 libgdbm-dev libsodium-dev libpam-wrapper apache2 libapache2-mod-authnz-pam
 git curl iproute2"
@@ -39,6 +52,8 @@ for p in $PACKAGES; do
 done
 if [ -z "$missing" ]; then
 	say "all installed"
+elif [ "$install" -eq 0 ]; then
+	die "missing packages:$missing"
 else
 	say "installing:$missing"
 	if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
@@ -51,7 +66,9 @@ fi
 
 # --- 2. build -------------------------------------------------------------------
 step "Building pam_httptoken.so and tokenctl"
-if [ -f "$top_srcdir/config.status" ]; then
+if [ -n "$prebuilt" ]; then
+	BUILD=$(cd "$prebuilt" && pwd) || die "no build directory $prebuilt"
+elif [ -f "$top_srcdir/config.status" ]; then
 	# The checkout is configured in place: use that build.
 	BUILD=$top_srcdir
 	show "make"

@@ -1,10 +1,14 @@
 # End-to-end tests with the real servers (Apache httpd + git-http-backend,
-# sshd), configured from the example files in etc/.
+# sshd), configured from the example files in etc/, and the quick-start demo
+# they share the Apache code with.
 TESTS += \
 	tests/e2e/apache-git.sh \
-	tests/e2e/sshd.sh
+	tests/e2e/sshd.sh \
+	tests/e2e/quickstart.sh
 EXTRA_DIST += \
 	tests/e2e/apache-git.sh \
 	tests/e2e/sshd.sh \
+	tests/e2e/quickstart.sh \
 	tests/e2e/apache-lib.sh \
-	tests/e2e/e2e-lib.sh
+	tests/e2e/e2e-lib.sh \
+	demo/quickstart.sh

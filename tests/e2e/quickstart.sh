@@ -1,0 +1,27 @@
+#!/bin/sh
+# The README's first command, demo/quickstart.sh, run on this build: every
+# step it shows a newcomer must behave as it says.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
+. "$top_srcdir/tests/e2e/apache-lib.sh"
+
+why=$(apache_missing)
+[ -z "$why" ] || tap_skip_all "$why"
+[ -x "$TOKENCTL" ] || tap_skip_all "tokenctl not built"
+[ -e "$PAM_MODULE" ] || tap_skip_all "pam_httptoken.so not built"
+
+make_tmpdir
+out="$TEST_TMP/quickstart.out"
+"$top_srcdir/demo/quickstart.sh" --no-install --build "$top_builddir" >"$out" 2>&1
+rc=$?
+check "quickstart exits 0" 0 "$rc"
+for expect in "OK: cloned" "OK: pushed" "OK: push refused" "OK: clone refused" \
+	"All steps behaved as expected"; do
+	if grep -qF "$expect" "$out"; then tap_ok "quickstart shows: $expect"
+	else tap_not_ok "quickstart shows: $expect" "$(tail -20 "$out")"; fi
+done
+check "quickstart shows no unexpected step" 0 "$(grep -c UNEXPECTED "$out")"
+check "quickstart never prints a whole token" 0 \
+	"$(grep -Ec 'htk_[0-9a-f]{16}[0-9A-Za-z]{49}' "$out")"
+check "quickstart removed its temporary directory" "" \
+	"$(sed -n 's/^.*removing \(.*\)\.$/\1/p' "$out" | while read -r d; do [ -e "$d" ] && echo "$d"; done)"
+tap_done
