@@ -4,10 +4,10 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 
+#include "safefile.h"
 #include "tokenctl.h"
 
 static int
@@ -73,16 +73,12 @@ may_restore(const struct ctl *ctl)
 {
 	char dir[4096];
 	struct stat st;
-	const char *slash = strrchr(ctl->db, '/');
 
 	if (ctl->who.uid == 0 || caller_owns_file(&ctl->who, ctl->db))
 		return 1;
-	if (lstat(ctl->db, &st) == 0)
+	if (lstat(ctl->db, &st) == 0 || ht_dirname(ctl->db, dir, sizeof(dir)) < 0)
 		return 0;
-	if (slash == NULL)
-		return caller_owns_file(&ctl->who, ".");
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - ctl->db), ctl->db);
-	return caller_owns_file(&ctl->who, dir[0] ? dir : "/");
+	return caller_owns_file(&ctl->who, dir);
 }
 
 int

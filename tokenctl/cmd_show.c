@@ -11,13 +11,14 @@
 int
 cmd_show(struct ctl *ctl, int argc, char **argv)
 {
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
 	struct session ses;
 	struct ht_record rec;
 	int64_t used;
 	int c, rc, refused;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", (const struct option[]){ { 0 } }, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":", none, NULL)) != -1)
 		return unknown_option("show", c, argv);
 	if (argc - optind != 1)
 		return tk_usage("show: expected one token id");
