@@ -23,3 +23,12 @@ tests_hardening_concurrency_CPPFLAGS = $(hardening_cppflags)
 tests_hardening_concurrency_LDADD = $(hardening_ldadd) -lpthread
 tests_hardening_timing_CPPFLAGS = $(hardening_cppflags)
 tests_hardening_timing_LDADD = $(hardening_ldadd)
+
+# Shell tests (TAP).
+hardening_sh_tests = \
+	tests/hardening/faillock.sh
+TESTS += $(hardening_sh_tests)
+EXTRA_DIST += $(hardening_sh_tests)
+
+# The libFuzzer targets build outside automake (fuzz/run.sh, clang).
+EXTRA_DIST += fuzz
