@@ -95,6 +95,11 @@ else
 	tap_not_ok "clone with a read token sees the pushed commit" "$(tail -5 "$GITLOG")"
 fi
 
+# The server, as the httpd user, records use through the group-writable
+# DB.lastused/ directory.
+check_match "tokenctl show: the read token's last use is recorded" \
+	"last used: +[0-9]{4}-" "$(tk show "$(id_of "$READ")" 2>&1)"
+
 echo more >> "$TEST_TMP/r/README"
 gitq -C "$TEST_TMP/r" commit -q -am "Push attempt with a read token"
 if gitq -C "$TEST_TMP/r" push origin HEAD:main; then

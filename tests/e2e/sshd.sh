@@ -111,7 +111,7 @@ login() {
 		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
 		-o PreferredAuthentications="$1" -o PubkeyAuthentication=no \
 		-o NumberOfPasswordPrompts=1 -o ConnectTimeout=10 -o LogLevel=ERROR \
-		"$ACCT@127.0.0.1" 'echo "in as $(id -un)"' 2>>"$S/client.log"
+		"${LOGIN_USER:-$ACCT}@127.0.0.1" 'echo "in as $(id -un)"' 2>>"$S/client.log"
 }
 welcome="in as $ACCT"
 
@@ -125,7 +125,11 @@ check "password: a mistyped token does not" "" \
 check "keyboard-interactive: another user's (project) token does not" "" \
 	"$(login keyboard-interactive "$PROJECT")"
 check "password: a wrong Unix password does not" "" "$(login password "x$PASSWORD")"
+check "password: the token does not log in as another (unknown) user" "" \
+	"$(LOGIN_USER=htk-e2e-nobody login password "$TOKEN")"
 
+check_match "tokenctl show: the login is recorded as the token's last use" \
+	"last used: +[0-9]{4}-" "$(tk show "$(printf '%s' "$TOKEN" | cut -c5-20)" 2>&1)"
 check "no token appears in sshd's log" 0 \
 	"$(grep -cF -e "$TOKEN" -e "$LEAKED" -e "$PROJECT" "$S/sshd.log")"
 tap_done
