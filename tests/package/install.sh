@@ -1,0 +1,64 @@
+#!/bin/sh
+# `make install DESTDIR=...` from this build: the module where PAM loads it
+# (without libtool's .la), tokenctl setuid (root-owned when installed as
+# root), the state and configuration directories 0755, the manual pages
+# and completion; an existing store and key are left exactly as they were,
+# by install and by uninstall alike.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$top_srcdir/tests/common.sh"
+
+[ -f "$top_builddir/Makefile" ] || tap_skip_all "no configured build in $top_builddir"
+make_tmpdir
+dest=$TEST_TMP/dest
+MAKE=${MAKE:-make}
+
+# The configured directories, as make expands them.
+vars=$(printf 'print:\n\t@echo "$(pamdir)|$(sbindir)|$(localstatedir)|$(sysconfdir)|$(mandir)|$(datadir)|$(docdir)"\n' |
+	$MAKE -s -C "$top_builddir" -f Makefile -f - print 2>/dev/null)
+IFS='|' read -r pamdir sbindir localstatedir sysconfdir mandir datadir docdir <<EOF
+$vars
+EOF
+[ -n "$pamdir" ] && [ -n "$sbindir" ] || tap_bail "cannot read the configured directories"
+statedir=$localstatedir/lib/httptoken
+confdir=$sysconfdir/httptoken
+
+# A store and key from an earlier installation.
+mkdir -p "$dest$statedir" "$dest$confdir"
+echo "old store" >"$dest$statedir/tokens.db"
+echo "old key" >"$dest$confdir/key"
+chmod 0640 "$dest$statedir/tokens.db" "$dest$confdir/key"
+
+out=$($MAKE -s -C "$top_builddir" install DESTDIR="$dest" 2>&1)
+rc=$?
+check "make install DESTDIR=... succeeds" 0 "$rc"
+[ "$rc" = 0 ] || printf '# %s\n' "$out"
+
+mode() { stat -c '%a' "$1" 2>/dev/null; }
+check "the module is installed in the PAM directory" yes \
+	"$([ -f "$dest$pamdir/pam_httptoken.so" ] && echo yes)"
+check "libtool's .la is not" no "$([ -e "$dest$pamdir/pam_httptoken.la" ] && echo yes || echo no)"
+check "tokenctl is installed mode 4755" 4755 "$(mode "$dest$sbindir/tokenctl")"
+if [ "$(id -u)" = 0 ]; then
+	check "installed as root, tokenctl belongs to root" root:root \
+		"$(stat -c %U:%G "$dest$sbindir/tokenctl")"
+else
+	tap_skip "installed as root, tokenctl belongs to root" "not installing as root"
+fi
+check "state directory 0755" 755 "$(mode "$dest$statedir")"
+check "configuration directory 0755" 755 "$(mode "$dest$confdir")"
+check "the existing store is untouched" "old store" "$(cat "$dest$statedir/tokens.db")"
+check "the existing key is untouched" "old key" "$(cat "$dest$confdir/key")"
+check "install creates no other file in the state directory" "tokens.db" \
+	"$(ls "$dest$statedir")"
+for f in "$mandir/man8/pam_httptoken.8" "$mandir/man8/tokenctl.8" "$mandir/man5/httptoken.5" \
+	"$datadir/bash-completion/completions/tokenctl" "$docdir/examples/pam.d/git-read"; do
+	check "installed: $f" yes "$([ -f "$dest$f" ] && echo yes)"
+done
+
+out=$($MAKE -s -C "$top_builddir" uninstall DESTDIR="$dest" 2>&1)
+check "make uninstall succeeds" 0 "$?"
+check "uninstall removes the module and tokenctl" "" \
+	"$(ls "$dest$pamdir/pam_httptoken.so" "$dest$sbindir/tokenctl" 2>/dev/null)"
+check "uninstall keeps the store and key" "old store old key" \
+	"$(cat "$dest$statedir/tokens.db") $(cat "$dest$confdir/key")"
+tap_done
