@@ -11,6 +11,9 @@ set -uo pipefail
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=${1:?usage: $0 WORKDIR}
+case $work in
+/ | "$src" | "$src"/) echo "run.sh: refusing to empty $work" >&2; exit 64 ;;
+esac
 failed=0
 
 ok() { echo "ok - $1"; }
