@@ -73,6 +73,13 @@ val() {
 	} END { if (v != "") print v }' "$res"
 }
 now_ns() { date +%s%N; }
+# keep SED-SCRIPT COMMAND...: runs a benchmark, fails the run if it fails,
+# and appends its lines to the results after rewriting them with sed.
+keep() {
+	script=$1; shift
+	"$@" > "$work/out"
+	sed "$script" "$work/out" >> "$res"
+}
 
 # --- stores -----------------------------------------------------------------
 # A store is reused only when its build finished (the "ready" file).
@@ -144,7 +151,7 @@ fi
 [ "$have_unix" = 1 ] && stacks="$stacks unix,$unix_user,$work/password,$n_unix,2"
 note "PAM transactions, warm cache ..."
 # shellcheck disable=SC2086
-"$bin/pam-bench" -c "$conf" -r "$rounds" -w 100 $stacks | sed 's/^stack /warm /' >> "$res"
+keep 's/^stack /warm /' "$bin/pam-bench" -c "$conf" -r "$rounds" -w 100 $stacks
 
 # --- cold cache --------------------------------------------------------------------
 if [ "$have_module" = 1 ]; then
@@ -164,13 +171,13 @@ if [ "$have_module" = 1 ]; then
 	done
 	note "PAM transactions, cold cache ($cold_how) ..."
 	# shellcheck disable=SC2086
-	"$bin/pam-bench" -c "$conf" -r "$rounds" $evict $stacks | sed 's/^stack /cold /' >> "$res"
+	keep 's/^stack /cold /' "$bin/pam-bench" -c "$conf" -r "$rounds" $evict $stacks
 fi
 
 # --- bcrypt as Apache checks an htpasswd -B file -----------------------------------
 if command -v htpasswd >/dev/null; then
 	hash=$(htpasswd -nbB "$user" "$password" | cut -d: -f2)
-	"$bin/crypt-bench" time "$hash" "$password" "$n_crypt" | sed 's/^crypt /crypt bcrypt /' >> "$res"
+	keep 's/^crypt /crypt bcrypt /' "$bin/crypt-bench" time "$hash" "$password" "$n_crypt"
 else
 	note "no htpasswd (package apache2-utils): no bcrypt row"
 fi
@@ -182,9 +189,9 @@ for n in $sizes; do
 	[ "$n" = "$largest" ] && flags="-b -t 1,2,4 -d $thread_secs"
 	note "ht_verify_password on $n tokens ..."
 	# shellcheck disable=SC2086
-	"$bin/verify-bench" -n "$n_verify" $flags "$d/tokens.db" "$d/key" "$user" "$d/secrets" |
-		sed "s/^verify /verify $n /; s/^step /step-$n /; s/^extra /extra-$n /;
-		     s/^threads n=\\([0-9]*\\)/threads-$n \\1/" >> "$res"
+	keep "s/^verify /verify $n /; s/^step /step-$n /; s/^extra /extra-$n /;
+	      s/^threads n=\\([0-9]*\\)/threads-$n \\1/" \
+		"$bin/verify-bench" -n "$n_verify" $flags "$d/tokens.db" "$d/key" "$user" "$d/secrets"
 done
 
 # --- memory across many authentications -------------------------------------------
@@ -236,15 +243,19 @@ num() { awk -v a="$1" 'BEGIN { if (a == "") print "-"; else if (a >= 100) printf
 row() { # LABEL TYPE NAME: a PAM row with its ratio to pam_permit (warm)
 	m=$(val "$2" "$3" median_us)
 	[ -n "$m" ] || return 0
-	printf '| %s | %s | %s | %s |\n' "$1" "$(num "$m")" "$(num "$(val "$2" "$3" p90_us)")" "$(ratio "$m" "$floor")"
+	printf '| %s | %s | %s | %s | %s |\n' "$1" "$(num "$m")" "$(num "$(val "$2" "$3" p90_us)")" \
+		"$(ratio "$m" "$floor")" "$(net "$m")"
 }
+net() { awk -v a="$1" -v f="$floor" 'BEGIN { printf "%.1f", a - f }'; }
+# net_ratio A B: (A - floor) / (B - floor), the modules' own costs compared.
+net_ratio() { ratio "$(net "$1")" "$(net "$2")"; }
 human() { case $1 in 1000) echo 1k ;; 100000) echo 100k ;; 1000000) echo 1M ;; *) echo "$1" ;; esac; }
 
 echo
 echo "## Whole PAM transactions (pam_start_confdir, authenticate, acct_mgmt, pam_end)"
 echo
-echo "| stack | median µs | p90 µs | × pam_permit |"
-echo "|---|---:|---:|---:|"
+echo "| stack | median µs | p90 µs | × pam_permit | − pam_permit µs |"
+echo "|---|---:|---:|---:|---:|"
 row "pam_permit (framework floor)" warm permit
 for n in $sizes; do row "pam_httptoken, $(human "$n") tokens" warm "httptoken-$n"; done
 row "pam_httptoken, $(human "$largest") tokens, no_lastused" warm "httptoken-$largest-nolu"
@@ -255,8 +266,8 @@ echo
 if [ "$have_module" = 1 ]; then
 	echo "Cold cache: $cold_how."
 	echo
-	echo "| stack, cold | median µs | p90 µs | × pam_permit (warm) |"
-	echo "|---|---:|---:|---:|"
+	echo "| stack, cold | median µs | p90 µs | × pam_permit (warm) | − pam_permit (warm) µs |"
+	echo "|---|---:|---:|---:|---:|"
 	row "pam_permit" cold permit
 	for n in $sizes; do row "pam_httptoken, $(human "$n") tokens" cold "httptoken-$n"; done
 	echo
@@ -278,10 +289,14 @@ echo "|---|---:|"
 awk -v s="step-$largest" -v x="extra-$largest" '$1 == s || $1 == x {
 	split($3, a, "="); printf "| %s%s | %.2f |\n", ($1 == x ? "(other) " : ""), $2, a[2] }' "$res"
 echo
-echo "| threads | verifications/s | × one thread |"
-echo "|---:|---:|---:|"
-awk -v s="threads-$largest" '$1 == s { split($3, a, "="); split($4, b, "=");
-	printf "| %s | %s | %s |\n", $2, a[2], b[2] }' "$res"
+echo "| threads | verifications/s | × one thread | CPUs busy | blocking waits / 1000 calls |"
+echo "|---:|---:|---:|---:|---:|"
+awk -v s="threads-$largest" '$1 == s { split($3, a, "="); split($4, b, "="); split($5, c, "=");
+	split($6, d, "="); printf "| %s | %s | %s | %s | %s |\n", $2, a[2], b[2], c[2], d[2] }' "$res"
+echo
+echo "CPUs busy: CPU seconds the process got per wall second. Below the thread"
+echo "count (up to the number of cores) with few blocking waits, the threads"
+echo "waited for a CPU taken by other load, not for each other."
 echo
 
 if [ "$have_module" = 1 ]; then
@@ -319,7 +334,9 @@ for n in $sizes; do
 done
 check "verify median at $(human "$largest"), µs" "$(val verify "$largest" median_us)" "<=" 20
 check "pam_userdb / pam_httptoken $(human "$largest")" "$(ratio "$(val warm userdb median_us)" "$ht_large")" ">=" 40
+check "same, each minus pam_permit" "$(net_ratio "$(val warm userdb median_us)" "$ht_large")" ">=" 40
 check "pam_unix / pam_httptoken $(human "$largest")" "$(ratio "$(val warm unix median_us)" "$ht_large")" ">=" 1000
+check "same, each minus pam_permit" "$(net_ratio "$(val warm unix median_us)" "$ht_large")" ">=" 1000
 check "2 threads / 1 thread" "$(awk -v s="threads-$largest" '$1 == s && $2 == 2 { split($4, a, "="); print a[2] }' "$res")" ">=" 1.8
 check "tokenctl create, worst ms" "$(awk '$1 == "tokenctl" && $2 == "create" { split($3, a, "="); if (a[2] > m) m = a[2] } END { print m }' "$res")" "<=" 500
 check "tokenctl revoke, worst ms" "$(awk '$1 == "tokenctl" && $2 == "revoke" { split($3, a, "="); if (a[2] > m) m = a[2] } END { print m }' "$res")" "<=" 500

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,11 +98,30 @@ work(void *arg)
 	return NULL;
 }
 
-/* Calls per second of n threads running together for secs seconds. */
+/* CPU seconds used by the process; *waits gets its voluntary context
+ * switches (a thread blocked on a lock or on I/O). */
 static double
-throughput(const struct ctx *c, int n, double secs)
+cpu_seconds(long *waits)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	*waits = ru.ru_nvcsw;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* Calls per second of n threads running together for secs seconds;
+ * *busy gets the CPU seconds the process used per wall second, *waits
+ * the voluntary context switches per thousand calls: a busy figure below
+ * n with few waits means the threads waited for a CPU (other load), not
+ * for each other. */
+static double
+throughput(const struct ctx *c, int n, double secs, double *busy, double *waits)
 {
 	struct worker w[MAX_THREADS];
+	long sw0, sw1;
+	double cpu0 = cpu_seconds(&sw0), wall;
 	uint64_t t0 = bench_now_ns(), until = t0 + (uint64_t)(secs * 1e9);
 	unsigned long total = 0;
 
@@ -116,7 +136,10 @@ throughput(const struct ctx *c, int n, double secs)
 		pthread_join(w[i].thread, NULL);
 		total += w[i].calls;
 	}
-	return (double)total / ((double)(bench_now_ns() - t0) / 1e9);
+	wall = (double)(bench_now_ns() - t0) / 1e9;
+	*busy = (cpu_seconds(&sw1) - cpu0) / wall;
+	*waits = total ? (double)(sw1 - sw0) * 1000.0 / (double)total : 0;
+	return (double)total / wall;
 }
 
 static void
@@ -127,13 +150,14 @@ scaling(const struct ctx *c, const char *list, double secs)
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int n = (int)bench_parse_count("threads", tok);
-		double rate;
+		double rate, busy, waits;
 		if (n > MAX_THREADS)
 			exit(64);
-		rate = throughput(c, n, secs);
+		rate = throughput(c, n, secs, &busy, &waits);
 		if (base == 0)
 			base = rate / n;
-		printf("threads n=%d calls_per_s=%.0f speedup=%.2f\n", n, rate, rate / base);
+		printf("threads n=%d calls_per_s=%.0f speedup=%.2f cpus_busy=%.2f "
+		       "waits_per_1000=%.1f\n", n, rate, rate / base, busy, waits);
 		fflush(stdout);
 	}
 	free(copy);
