@@ -26,7 +26,8 @@ tests_hardening_timing_LDADD = $(hardening_ldadd)
 
 # Shell tests (TAP).
 hardening_sh_tests = \
-	tests/hardening/faillock.sh
+	tests/hardening/faillock.sh \
+	tests/hardening/privilege.sh
 TESTS += $(hardening_sh_tests)
 EXTRA_DIST += $(hardening_sh_tests)
 

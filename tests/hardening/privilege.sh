@@ -1,0 +1,195 @@
+#!/bin/sh
+# The setuid-root tokenctl against a hostile unprivileged caller (nobody,
+# through setpriv): a poisoned environment (PATH, LD_PRELOAD,
+# LD_LIBRARY_PATH, GDBM_*, TMPDIR, HOME, locale, MALLOC_*, GLIBC_TUNABLES),
+# hostile arguments (paths, a 100 000-byte name, control characters and
+# terminal escapes, 10 000 arguments) and closed standard descriptors.
+# It must never write outside the store, never show another user's token,
+# and print names safely.
+#
+# The setuid copy is tests/cli/tokenctl-testpaths (store compiled in at
+# /tmp/httptoken-setuid-test), used under the rules in tests/cli/local.mk.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
+TESTPATHS="$top_builddir/tests/cli/tokenctl-testpaths"
+FIXED=/tmp/httptoken-setuid-test
+[ "$(id -u)" = 0 ] || tap_skip_all "needs root to install a setuid copy and switch users"
+[ -x "$TESTPATHS" ] || tap_skip_all "tests/cli/tokenctl-testpaths not built"
+for tool in setpriv flock cc; do
+	command -v "$tool" >/dev/null || tap_skip_all "$tool not installed"
+done
+getent passwd nobody >/dev/null && getent passwd daemon >/dev/null ||
+	tap_skip_all "accounts nobody and daemon are needed"
+make_tmpdir
+
+exec 9>"$FIXED.lock"
+flock -w 300 9 || tap_bail "cannot lock $FIXED.lock"
+[ -e "$FIXED" ] || mkdir -m 0755 "$FIXED" || tap_bail "cannot create $FIXED"
+[ -d "$FIXED" ] && [ ! -L "$FIXED" ] && [ "$(stat -c %u "$FIXED")" = 0 ] ||
+	tap_bail "$FIXED is not a root-owned directory"
+case $(stat -c %A "$FIXED") in
+?????w????|????????w?) tap_bail "$FIXED is writable by group or others" ;;
+esac
+find "$FIXED" -mindepth 1 -delete
+"$TESTPATHS" init 2>/dev/null || tap_bail "init of $FIXED failed"
+
+mkdir -m 0755 "$TEST_TMP/bin"
+SUID="$TEST_TMP/bin/tokenctl"
+cp "$TESTPATHS" "$SUID" && chown root:root "$SUID" && chmod 4755 "$SUID" ||
+	tap_bail "cannot install the setuid copy"
+
+# The trap: a directory the caller controls, holding a library that
+# leaves a mark when anything loads it (as LD_PRELOAD and under the names
+# of the libraries tokenctl needs, for LD_LIBRARY_PATH), and programs of
+# the names a careless tool might run from PATH.
+EVIL="$TEST_TMP/evil"
+MARKS="$TEST_TMP/marks"
+mkdir -m 0755 "$EVIL" && mkdir -m 0777 "$MARKS"
+cat >"$EVIL/mark.c" <<EOF2
+#include <fcntl.h>
+#include <unistd.h>
+__attribute__((constructor)) static void mark(void)
+{
+	close(open("$MARKS/loaded", O_WRONLY | O_CREAT, 0666));
+}
+EOF2
+cc -shared -fPIC -o "$EVIL/mark.so" "$EVIL/mark.c" || tap_bail "cannot build the marker library"
+for lib in libgdbm.so.6 libsodium.so.23 libc.so.6 libpam.so.0; do
+	cp "$EVIL/mark.so" "$EVIL/$lib"
+done
+for prog in sh bash getent id logger sendmail cat ls; do
+	printf '#!/bin/sh\ntouch %s/ran-%s\n' "$MARKS" "$prog" >"$EVIL/$prog"
+	chmod 0755 "$EVIL/$prog"
+done
+
+OUT="$TEST_TMP/seen-by-nobody"   # everything nobody was shown
+: >"$OUT"
+
+# hostile ARGS...: the setuid copy as nobody with the poisoned environment,
+# started from inside the trap; stdout+stderr are appended to $OUT and
+# also left in $LAST.
+hostile() {
+	# setpriv runs as root and must not see the poison: it gets a clean
+	# environment, and env (already nobody) sets the poison for the exec
+	# of the setuid program alone.
+	(cd "$EVIL" && /usr/bin/setpriv --reuid=nobody --regid=nogroup --init-groups \
+		/usr/bin/env -i \
+		PATH="$EVIL" LD_PRELOAD="$EVIL/mark.so" LD_LIBRARY_PATH="$EVIL" \
+		LD_AUDIT="$EVIL/mark.so" LD_DEBUG=all LD_DEBUG_OUTPUT="$MARKS/lddebug" \
+		GDBM_DEBUG=1 GDBM_BLOCKSIZE=512 TMPDIR="$EVIL" HOME="$EVIL" \
+		LANG="../../../..$EVIL" LC_ALL="../../../..$EVIL" LOCPATH="$EVIL" \
+		NLSPATH="$EVIL/%N" MALLOC_CHECK_=3 MALLOC_PERTURB_=165 \
+		GLIBC_TUNABLES=glibc.malloc.mxfast=glibc.malloc.mxfast=1 \
+		ASAN_OPTIONS=verify_asan_link_order=0 \
+		HT_DEFAULT_DB="$EVIL/db" IFS=/ \
+		"$SUID" "$@") >"$TEST_TMP/last" 2>&1 </dev/null
+	rc=$?
+	LAST=$(cat "$TEST_TMP/last")
+	cat "$TEST_TMP/last" >>"$OUT"
+	return $rc
+}
+id_of() { printf '%s' "$1" | grep -o 'htk_[0-9a-f]\{16\}' | head -1 | cut -c5-20; }
+
+# A token of another user, to be kept from nobody.
+TD=$(setpriv --reuid=daemon --regid=daemon --init-groups "$SUID" create --name "daemon-secret-name")
+ID=$(id_of "$TD")
+check_match "daemon has a token" '^[0-9a-f]{16}$' "$ID"
+KEYSUM=$(sha256sum "$FIXED/key")
+
+touch "$TEST_TMP/stamp"
+sleep 1
+
+# --- the environment ---------------------------------------------------
+hostile create --name "hostile env"
+check "hostile environment: create works" 0 "$?"
+TN=$(printf '%s\n' "$LAST" | grep -o 'htk_[0-9a-zA-Z]*' | head -1)
+check_match "hostile environment: a token is printed" '^htk_[0-9a-f]{16}[0-9A-Za-z]{49}$' "$TN"
+check_match "hostile environment: the token is nobody's" '"owner":"nobody"' \
+	"$("$TESTPATHS" --json show "$(id_of "$TN")")"
+check "no library of the caller's was loaded, no program run" "" "$(ls "$MARKS")"
+
+# --- arguments -----------------------------------------------------------
+hostile --db "$EVIL/db" --keyfile "$EVIL/key" create --name x
+check "a store path from nobody is refused: exit 77" 77 "$?"
+hostile restore /etc/shadow
+check "restore of a file named by nobody is refused: exit 77" 77 "$?"
+hostile backup "$EVIL/copy.db"
+check "backup to a file named by nobody is refused: exit 77" 77 "$?"
+hostile show ../../../etc/shadow
+check "a path as a token id is a usage error: exit 64" 64 "$?"
+
+huge=$(head -c 100000 /dev/zero | tr '\0' 'A')
+hostile create --name "$huge"
+rc=$?
+check "a 100 000-byte name is refused as data or usage (not a crash)" yes \
+	"$([ "$rc" = 64 ] || [ "$rc" = 65 ] && echo yes || echo "no: $rc")"
+check "and is not echoed back in full" yes "$([ ${#LAST} -lt 2000 ] && echo yes || echo "no: ${#LAST} bytes")"
+
+esc=$(printf 'a\033]0;owned\007b\033[2Jc\rd\010e')
+c1=$(printf 'x\302\233y')
+hostile create --name "$esc"
+check "a name with terminal escapes is refused: exit 64 or 65" yes \
+	"$(case $? in 64|65) echo yes ;; *) echo no ;; esac)"
+hostile create --name "$c1"
+check "a name with a C1 control (CSI) is refused: exit 64 or 65" yes \
+	"$(case $? in 64|65) echo yes ;; *) echo no ;; esac)"
+hostile edit "$(id_of "$TN")" --name "$esc"
+check "renaming to terminal escapes is refused" yes \
+	"$(case $? in 64|65) echo yes ;; *) echo no ;; esac)"
+bidi=$(printf 'invoice\342\200\256fdp.exe')
+hostile create --name "$bidi"
+check "a name with a bidi override is accepted (valid UTF-8)" 0 "$?"
+hostile list
+check_match "and is listed with the override escaped" 'invoice\\u202efdp\.exe' "$LAST"
+check "and never printed raw" 0 "$(grep -c "$(printf '\342\200\256')" "$TEST_TMP/last")"
+
+# (built in one go: growing "$@" one by one is quadratic in sh)
+many=$(seq 10000 | sed 's/.*/--perm/')
+# shellcheck disable=SC2086
+hostile create --name many $many
+check "10 000 arguments: a usage error (64), not a crash" 64 "$?"
+ids=$(seq 10000 | xargs printf '%016x\n')
+# shellcheck disable=SC2086
+hostile revoke $ids
+rc=$?
+printf '# revoke of 10 000 ids: exit %s, %s\n' "$rc" "$(printf '%s' "$LAST" | head -1)"
+check "revoke of 10 000 unknown ids: refused (66/77), not a crash" yes \
+	"$(case $rc in 66|77) echo yes ;; *) echo "no: $rc" ;; esac)"
+
+# --- closed standard descriptors -----------------------------------------
+before=$(cat "$FIXED/tokens.db" | sha256sum)
+setpriv --reuid=nobody --regid=nogroup --init-groups "$SUID" create --name closed <&- >&- 2>&-
+check "all three descriptors closed: create does not succeed" yes \
+	"$([ $? -ne 0 ] && echo yes || echo no)"
+setpriv --reuid=nobody --regid=nogroup --init-groups "$SUID" list <&- >&- 2>&-
+check "closed descriptors: the store was not written into" "$before" \
+	"$(cat "$FIXED/tokens.db" | sha256sum)"
+check "closed descriptors: the store still verifies" 0 \
+	"$("$TESTPATHS" list --all >/dev/null 2>&1; echo $?)"
+
+# --- another user's token ----------------------------------------------
+hostile show "$ID"
+check "nobody cannot show daemon's token: exit 77" 77 "$?"
+hostile list --all
+check "nobody cannot list all tokens: exit 77" 77 "$?"
+hostile list --user daemon
+check "nobody cannot list daemon's tokens: exit 77" 77 "$?"
+hostile --json list
+check "nobody's own listing works" 0 "$?"
+check "nothing nobody was shown names daemon's token" "" \
+	"$(grep -e daemon-secret-name -e "$ID" "$OUT" | grep -v "token $ID: permission denied")"
+check "nothing nobody was shown holds a raw control character but newline and tab" "" \
+	"$(tr -d '\n\t' <"$OUT" | LC_ALL=C grep -c '[[:cntrl:]]' | grep -v '^0$')"
+
+# --- nothing written outside the store -----------------------------------
+check "no library of the caller's was ever loaded, no program run" "" "$(ls "$MARKS")"
+check "nothing new in the caller's directory" "" \
+	"$(find "$EVIL" -newer "$TEST_TMP/stamp" -print)"
+check "in the store directory only the store, its lock and last-use files changed" "" \
+	"$(find "$FIXED" -mindepth 1 -newer "$TEST_TMP/stamp" ! -path "$FIXED/tokens.db" \
+		! -path "$FIXED/tokens.db.lock" ! -path "$FIXED/tokens.db.lastused" \
+		! -path "$FIXED/tokens.db.lastused/*" -print)"
+check "the key is untouched" "$KEYSUM" "$(sha256sum "$FIXED/key")"
+check "the store is still root's, 0640" "0 640" "$(stat -c '%u %a' "$FIXED/tokens.db")"
+
+find "$FIXED" -mindepth 1 -delete
+tap_done
