@@ -8,7 +8,7 @@ command -v faketime >/dev/null || tap_skip_all "faketime (libfaketime) not insta
 service e
 # auth_at OFFSET USER TOKEN: auth with the clock moved by OFFSET.
 auth_at() {
-	env LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" \
+	env LD_PRELOAD="$PWRAP_PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" \
 		PAM_WRAPPER_DEBUGLEVEL=3 faketime "$1" "$PAMRUN" -a -p "$3" e "$2" 2>>"$PAMERR" |
 		sed 's/PAM_MAXTRIES/PAM_IGNORE/g;s/ prompts=.*//'
 }
@@ -27,7 +27,7 @@ check "token without expiry in 100 years" "auth=PAM_SUCCESS acct=PAM_SUCCESS" \
 J=$(token project PROJ write 1)
 service ep resource=PROJ
 check "expired project token" PAM_AUTH_ERR \
-	"$(env LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" \
+	"$(env LD_PRELOAD="$PWRAP_PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" \
 		faketime '+2 days' "$PAMRUN" -p "$J" ep x-token-auth 2>/dev/null | sed 's/ prompts=.*//;s/auth=//')"
 
 # enforce-existing: refused while the policy is on, working again after.

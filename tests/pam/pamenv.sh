@@ -7,6 +7,13 @@ PAMRUN="$top_builddir/tests/pam/pamrun"
 HTFIX="$top_builddir/tests/pam/htfix"
 STUB="$top_builddir/tests/pam/.libs/pam_ht_stub.so"
 
+# pam_wrapper is preloaded; in a sanitizer build the ASan runtime must come
+# before it (HT_TEST_PRELOAD names it there).
+PWRAP_PRELOAD="${HT_TEST_PRELOAD:+$HT_TEST_PRELOAD:}libpam_wrapper.so"
+
+# Whether the module was built with AddressSanitizer.
+module_has_asan() { objdump -p "$PAM_MODULE" 2>/dev/null | grep -q 'NEEDED.*libasan'; }
+
 pam_env_setup() {
 	[ -f "$PAM_MODULE" ] || tap_skip_all "module not built: $PAM_MODULE"
 	[ -x "$PAMRUN" ] && [ -x "$HTFIX" ] && [ -f "$STUB" ] ||
@@ -31,7 +38,7 @@ pam_env_setup() {
 run_pam() {
 	svc=$1 user=$2
 	shift 2
-	env LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" \
+	env LD_PRELOAD="$PWRAP_PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" \
 		PAM_WRAPPER_DEBUGLEVEL=3 "$PAMRUN" "$@" "$svc" "$user" 2>>"$PAMERR"
 }
 

@@ -22,7 +22,7 @@ check "wrong user's token does not pass pam_deny" PAM_AUTH_ERR "$(res then-deny 
 
 if [ -x "${PAMTESTER:=$(command -v pamtester)}" ]; then
 	pt() {
-		printf '%s\n' "$3" | env LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 \
+		printf '%s\n' "$3" | env LD_PRELOAD="$PWRAP_PRELOAD" PAM_WRAPPER=1 \
 			PAM_WRAPPER_SERVICE_DIR="$PAMD" "$PAMTESTER" "$1" "$2" authenticate \
 			>/dev/null 2>&1 && echo pass || echo fail
 	}

@@ -47,7 +47,7 @@ check "enforce-existing off: token without expiry works again" PAM_SUCCESS "$(au
 check "enforce-existing off: 30-day token works again" PAM_SUCCESS "$(auth t "$ME" "$E")"
 
 if command -v faketime >/dev/null; then
-	OUT=$(env LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" \
+	OUT=$(env LD_PRELOAD="$PWRAP_PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" \
 		faketime '+31 days' "$PAMRUN" -p "$E" t "$ME" 2>/dev/null | sed 's/ prompts=.*//')
 	check "30-day token after 31 days" auth=PAM_AUTH_ERR "$OUT"
 else

@@ -4,6 +4,7 @@
 # and their use of libpam, for every kind of outcome.
 . "$top_srcdir/tests/pam/pamenv.sh"
 command -v valgrind >/dev/null || tap_skip_all "valgrind not installed"
+module_has_asan && tap_skip_all "AddressSanitizer build: memcheck cannot run it (the ASan run of the suite covers it)"
 pam_env_setup
 
 VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes"
@@ -12,7 +13,7 @@ VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=de
 vg() {
 	desc=$1 want=$2 svc=$3 user=$4
 	shift 4
-	OUT=$(env LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" \
+	OUT=$(env LD_PRELOAD="$PWRAP_PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" \
 		$VG "$PAMRUN" "$@" "$svc" "$user" 2>"$TEST_TMP/vg.log")
 	RC=$?
 	check "$desc" "$want" "$(printf '%s' "$OUT" | sed 's/PAM_MAXTRIES/PAM_IGNORE/g;s/ prompts=.*//')"
