@@ -289,13 +289,15 @@ echo "|---|---:|"
 awk -v s="step-$largest" -v x="extra-$largest" '$1 == s || $1 == x {
 	split($3, a, "="); printf "| %s%s | %.2f |\n", ($1 == x ? "(other) " : ""), $2, a[2] }' "$res"
 echo
-echo "| threads | verifications/s | × one thread | CPUs busy | blocking waits / 1000 calls |"
-echo "|---:|---:|---:|---:|---:|"
+echo "| threads | verifications/s | × one thread | CPUs busy | per CPU-second, × one thread | blocking waits / 1000 calls |"
+echo "|---:|---:|---:|---:|---:|---:|"
 awk -v s="threads-$largest" '$1 == s { split($3, a, "="); split($4, b, "="); split($5, c, "=");
-	split($6, d, "="); printf "| %s | %s | %s | %s | %s |\n", $2, a[2], b[2], c[2], d[2] }' "$res"
+	split($6, d, "="); eff = c[2] > 0 ? a[2] / c[2] : 0; if (base == "") base = eff
+	printf "| %s | %s | %s | %s | %.2f | %s |\n", $2, a[2], b[2], c[2], base ? eff / base : 0, d[2] }' "$res"
 echo
-echo "CPUs busy: CPU seconds the process got per wall second. Below the thread"
-echo "count (up to the number of cores) with few blocking waits, the threads"
+echo "CPUs busy: CPU seconds the process got per wall second. When it stays"
+echo "below the thread count (up to the number of cores) while verifications"
+echo "per CPU-second hold steady and blocking waits stay near zero, the threads"
 echo "waited for a CPU taken by other load, not for each other."
 echo
 
