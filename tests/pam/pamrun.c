@@ -5,14 +5,15 @@
  * application saw, e.g. "auth=PAM_SUCCESS acct=PAM_SUCCESS prompts=1
  * others=0", and exits 0 unless it could not run at all.
  *
- *   pamrun [-a | -A] [-x COMMAND] [-s PASSWORD] [-r RHOST] [-p PASSWORD | -f FILE]
- *          SERVICE USER
+ *   pamrun [-a | -A] [-c] [-x COMMAND] [-s PASSWORD] [-r RHOST]
+ *          [-p PASSWORD | -f FILE] SERVICE USER
  *
  * -a runs account after auth in the same handle, -A account only; -x runs
  * a shell command between the two (a change made while a client is
  * between auth and account); -f reads the password's exact bytes from
  * FILE (NULs and all); -s authenticates a second time in the same handle
- * with another password before account. */
+ * with another password before account; -c establishes credentials last,
+ * as sshd does after a login. */
 #include "config.h"
 
 #include <stdio.h>
@@ -84,7 +85,7 @@ read_file(const char *path, struct conv_state *cs)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: pamrun [-a|-A] [-x COMMAND] [-s PASSWORD] [-r RHOST] [-p PASSWORD|-f FILE] SERVICE USER\n");
+	fprintf(stderr, "usage: pamrun [-a|-A] [-c] [-x COMMAND] [-s PASSWORD] [-r RHOST] [-p PASSWORD|-f FILE] SERVICE USER\n");
 	exit(2);
 }
 
@@ -97,12 +98,13 @@ main(int argc, char **argv)
 	const char *rhost = "192.0.2.7";
 	pam_handle_t *pamh = NULL;
 	const char *between = NULL, *second = NULL;
-	int do_auth = 1, do_acct = 0, c, rc;
+	int do_auth = 1, do_acct = 0, do_cred = 0, c, rc;
 
-	while ((c = getopt(argc, argv, "aAx:s:r:p:f:")) != -1) {
+	while ((c = getopt(argc, argv, "aAcx:s:r:p:f:")) != -1) {
 		switch (c) {
 		case 'a': do_acct = 1; break;
 		case 'A': do_acct = 1; do_auth = 0; break;
+		case 'c': do_cred = 1; break;
 		case 'x': between = optarg; break;
 		case 's': second = optarg; break;
 		case 'r': rhost = optarg; break;
@@ -137,6 +139,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "pamrun: %s failed\n", between);
 	if (do_acct)
 		printf("acct=%s ", pam_code_name(pam_acct_mgmt(pamh, flags)));
+	if (do_cred)
+		printf("cred=%s ", pam_code_name(pam_setcred(pamh, PAM_SILENT | PAM_ESTABLISH_CRED)));
 	printf("prompts=%u others=%u\n", cs.prompts, cs.others);
 	pam_end(pamh, rc);
 	free(cs.password);

@@ -75,6 +75,8 @@ service acc-admin require=admin
 acct() { run_pam "$@" | sed 's/PAM_MAXTRIES/PAM_IGNORE/g;s/ prompts=.*//'; }
 check "account after a token auth, same handle" \
 	"auth=PAM_SUCCESS acct=PAM_SUCCESS" "$(acct acc alice -a -p "$T")"
+check "setcred after a token login (sshd fails the login otherwise)" \
+	"auth=PAM_SUCCESS acct=PAM_SUCCESS cred=PAM_SUCCESS" "$(acct acc alice -a -c -p "$T")"
 check "account without any auth" "acct=PAM_IGNORE" "$(acct acc alice -A)"
 check "account after an ordinary password" \
 	"auth=PAM_IGNORE acct=PAM_IGNORE" "$(acct acc alice -a -p hunter2)"

@@ -13,6 +13,7 @@
  * LD_PRELOAD is needed. */
 #include "config.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -161,6 +162,21 @@ revoke_token(const char *text)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Open descriptors of this process: the module must leave none behind. */
+static int
+count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
 static void
 set_state(struct shared *sh, struct slot *s, const char *text, enum state st)
 {
@@ -208,7 +224,7 @@ main(int argc, char **argv)
 	struct pam_conv pc = { conv, empty };
 	pam_handle_t *pinned = NULL;
 	long cycles, failures = 0;
-	int n;
+	int n, fds_before;
 
 	if (argc != 6 || getenv("HT_CREATE") == NULL || getenv("HT_REVOKE") == NULL) {
 		fprintf(stderr, "usage: HT_CREATE=... HT_REVOKE=... threads CONFDIR SERVICE USER SECONDS NTHREADS\n");
@@ -225,6 +241,7 @@ main(int argc, char **argv)
 	}
 	/* Keeps the modules loaded between transactions, as a server does. */
 	pam_start_confdir(sh.service, sh.user, &pc, sh.confdir, &pinned);
+	fds_before = count_fds();
 	w = calloc((size_t)n, sizeof(*w));
 	for (int i = 0; i < n; i++) {
 		w[i].sh = &sh;
@@ -246,5 +263,8 @@ main(int argc, char **argv)
 	ok(atomic_load(&sh.accepted_live) > 0 && atomic_load(&sh.refused_revoked) > 0,
 	   "both valid and revoked tokens were tried");
 	ok(atomic_load(&sh.wrong) == 0, "zero wrong answers (%ld)", atomic_load(&sh.wrong));
+	ok(fds_before > 0 && count_fds() == fds_before,
+	   "no descriptor left open after all those attempts (%d before, %d after)",
+	   fds_before, count_fds());
 	return done();
 }
