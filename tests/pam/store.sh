@@ -1,7 +1,8 @@
 #!/bin/sh
 # Store and key problems: missing, unsafe, corrupt. Each is
-# PAM_AUTHINFO_UNAVAIL for a token (logged at LOG_ERR naming the file),
-# while an ordinary password still falls through untouched.
+# PAM_AUTHINFO_UNAVAIL for a token (logged at LOG_ERR naming the file, and
+# nothing said to the client but the prompt), while an ordinary password
+# still falls through untouched.
 . "$top_srcdir/tests/pam/pamenv.sh"
 pam_env_setup
 
@@ -21,7 +22,7 @@ restore() {
 # the reason is logged, and a non-token password is still PAM_IGNORE.
 unavailable() {
 	: >"$PAMERR"
-	check "$1" PAM_AUTHINFO_UNAVAIL "$(auth s alice "$T")"
+	check "$1" "auth=PAM_AUTHINFO_UNAVAIL prompts=1 others=0" "$(run_pam s alice -p "$T")"
 	check_match "$1: logged at authpriv.err" "^SYSLOG\(83\): auth failed \($2" "$(syslog_lines)"
 	check "$1: an ordinary password still falls through" PAM_IGNORE "$(auth s alice 'not a token')"
 	restore
