@@ -167,6 +167,14 @@ fi
 check "repository token under a personal user name: 401" 401 \
 	"$(http_status "$me:$DEPLOY" "$refs?service=git-upload-pack")"
 
+# --- an unsafe store is not trusted -----------------------------------------
+chmod g+w "$DB"
+check "group-writable store: valid token refused (401)" 401 \
+	"$(http_status "$me:$READ" "$refs?service=git-upload-pack")"
+chmod g-w "$DB"
+check "store made safe again: the token works" 200 \
+	"$(http_status "$me:$READ" "$refs?service=git-upload-pack")"
+
 # --- revocation while the server runs --------------------------------------
 check "write token works before revocation" 200 \
 	"$(http_status "$me:$WRITE" "$refs?service=git-receive-pack")"
