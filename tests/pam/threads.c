@@ -91,13 +91,18 @@ judge(struct shared *sh, enum state before, enum state after, int rc, const char
 {
 	int good;
 
-	if (before == LIVE && after == LIVE)
-		good = rc == PAM_SUCCESS, atomic_fetch_add(&sh->accepted_live, 1);
-	else if (before == REVOKED)
-		good = rc == PAM_AUTH_ERR, atomic_fetch_add(&sh->refused_revoked, 1);
-	else
-		good = rc == PAM_SUCCESS || rc == PAM_AUTH_ERR || rc == PAM_PERM_DENIED,
+	if (before == LIVE && after == LIVE) {
+		good = rc == PAM_SUCCESS;
+		atomic_fetch_add(&sh->accepted_live, 1);
+	} else if (before == REVOKED) {
+		good = rc == PAM_AUTH_ERR;
+		atomic_fetch_add(&sh->refused_revoked, 1);
+	} else {
+		/* Revocation ran during the attempt: auth may have seen the token
+		 * before it and account after it. */
+		good = rc == PAM_SUCCESS || rc == PAM_AUTH_ERR || rc == PAM_PERM_DENIED;
 		atomic_fetch_add(&sh->racing, 1);
+	}
 	if (!good) {
 		atomic_fetch_add(&sh->wrong, 1);
 		printf("# wrong answer %s for %.20s... (state %d -> %d)\n",
