@@ -1,7 +1,7 @@
 # PAM-level tests: the built module through the real libpam, under
 # pam_wrapper with private service files (no root, nothing in /etc).
 check_PROGRAMS += tests/pam/pamrun tests/pam/htfix tests/pam/dlsym_check \
-	tests/pam/threads
+	tests/pam/threads tests/pam/pamtest_account
 tests_pam_pamrun_SOURCES = tests/pam/pamrun.c tests/pam/pam_codes.h
 tests_pam_pamrun_LDADD = $(PAM_LIBS)
 tests_pam_htfix_SOURCES = tests/pam/htfix.c
@@ -10,6 +10,9 @@ tests_pam_threads_SOURCES = tests/pam/threads.c tests/pam/pam_codes.h
 tests_pam_threads_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_pam_threads_CFLAGS = $(AM_CFLAGS) -pthread
 tests_pam_threads_LDADD = $(PAM_LIBS) -lpthread
+tests_pam_pamtest_account_SOURCES = tests/pam/pamtest_account.c tests/pam/pam_codes.h
+tests_pam_pamtest_account_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_pam_pamtest_account_LDADD = -lpamtest $(PAM_LIBS)
 tests_pam_dlsym_check_SOURCES = tests/pam/dlsym_check.c
 tests_pam_dlsym_check_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_pam_dlsym_check_LDADD = -ldl
@@ -25,6 +28,6 @@ EXTRA_DIST += tests/pam/pamenv.sh
 
 PAM_TESTS = tests/pam/auth.sh tests/pam/store.sh tests/pam/args.sh tests/pam/passwords.sh \
 	tests/pam/stacking.sh tests/pam/expiry.sh tests/pam/exports.sh tests/pam/threads.sh \
-	tests/pam/tokenctl.sh tests/pam/valgrind.sh
+	tests/pam/tokenctl.sh tests/pam/libpamtest.sh tests/pam/valgrind.sh
 TESTS += $(PAM_TESTS)
 EXTRA_DIST += $(PAM_TESTS)
