@@ -14,7 +14,7 @@ MAKE=${MAKE:-make}
 
 # The configured directories, as make expands them.
 vars=$(printf 'print:\n\t@echo "$(pamdir)|$(sbindir)|$(localstatedir)|$(sysconfdir)|$(mandir)|$(datadir)|$(docdir)"\n' |
-	$MAKE -s -C "$top_builddir" -f Makefile -f - print 2>/dev/null)
+	$MAKE -s --no-print-directory -C "$top_builddir" -f Makefile -f - print 2>/dev/null)
 IFS='|' read -r pamdir sbindir localstatedir sysconfdir mandir datadir docdir <<EOF
 $vars
 EOF
@@ -28,7 +28,7 @@ echo "old store" >"$dest$statedir/tokens.db"
 echo "old key" >"$dest$confdir/key"
 chmod 0640 "$dest$statedir/tokens.db" "$dest$confdir/key"
 
-out=$($MAKE -s -C "$top_builddir" install DESTDIR="$dest" 2>&1)
+out=$($MAKE -s --no-print-directory -C "$top_builddir" install DESTDIR="$dest" 2>&1)
 rc=$?
 check "make install DESTDIR=... succeeds" 0 "$rc"
 [ "$rc" = 0 ] || printf '# %s\n' "$out"
@@ -55,7 +55,7 @@ for f in "$mandir/man8/pam_httptoken.8" "$mandir/man8/tokenctl.8" "$mandir/man5/
 	check "installed: $f" yes "$([ -f "$dest$f" ] && echo yes)"
 done
 
-out=$($MAKE -s -C "$top_builddir" uninstall DESTDIR="$dest" 2>&1)
+out=$($MAKE -s --no-print-directory -C "$top_builddir" uninstall DESTDIR="$dest" 2>&1)
 check "make uninstall succeeds" 0 "$?"
 check "uninstall removes the module and tokenctl" "" \
 	"$(ls "$dest$pamdir/pam_httptoken.so" "$dest$sbindir/tokenctl" 2>/dev/null)"
