@@ -1,6 +1,7 @@
 #!/bin/sh
 # What the built module shows a host: only pam_sm_* in its dynamic symbol
-# table, and no writable static data (it runs in threaded servers).
+# table, no writable static data (it runs in threaded servers), and it
+# stays loaded once loaded.
 . "$top_srcdir/tests/common.sh"
 [ -f "$PAM_MODULE" ] || tap_skip_all "module not built: $PAM_MODULE"
 command -v nm >/dev/null && command -v objdump >/dev/null || tap_skip_all "binutils not installed"
@@ -22,5 +23,11 @@ check "the hidden names do exist inside (so the dlsym check means something)" 3 
 # Objects in .data/.bss, less what the C runtime itself puts there.
 WRITABLE=$(objdump -t "$PAM_MODULE" | awk '$3 == "O" && ($4 == ".data" || $4 == ".bss" || $4 == ".tdata" || $4 == ".tbss") {print $NF}' |
 	grep -v -x -e completed.0 -e __dso_handle -e __TMC_END__ | tr '\n' ' ')
+# mod_authnz_pam ends the PAM handle after every request; without this flag
+# each pam_end would unload the module and libsodium, and the next request
+# would pay for loading and relocating them again.
+check_match "the module stays loaded after pam_end (DF_1_NODELETE)" "NODELETE" \
+	"$(readelf -d "$PAM_MODULE" | grep FLAGS_1)"
+
 check "no writable static variables in the module or the library inside it" "" "$WRITABLE"
 tap_done
