@@ -449,8 +449,8 @@ restore_check(struct ctx *c, const char *backup)
 	/* Damage every record: cut the file in the middle of the first one. */
 	hfix_spit(c->damaged, c->orig, c->spans[0].off + 1);
 	status = hfix_run(argv, NULL, NULL, out, sizeof(out), err, sizeof(err), DEADLINE_S);
-	ok(status == 0, "tokenctl restore over a damaged store succeeds (status %d) %s",
-	   status, err);
+	if (!ok(status == 0, "tokenctl restore over a damaged store succeeds"))
+		printf("# status %d: %s\n", status, err);
 	good = check_file(c, verdicts);
 	for (int i = 0; good && i < NTOK; i++)
 		good = verdicts[i] == (unsigned char)c->toks[i].expect;
@@ -573,8 +573,8 @@ main(void)
 	intact_sanity(&c);
 	ht_error_clear(&err);
 	snprintf(backup, sizeof(backup), "%s/backup.db", c.fx.dir);
-	ok(ht_store_backup(c.fx.db, &c.fx.key, backup, &err) == HT_OK, "backup taken %s",
-	   err.msg);
+	if (!ok(ht_store_backup(c.fx.db, &c.fx.key, backup, &err) == HT_OK, "backup taken"))
+		printf("# %s\n", err.msg);
 
 	truncations(&c);
 	flips(&c, nflips, 1);
