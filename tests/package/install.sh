@@ -10,11 +10,13 @@
 [ -f "$top_builddir/Makefile" ] || tap_skip_all "no configured build in $top_builddir"
 make_tmpdir
 dest=$TEST_TMP/dest
-MAKE=${MAKE:-make}
+# A make of its own, not a child of the harness's: no jobserver, no -w.
+mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "${MAKE:-make}" -s --no-print-directory \
+	-C "$top_builddir" "$@"; }
 
 # The configured directories, as make expands them.
-vars=$(printf 'print:\n\t@echo "$(pamdir)|$(sbindir)|$(localstatedir)|$(sysconfdir)|$(mandir)|$(datadir)|$(docdir)"\n' |
-	$MAKE -s --no-print-directory -C "$top_builddir" -f Makefile -f - print 2>/dev/null)
+vars=$(printf 'print:\n\t@echo "HTVARS|$(pamdir)|$(sbindir)|$(localstatedir)|$(sysconfdir)|$(mandir)|$(datadir)|$(docdir)"\n' |
+	mk -f Makefile -f - print 2>/dev/null | sed -n 's/^HTVARS|//p')
 IFS='|' read -r pamdir sbindir localstatedir sysconfdir mandir datadir docdir <<EOF
 $vars
 EOF
@@ -28,7 +30,7 @@ echo "old store" >"$dest$statedir/tokens.db"
 echo "old key" >"$dest$confdir/key"
 chmod 0640 "$dest$statedir/tokens.db" "$dest$confdir/key"
 
-out=$($MAKE -s --no-print-directory -C "$top_builddir" install DESTDIR="$dest" 2>&1)
+out=$(mk install DESTDIR="$dest" 2>&1)
 rc=$?
 check "make install DESTDIR=... succeeds" 0 "$rc"
 [ "$rc" = 0 ] || printf '# %s\n' "$out"
@@ -55,7 +57,7 @@ for f in "$mandir/man8/pam_httptoken.8" "$mandir/man8/tokenctl.8" "$mandir/man5/
 	check "installed: $f" yes "$([ -f "$dest$f" ] && echo yes)"
 done
 
-out=$($MAKE -s --no-print-directory -C "$top_builddir" uninstall DESTDIR="$dest" 2>&1)
+out=$(mk uninstall DESTDIR="$dest" 2>&1)
 check "make uninstall succeeds" 0 "$?"
 check "uninstall removes the module and tokenctl" "" \
 	"$(ls "$dest$pamdir/pam_httptoken.so" "$dest$sbindir/tokenctl" 2>/dev/null)"
