@@ -33,3 +33,4 @@ EXTRA_DIST += $(hardening_sh_tests)
 
 # The libFuzzer targets build outside automake (fuzz/run.sh, clang).
 EXTRA_DIST += fuzz
+EXTRA_DIST += docs/security.md
