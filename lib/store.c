@@ -130,9 +130,13 @@ ht_store_open(const char *path, const struct ht_key *key, struct ht_store **out,
 	if (st == NULL)
 		return ht_error_set(err, HT_ERR_NOMEM, "out of memory");
 	fd = ht_open_safely(path, "store", &sb, err);
+	/* GDBM_NOLOCK: the live file is never written in place, so readers
+	 * need no lock; taking gdbm's flock would let anyone who can read the
+	 * file (the server's group) hold LOCK_EX on it and so refuse every
+	 * authentication and every tokenctl change. */
 	if (fd < 0 ||
-	    ht_store_attach(fd, path, GDBM_READER | GDBM_NOMMAP | GDBM_XVERIFY, key, st,
-	                    err) != HT_OK) {
+	    ht_store_attach(fd, path, GDBM_READER | GDBM_NOMMAP | GDBM_XVERIFY | GDBM_NOLOCK,
+	                    key, st, err) != HT_OK) {
 		free(st);
 		return err->status;
 	}

@@ -185,6 +185,18 @@ test_transactions(struct fixture *fx)
 	   strstr(err.msg, "try again") != NULL, "a second writer gets BUSY while the lock is held");
 	close(fd);
 
+	/* Anyone who may read the store (the server's group) can flock it:
+	 * that must neither refuse readers nor stop a revocation. */
+	fd = open(fx->db, O_RDONLY | O_CLOEXEC);
+	flock(fd, LOCK_EX);
+	ht_error_clear(&err);
+	ok(count_tokens(fx) == 1, "a reader is not refused while someone holds a flock on the store");
+	ok(ht_txn_begin(fx->db, &fx->key, 50, &txn, &err) == HT_OK,
+	   "a writer is not refused while someone holds a flock on the store");
+	if (txn != NULL)
+		ht_txn_abort(txn);
+	close(fd);
+
 	snprintf(stale, sizeof(stale), "%s.tmp.AbCdEf", fx->db);
 	close(open(stale, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
 	ht_error_clear(&err);
