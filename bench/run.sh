@@ -55,11 +55,11 @@ mkdir -m 755 "$conf"
 if [ "$quick" = 1 ]; then
 	sizes=1000 out=$work/stores
 	n_permit=2000 n_tok=2000 n_userdb=100 n_unix=5 n_cold=5 n_mem=20000
-	n_verify=2000 n_crypt=20 thread_secs=0.3 rounds=3
+	n_verify=2000 n_crypt=20 thread_secs=0.3 thread_reps=1 rounds=3
 else
 	sizes="1000 100000 1000000" out=${BENCH_OUT:-$top_builddir/bench/out}
 	n_permit=20000 n_tok=20000 n_userdb=1000 n_unix=40 n_cold=30 n_mem=1000000
-	n_verify=20000 n_crypt=200 thread_secs=3 rounds=5
+	n_verify=20000 n_crypt=200 thread_secs=1 thread_reps=5 rounds=5
 fi
 for n in $sizes; do largest=$n; done
 mkdir -p "$out"
@@ -186,7 +186,7 @@ fi
 for n in $sizes; do
 	d=$out/store-$n
 	flags=
-	[ "$n" = "$largest" ] && flags="-b -t 1,2,4 -d $thread_secs"
+	[ "$n" = "$largest" ] && flags="-b -t 1,2,4 -d $thread_secs -R $thread_reps"
 	note "ht_verify_password on $n tokens ..."
 	# shellcheck disable=SC2086
 	keep "s/^verify /verify $n /; s/^step /step-$n /; s/^extra /extra-$n /;

@@ -1,21 +1,23 @@
 /* The module's own cost without the PAM framework: ht_verify_password(),
  * the whole check pam_httptoken makes, called directly.
  *
- *   verify-bench [-n ITERATIONS] [-t THREADS,...] [-d SECONDS] [-b]
+ *   verify-bench [-n ITERATIONS] [-t THREADS,...] [-d SECONDS] [-R REPS] [-b]
  *                DB KEYFILE USER SECRETS_FILE
  *
  * Prints the latency of single calls ("verify" line), then, with -t, the
  * throughput of 1, 2, ... threads each calling it in a loop for -d
- * seconds ("threads" lines), and with -b the cost of each step of a
+ * seconds ("threads" lines, medians of -R rotations), and with -b the cost of each step of a
  * verification ("step" lines): what a per-process cache of the open
  * store and key would save; also the other calls the module makes per
- * transaction (ht_verify_id in account, ht_lastused_touch) and a bare
- * gdbm open with and without GDBM_XVERIFY ("extra" lines). Exits 1 if
+ * transaction (ht_verify_id in account, ht_lastused_touch), a bare gdbm
+ * open with and without GDBM_XVERIFY, and the two stat() calls a cache
+ * would make to notice a change ("extra" lines). Exits 1 if
  * any token is not accepted. */
 #include "config.h"
 
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,7 @@
 
 #define MAX_SECRETS 100000
 #define MAX_THREADS 64
+#define MAX_REPS    15
 
 struct ctx {
 	struct ht_verify_request req;
@@ -142,25 +145,45 @@ throughput(const struct ctx *c, int n, double secs, double *busy, double *waits)
 	return (double)total / wall;
 }
 
+static double
+median3(double *v, int n)
+{
+	/* n is small: an insertion sort is plenty. */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			double t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Each thread count of list, reps times in rotation (so that a change
+ * in the machine's load hits every count alike); prints the medians. */
 static void
-scaling(const struct ctx *c, const char *list, double secs)
+scaling(const struct ctx *c, const char *list, double secs, int reps)
 {
 	char *copy = strdup(list), *save = NULL, *tok;
-	double base = 0;
+	double rate[8][MAX_REPS], busy[8][MAX_REPS], waits[8][MAX_REPS], base = 0;
+	int counts[8], k = 0;
 
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int n = (int)bench_parse_count("threads", tok);
-		double rate, busy, waits;
-		if (n > MAX_THREADS)
+	for (tok = strtok_r(copy, ",", &save); tok && k < 8; tok = strtok_r(NULL, ",", &save)) {
+		counts[k] = (int)bench_parse_count("threads", tok);
+		if (counts[k++] > MAX_THREADS)
 			exit(64);
-		rate = throughput(c, n, secs, &busy, &waits);
-		if (base == 0)
-			base = rate / n;
-		printf("threads n=%d calls_per_s=%.0f speedup=%.2f cpus_busy=%.2f "
-		       "waits_per_1000=%.1f\n", n, rate, rate / base, busy, waits);
-		fflush(stdout);
 	}
 	free(copy);
+	for (int r = 0; r < reps; r++)
+		for (int i = 0; i < k; i++)
+			rate[i][r] = throughput(c, counts[i], secs, &busy[i][r], &waits[i][r]);
+	for (int i = 0; i < k; i++) {
+		double m = median3(rate[i], reps);
+		if (base == 0)
+			base = m / counts[i];
+		printf("threads n=%d calls_per_s=%.0f speedup=%.2f cpus_busy=%.2f "
+		       "waits_per_1000=%.1f\n", counts[i], m, m / base, median3(busy[i], reps),
+		       median3(waits[i], reps));
+	}
 }
 
 /* The steps of one verification, timed separately and summed over n
@@ -241,9 +264,10 @@ gdbm_open_close(const char *path, int flags)
 	gdbm_close(dbf);
 }
 
-enum extra { X_VERIFY_ID, X_LASTUSED, X_GDBM_XVERIFY, X_GDBM_PLAIN, X_COUNT };
+enum extra { X_VERIFY_ID, X_LASTUSED, X_GDBM_XVERIFY, X_GDBM_PLAIN, X_STAT, X_COUNT };
 static const char *const extra_names[X_COUNT] = {
 	"verify_id", "lastused_touch", "gdbm_open_xverify", "gdbm_open_plain",
+	"stat_store_and_key",
 };
 
 static void
@@ -262,6 +286,7 @@ extras(const struct ctx *c, unsigned long n)
 		struct ht_verify_result res;
 		struct ht_error err;
 		struct ht_token tok;
+		struct stat sb;
 		uint64_t t[X_COUNT + 1];
 
 		ht_error_clear(&err);
@@ -277,6 +302,10 @@ extras(const struct ctx *c, unsigned long n)
 		t[3] = bench_now_ns();
 		gdbm_open_close(c->req.db_path, base);
 		t[4] = bench_now_ns();
+		/* What a cache would still pay per call to notice a change. */
+		if (stat(c->req.db_path, &sb) < 0 || stat(c->req.key_path, &sb) < 0)
+			exit(1);
+		t[5] = bench_now_ns();
 		for (int x = 0; x < X_COUNT && i >= c->nsecrets; x++)
 			samples[x][i - c->nsecrets] = t[x + 1] - t[x];
 		ht_token_wipe(&tok);
@@ -296,19 +325,24 @@ main(int argc, char **argv)
 	unsigned long n = 20000;
 	const char *threads = NULL;
 	double secs = 2;
-	int opt, steps = 0;
+	int opt, steps = 0, reps = 1;
 
-	while ((opt = getopt(argc, argv, "n:t:d:b")) != -1) {
+	while ((opt = getopt(argc, argv, "n:t:d:R:b")) != -1) {
 		switch (opt) {
 		case 'n': n = bench_parse_count("iterations", optarg); break;
 		case 't': threads = optarg; break;
 		case 'd': secs = atof(optarg); break;
 		case 'b': steps = 1; break;
+		case 'R':
+			reps = (int)bench_parse_count("repetitions", optarg);
+			if (reps > MAX_REPS)
+				return 64;
+			break;
 		default: return 64;
 		}
 	}
 	if (argc - optind != 4 || secs <= 0) {
-		fprintf(stderr, "usage: verify-bench [-n N] [-t THREADS,...] [-d SECONDS] [-b] "
+		fprintf(stderr, "usage: verify-bench [-n N] [-t THREADS,...] [-d SECONDS] [-R REPS] [-b] "
 		        "DB KEYFILE USER SECRETS_FILE\n");
 		return 64;
 	}
@@ -326,7 +360,7 @@ main(int argc, char **argv)
 		extras(&c, n);
 	}
 	if (threads != NULL)
-		scaling(&c, threads, secs);
+		scaling(&c, threads, secs, reps);
 	bench_free_lines(c.secrets, c.nsecrets);
 	return 0;
 }
