@@ -39,7 +39,10 @@ open_entry(const char *db_path, ht_id id, int flags)
 	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0660);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	/* The directory is group-writable: a second link may be a member's
+	 * plant pointing at a file it could not write itself, which a root
+	 * process (sshd) must not overwrite. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
 		close(fd);
 		errno = EINVAL;
 		return -1;

@@ -1,6 +1,7 @@
 /* The verify path the module runs: every verdict, and last-use records. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -127,6 +128,44 @@ test_unavailable(struct fixture *fx)
 	   "a non-token never touches the store (no error even if it were missing)");
 }
 
+static int
+file_is(const char *path, const char *want)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "re");
+	size_t n = f != NULL ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f != NULL)
+		fclose(f);
+	buf[n] = '\0';
+	return strcmp(buf, want) == 0;
+}
+
+/* The directory is group-writable: a member of the group may plant a hard
+ * link to a file it cannot write (without fs.protected_hardlinks), which a
+ * root process (sshd) would then overwrite. */
+static void
+test_lastused_hardlink(struct fixture *fx, ht_id id)
+{
+	const char *stamp = "00000000000000000042\n";
+	char victim[400], entry[400];
+	FILE *f;
+
+	snprintf(victim, sizeof(victim), "%s/victim", fx->dir);
+	snprintf(entry, sizeof(entry), "%s.lastused/%s", fx->db, ht_id_format(id).s);
+	f = fopen(victim, "we");
+	if (f != NULL) {
+		fputs(stamp, f);
+		fclose(f);
+	}
+	ok(link(victim, entry) == 0, "hard link planted in the last-use directory");
+	ok(ht_lastused_touch(fx->db, id, 0, 1000000) == -1 && file_is(victim, stamp),
+	   "a hard-linked last-use entry is not written through");
+	ok(ht_lastused_get(fx->db, id) == 0, "a hard-linked last-use entry is not read");
+	unlink(entry);
+	unlink(victim);
+}
+
 static void
 test_lastused(struct fixture *fx)
 {
@@ -142,6 +181,7 @@ test_lastused(struct fixture *fx)
 	ok(ht_lastused_get(fx->db, id) == 1003600, "a use past the granularity is recorded");
 	ht_lastused_remove(fx->db, id);
 	ok(ht_lastused_get(fx->db, id) == 0, "removed");
+	test_lastused_hardlink(fx, id);
 }
 
 int
