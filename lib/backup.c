@@ -98,11 +98,13 @@ ht_store_restore(const char *path, const struct ht_key *key, const char *src,
 		s = ht_store_lock(path, timeout_ms, &lock_fd, err);
 	if (s == HT_OK) {
 		ht_store_remove_stale_temps(path);
-		if (lstat(path, &live) < 0) {
+		if (lstat(path, &live) < 0 || !S_ISREG(live.st_mode)) {
 			live.st_uid = geteuid();
 			live.st_gid = getegid();
+			live.st_mode = 0640;
 		}
-		s = copy_to(gdbm_fdesc(backup.dbf), path, 0640, live.st_uid, live.st_gid, err);
+		s = copy_to(gdbm_fdesc(backup.dbf), path, live.st_mode & 0644, live.st_uid,
+		            live.st_gid, err);
 		close(lock_fd);
 	}
 	gdbm_close(backup.dbf);

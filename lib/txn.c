@@ -138,7 +138,7 @@ ht_store_remove_stale_temps(const char *path)
 }
 
 /* Copies the live store (checked like any reader's) into a fresh temp file
- * owned like the original, and opens the copy for writing. */
+ * owned like the original and with its mode, and opens the copy for writing. */
 static enum ht_status
 open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 {
@@ -155,8 +155,10 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 		                    "store %s: cannot create a temporary copy: %s",
 		                    txn->path, strerror(errno));
 	}
+	/* Ownership and mode as the administrator set them: a store made
+	 * private (0600) must not become group-readable on the next write. */
 	if (fstat(gdbm_fdesc(live->dbf), &sb) < 0 || fchown(fd, sb.st_uid, sb.st_gid) < 0 ||
-	    ht_copy_fd(gdbm_fdesc(live->dbf), fd) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+	    fchmod(fd, sb.st_mode & 0644) < 0 || ht_copy_fd(gdbm_fdesc(live->dbf), fd) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
 		ht_error_set(err, HT_ERR_IO, "store %s: copy failed: %s", txn->path,
 		             strerror(errno));
 		ht_store_close(live);

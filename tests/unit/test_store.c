@@ -161,7 +161,8 @@ test_transactions(struct fixture *fx)
 	struct ht_store *before;
 	struct ht_record rec;
 	struct ht_txn *txn;
-	ht_id id;
+	struct stat st;
+	ht_id id, id2;
 	int fd;
 
 	ht_store_open(fx->db, &fx->key, &before, &err);
@@ -197,6 +198,16 @@ test_transactions(struct fixture *fx)
 		ht_txn_abort(txn);
 	close(fd);
 
+	chmod(fx->db, 0600);
+	fixture_add_token(fx, "carol", HT_PERM_READ, 0, text, &id2);
+	ok(stat(fx->db, &st) == 0 && (st.st_mode & 0777) == 0600,
+	   "a write keeps a private (0600) store private");
+	chmod(fx->db, 0640);
+	ht_error_clear(&err);
+	ht_txn_begin(fx->db, &fx->key, 1000, &txn, &err);
+	ht_txn_delete(txn, id2, &err);
+	ht_txn_commit(txn, &err);
+
 	snprintf(stale, sizeof(stale), "%s.tmp.AbCdEf", fx->db);
 	close(open(stale, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
 	ht_error_clear(&err);
@@ -226,8 +237,12 @@ test_backup_restore(struct fixture *fx)
 	   (st.st_mode & 0777) == 0600, "backup writes a 0600 copy");
 	fixture_add_token(fx, "bob", HT_PERM_READ, 0, text, &id);
 	ok(count_tokens(fx) == 2, "store has two tokens after the backup");
+	chmod(fx->db, 0600);
 	ok(ht_store_restore(fx->db, &fx->key, bak, 1000, &err) == HT_OK && count_tokens(fx) == 1,
 	   "restore brings back the backed-up state");
+	ok(stat(fx->db, &st) == 0 && (st.st_mode & 0777) == 0600,
+	   "restore keeps the live store's mode");
+	chmod(fx->db, 0640);
 	other = fx->key;
 	other.mac_key[3] ^= 0x40;
 	ht_error_clear(&err);
