@@ -268,7 +268,7 @@ ht_txn_commit(struct ht_txn *txn, struct ht_error *err)
 		s = ht_error_set(err, HT_ERR_IO, "store %s: sync failed: %s", txn->tmp,
 		                 gdbm_strerror(gdbm_last_errno(txn->st.dbf)));
 	/* Keep a descriptor of our own for the fsync: gdbm_close closes its own. */
-	fd = dup(txn->tmp_fd);
+	fd = fcntl(txn->tmp_fd, F_DUPFD_CLOEXEC, 0);
 	if (gdbm_close(txn->st.dbf) != 0 && s == HT_OK)
 		s = ht_error_set(err, HT_ERR_IO, "store %s: close failed", txn->tmp);
 	txn->st.dbf = NULL;
@@ -303,7 +303,7 @@ fill_new_store(int fd, const char *tmp, const struct ht_key *key, struct ht_erro
 	unsigned char buf[HT_POLICY_MAX];
 	size_t len;
 	enum ht_status s;
-	int keep = dup(fd);
+	int keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 
 	if (keep < 0)
 		return ht_error_set(err, HT_ERR_IO, "store %s: %s", tmp, strerror(errno));
