@@ -334,8 +334,8 @@ main(void)
 		hfix_add_personal(&fx, &sh->base[i]);
 
 	pam_module = hfix_built("pam_httptoken/.libs/pam_httptoken.so", modbuf, sizeof(modbuf));
-	pam_wrapper = "/usr/lib/x86_64-linux-gnu/libpam_wrapper.so";
-	pam = pam_module != NULL && access(pam_wrapper, R_OK) == 0 &&
+	pam_wrapper = hfix_pam_wrapper();
+	pam = pam_module != NULL && pam_wrapper != NULL &&
 	      access("/usr/bin/pamtester", X_OK) == 0;
 
 	for (int i = 0; i < WRITERS; i++)

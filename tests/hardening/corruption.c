@@ -480,17 +480,11 @@ write_service(struct ctx *c)
 static void
 find_tools(struct ctx *c)
 {
-	static const char *wrappers[] = { "/usr/lib/x86_64-linux-gnu/libpam_wrapper.so",
-	                                  "/usr/lib/libpam_wrapper.so", NULL };
-
 	c->tokenctl = hfix_built("tokenctl/tokenctl", c->tokenctl_buf, sizeof(c->tokenctl_buf));
 	c->module = hfix_built("pam_httptoken/.libs/pam_httptoken.so", c->module_buf,
 	                       sizeof(c->module_buf));
 	c->pamtester = access("/usr/bin/pamtester", X_OK) == 0 ? "/usr/bin/pamtester" : NULL;
-	c->wrapper = NULL;
-	for (int i = 0; wrappers[i] != NULL; i++)
-		if (access(wrappers[i], R_OK) == 0)
-			c->wrapper = wrappers[i];
+	c->wrapper = hfix_pam_wrapper();
 	if (c->module == NULL || c->wrapper == NULL)
 		c->pamtester = NULL;
 	if (c->pamtester != NULL)

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -240,6 +241,7 @@ child_exec(const char *const argv[], const char *const extra_env[], int in_fd,
 	if (args == NULL)
 		_exit(126);
 	execv(args[0], args);
+	dprintf(2, "cannot run %s: %s\n", args[0], strerror(errno));
 	_exit(127);
 }
 
@@ -340,6 +342,24 @@ hfix_built(const char *rel, char *buf, size_t size)
 
 	snprintf(buf, size, "%s/%s", top ? top : ".", rel);
 	return access(buf, X_OK) == 0 || access(buf, R_OK) == 0 ? buf : NULL;
+}
+
+const char *
+hfix_pam_wrapper(void)
+{
+	static char path[512];
+	const char *patterns[] = { "/usr/lib/*/libpam_wrapper.so", "/usr/lib/libpam_wrapper.so",
+	                           "/usr/lib64/libpam_wrapper.so", NULL };
+
+	for (int i = 0; patterns[i] != NULL; i++) {
+		glob_t g;
+		if (glob(patterns[i], 0, NULL, &g) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s", g.gl_pathv[0]);
+		globfree(&g);
+		return path;
+	}
+	return NULL;
 }
 
 static unsigned long long rng_state;

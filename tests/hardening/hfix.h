@@ -66,6 +66,10 @@ int hfix_run(const char *const argv[], const char *const extra_env[], const char
  * is not there. */
 const char *hfix_built(const char *rel, char *buf, size_t size);
 
+/* Path of libpam_wrapper.so (any multiarch directory), NULL when it is
+ * not installed. */
+const char *hfix_pam_wrapper(void);
+
 /* Deterministic pseudo-random numbers (seeded from $HT_SEED or the
  * clock; the seed is printed as a TAP comment so a failure can be
  * replayed). */
