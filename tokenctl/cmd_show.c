@@ -25,7 +25,7 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 	if ((rc = session_read(ctl, &ses)) != 0)
 		return rc;
 	rc = session_get(ctl, &ses, argv[optind], &rec);
-	refused = ht_policy_refuses(&ses.pol, &rec);
+	refused = rc == 0 && ht_policy_refuses(&ses.pol, &rec);
 	session_end(&ses);
 	if (rc != 0)
 		return rc;

@@ -157,6 +157,18 @@ check_match "JSON: quote, backslash and RLO escaped" '"name":"q\\"uo\\\\te \\u20
 check "no raw RLO anywhere in the output" 0 \
 	"$( (tk list --all; tk show "$IX"; tk --json list --all) | grep -c "$(printf '\342\200\256')")"
 
+# show of a token that is not there reads no uninitialised memory, also
+# when enforce-existing makes show judge the record against the policy.
+if command -v valgrind >/dev/null; then
+	tk policy set --expiry-required yes --enforce-existing yes 2>/dev/null
+	valgrind -q --error-exitcode=99 "$TOKENCTL" --db "$DB" --keyfile "$KEY" \
+		show 0123456789abcdef >/dev/null 2>"$TEST_TMP/vg"; rc=$?
+	check "show of an unknown id under valgrind: 66, no memory error" 66 "$rc"
+	tk policy set --expiry-required no --enforce-existing no 2>/dev/null
+else
+	tap_skip "show under valgrind" "valgrind not installed"
+fi
+
 # help and version.
 check_match "--help lists commands" "rotate ID" "$("$TOKENCTL" --help)"
 check_match "--version" "^tokenctl \(httptoken\) [0-9]" "$("$TOKENCTL" --version)"
