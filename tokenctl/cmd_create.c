@@ -136,8 +136,11 @@ cmd_create(struct ctl *ctl, int argc, char **argv)
 	else
 		rc = store_new(ctl, &ses, &a, &rec, &tok);
 	session_end(&ses);
-	if (rc != 0)
+	if (rc != 0) {
+		/* A token generated but not stored (commit failed) is wiped too. */
+		ht_token_wipe(&tok);
 		return rc;
+	}
 	privs_drop();
 	audit_change(ctl, "create", &rec.id, "kind=%s perm=%s%s%s", ht_kind_str(rec.kind),
 	             ht_perm_str(rec.perm), rec.scope[0] ? " scope=" : "", rec.scope);
