@@ -14,7 +14,7 @@ bench_verify_bench_CFLAGS = $(AM_CFLAGS) -pthread
 bench_verify_bench_LDADD = lib/libhttptoken.la $(SODIUM_LIBS) $(GDBM_LIBS) -lpthread
 bench_crypt_bench_SOURCES = bench/crypt-bench.c $(BENCH_UTIL)
 bench_crypt_bench_LDADD = -lcrypt
-EXTRA_DIST += bench/run.sh
+EXTRA_DIST += bench/run.sh docs/benchmarks.md
 # --- end of the authentication benchmarks ----------------------------------
 
 # --- tokenctl at scale (bench/tokenctl-scale.sh) ---------------------------
