@@ -128,9 +128,14 @@ else
 fi
 
 have_unix=0
+unix_comment="httptoken benchmark, temporary"
+# An account left by a run that was killed is recognised by its comment.
+if [ "$(id -u)" = 0 ] && [ "$(getent passwd "$unix_user" | cut -d: -f5)" = "$unix_comment" ]; then
+	userdel "$unix_user"
+fi
 if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null && ! id "$unix_user" >/dev/null 2>&1; then
 	hash=$("$bin/crypt-bench" hash '$y$' "$password")
-	useradd -M -d /nonexistent -s /usr/sbin/nologin "$unix_user"
+	useradd -M -d /nonexistent -s /usr/sbin/nologin -c "$unix_comment" "$unix_user"
 	unix_added=1
 	printf '%s:%s\n' "$unix_user" "$hash" | chpasswd -e
 	service unix 'auth required pam_unix.so' 'account required pam_unix.so'
