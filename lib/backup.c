@@ -23,7 +23,7 @@ copy_to(int src_fd, const char *dest, mode_t mode, uid_t uid, gid_t gid,
 
 	if (fd < 0)
 		return ht_error_set(err, HT_ERR_IO, "%s: cannot create: %s", dest, strerror(errno));
-	if (fchmod(fd, mode) < 0 || fchown(fd, uid, gid) < 0 || ht_copy_fd(src_fd, fd) < 0)
+	if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0 || ht_copy_fd(src_fd, fd) < 0)
 		s = ht_error_set(err, HT_ERR_IO, "%s: %s", dest, strerror(errno));
 	else
 		s = ht_publish(fd, tmp, dest, err);

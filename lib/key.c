@@ -75,8 +75,9 @@ write_new_key(int fd, const char *tmp, gid_t gid, struct ht_error *err)
 	randombytes_buf(master, sizeof(master));
 	rc = ht_write_all(fd, master, sizeof(master));
 	sodium_memzero(master, sizeof(master));
-	if (rc < 0 || fchmod(fd, 0640) < 0 ||
-	    (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) || fsync(fd) < 0)
+	/* Group first, then mode: never readable by the creator's group. */
+	if (rc < 0 || (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) ||
+	    fchmod(fd, 0640) < 0 || fsync(fd) < 0)
 		return ht_error_set(err, HT_ERR_IO, "key file %s: %s", tmp, strerror(errno));
 	return HT_OK;
 }

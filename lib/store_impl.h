@@ -36,7 +36,8 @@ void ht_store_remove_stale_temps(const char *path);
 /* Copies all of src_fd into dst_fd from offset 0. */
 int ht_copy_fd(int src_fd, int dst_fd);
 
-/* Creates PATH.tmp.XXXXXX beside path, mode 0640; name into tmp. */
+/* Creates PATH.tmp.XXXXXX beside path, mode 0600; name into tmp. Set its
+ * owner before widening its mode. */
 int ht_make_temp(const char *path, char *tmp, size_t size);
 
 /* fsync fd, rename tmp over path, fsync the directory. */

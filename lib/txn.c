@@ -33,8 +33,12 @@ ht_make_temp(const char *path, char *tmp, size_t size)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	/* Left 0600 (the tokenctl umask is 077): it is created with the
+	 * caller's group, so callers set the ownership first and only then
+	 * widen the mode, or another user could open it in between and read
+	 * the copy through that descriptor. */
 	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd >= 0 && fchmod(fd, 0640) < 0) {
+	if (fd >= 0 && fchmod(fd, 0600) < 0) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);
@@ -158,7 +162,8 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 	/* Ownership and mode as the administrator set them: a store made
 	 * private (0600) must not become group-readable on the next write. */
 	if (fstat(gdbm_fdesc(live->dbf), &sb) < 0 || fchown(fd, sb.st_uid, sb.st_gid) < 0 ||
-	    fchmod(fd, sb.st_mode & 0644) < 0 || ht_copy_fd(gdbm_fdesc(live->dbf), fd) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+	    fchmod(fd, sb.st_mode & 0644) < 0 || ht_copy_fd(gdbm_fdesc(live->dbf), fd) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
 		ht_error_set(err, HT_ERR_IO, "store %s: copy failed: %s", txn->path,
 		             strerror(errno));
 		ht_store_close(live);
@@ -338,7 +343,7 @@ ht_store_create(const char *path, const struct ht_key *key, gid_t gid,
 	fd = ht_make_temp(path, tmp, sizeof(tmp));
 	if (fd < 0)
 		return ht_error_set(err, HT_ERR_IO, "store %s: %s", path, strerror(errno));
-	if (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) {
+	if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) || fchmod(fd, 0640) < 0) {
 		ht_error_set(err, HT_ERR_IO, "store %s: chown: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);

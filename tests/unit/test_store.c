@@ -14,6 +14,7 @@
 
 #include "fixture.h"
 #include "store.h"
+#include "store_impl.h"
 #include "tap.h"
 
 /* Opens the store and expects status; the message must contain needle. */
@@ -207,6 +208,16 @@ test_transactions(struct fixture *fx)
 	ht_txn_begin(fx->db, &fx->key, 1000, &txn, &err);
 	ht_txn_delete(txn, id2, &err);
 	ht_txn_commit(txn, &err);
+
+	/* A temp copy is made with the writer's group (under setuid: the
+	 * caller's); it must stay private until its owner is set. */
+	fd = ht_make_temp(fx->db, stale, sizeof(stale));
+	ok(fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0600,
+	   "a writer's temp copy starts private (0600)");
+	if (fd >= 0) {
+		close(fd);
+		unlink(stale);
+	}
 
 	snprintf(stale, sizeof(stale), "%s.tmp.AbCdEf", fx->db);
 	close(open(stale, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
