@@ -239,9 +239,13 @@ ht_txn_delete(struct ht_txn *txn, ht_id id, struct ht_error *err)
 	datum k = { name, HT_RECORD_KEY_LEN };
 
 	ht_record_key(id, name);
-	if (gdbm_delete(txn->st.dbf, k) != 0)
+	if (gdbm_delete(txn->st.dbf, k) == 0)
+		return HT_OK;
+	/* Only a missing key is "no such token"; a failed write is not. */
+	if (gdbm_last_errno(txn->st.dbf) == GDBM_ITEM_NOT_FOUND)
 		return ht_error_set(err, HT_ERR_NOTFOUND, "no such token");
-	return HT_OK;
+	return ht_error_set(err, HT_ERR_IO, "store %s: delete failed: %s", txn->tmp,
+	                    gdbm_strerror(gdbm_last_errno(txn->st.dbf)));
 }
 
 enum ht_status
