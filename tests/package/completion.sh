@@ -12,9 +12,18 @@ bc=/usr/share/bash-completion/bash_completion
 . "$top_srcdir/completion/tokenctl"
 
 # comp WORD... : what completing the last word offers, sorted, on one line.
+# Words are split at '=' as bash splits them (COMP_WORDBREAKS).
 comp() {
-	COMP_WORDS=("$@")
-	COMP_CWORD=$(($# - 1))
+	local w
+	COMP_WORDS=()
+	for w in "$@"; do
+		if [[ $w == -*=* ]]; then
+			COMP_WORDS+=("${w%%=*}" "=" "${w#*=}")
+		else
+			COMP_WORDS+=("$w")
+		fi
+	done
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 	COMP_LINE="$*"
 	COMP_POINT=${#COMP_LINE}
 	COMPREPLY=()
@@ -47,6 +56,9 @@ check "token ids for show, from the store on the command line" "$ids" \
 check "ids complete from a prefix" "$a" "$(comp "${g[@]}" show "${a:0:15}")"
 check "one id only for show" "" "$(comp "${g[@]}" show "$a" '')"
 check "more ids for revoke" "$ids" "$(comp "${g[@]}" revoke "$a" '')"
+check "--opt=value: values of --perm=" "write" "$(comp tokenctl create --perm=w)"
+check "--db=PATH is used to list ids" "$ids" \
+	"$(comp "$TOKENCTL" "--db=$DB" "--keyfile=$KEY" show '')"
 check "no ids from a store that does not exist" "" \
 	"$(comp "$TOKENCTL" --db "$TEST_TMP/none.db" --keyfile "$KEY" show '')"
 tap_done
