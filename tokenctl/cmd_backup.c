@@ -40,6 +40,23 @@ report(const struct ctl *ctl, const char *key, const char *what, const char *fil
 	}
 }
 
+/* Backup replaces FILE: never with the store's own key, store or lock,
+ * which would destroy what it is meant to save (a lost key loses every
+ * token for good). */
+static int
+is_live_file(const struct ctl *ctl, const char *file)
+{
+	const char *live[] = { ctl->db, ctl->keyfile };
+	struct stat f, l;
+
+	if (stat(file, &f) != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(live) / sizeof(live[0]); i++)
+		if (stat(live[i], &l) == 0 && l.st_dev == f.st_dev && l.st_ino == f.st_ino)
+			return 1;
+	return 0;
+}
+
 int
 cmd_backup(struct ctl *ctl, int argc, char **argv)
 {
@@ -51,6 +68,9 @@ cmd_backup(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if (ctl->who.elevated)
 		return tk_error(EX_NOPERM, "backup: only root may back up the installed store");
+	if (is_live_file(ctl, argv[1]))
+		return tk_usage("backup: %s is the live store or key; choose another file",
+		                argv[1]);
 	if ((rc = session_read(ctl, &ses)) != 0)
 		return rc;
 	if (!ses.admin)

@@ -135,6 +135,11 @@ check_match "purge: reports on stderr" "purged 0 tokens" "$err"
 tk backup "$TEST_TMP/backup.db" 2>/dev/null
 check "backup: exit 0" 0 $?
 check "backup: mode 0600" 600 "$(stat -c %a "$TEST_TMP/backup.db")"
+keysum=$(cksum <"$KEY")
+tk backup "$KEY" 2>/dev/null
+check "backup over the key file: refused (64), key intact" "64 $keysum" "$? $(cksum <"$KEY")"
+tk backup "$DB" 2>/dev/null
+check "backup over the live store: refused (64)" 64 $?
 tk revoke "$ID4" 2>/dev/null
 tk restore "$TEST_TMP/backup.db" 2>/dev/null
 check "restore: exit 0" 0 $?
