@@ -41,9 +41,9 @@ ht_check_parent_dir(const char *path, const char *what, struct ht_error *err)
 
 	if (ht_dirname(path, dir, sizeof(dir)) < 0)
 		return ht_error_set(err, HT_ERR_CONFIG, "%s %s: path too long", what, path);
-	/* Only the containing directory is checked, as OpenSSH's StrictModes
-	 * does for the file's own directory; the operator owns the rest of
-	 * the path. */
+	/* Only the containing directory is checked (OpenSSH's StrictModes
+	 * walks every component up to the home directory); the directories
+	 * above it are the operator's responsibility. */
 	if (lstat(dir, &st) < 0)
 		return ht_error_set(err, HT_ERR_UNAVAIL, "%s %s: directory %s: %s",
 		                    what, path, dir, strerror(errno));
