@@ -7,12 +7,11 @@
 #   own tokens. The mode is set on every install, because packages are built
 #   as a normal user under fakeroot and dpkg takes the mode from the package;
 #   the owner is set to root only when installing as (fake)root.
-# - The state directory and the configuration directory are created 0755
-#   (the store and key inside them are 0640 root:httptoken). Nothing here
-#   ever creates or replaces a store or a key: `tokenctl init` does.
-
-httptoken_statedir = $(localstatedir)/lib/httptoken
-httptoken_confdir = $(sysconfdir)/httptoken
+# - The directories of the default store and key (--with-store,
+#   --with-keyfile; by default LOCALSTATEDIR/lib/httptoken and
+#   SYSCONFDIR/httptoken) are created 0755; the store and key inside them
+#   are 0640 root:httptoken. Nothing here ever creates or replaces a store
+#   or a key: `tokenctl init` does.
 
 install-exec-hook: install-httptoken-exec
 install-data-hook: install-httptoken-data
@@ -32,8 +31,10 @@ install-httptoken-exec:
 # installed with the data.
 install-httptoken-data:
 	rm -f '$(DESTDIR)$(pamdir)/pam_httptoken.la'
-	$(MKDIR_P) '$(DESTDIR)$(httptoken_statedir)' '$(DESTDIR)$(httptoken_confdir)'
-	chmod 0755 '$(DESTDIR)$(httptoken_statedir)' '$(DESTDIR)$(httptoken_confdir)'
+	@statedir=`dirname '$(HT_DEFAULT_DB)'`; confdir=`dirname '$(HT_DEFAULT_KEY)'`; \
+	echo " $(MKDIR_P) '$(DESTDIR)'$$statedir '$(DESTDIR)'$$confdir"; \
+	$(MKDIR_P) "$(DESTDIR)$$statedir" "$(DESTDIR)$$confdir" && \
+	chmod 0755 "$(DESTDIR)$$statedir" "$(DESTDIR)$$confdir"
 
 # The .so is what libtool would have removed through the .la; the
 # directories are left alone: they may hold a store and a key.

@@ -15,20 +15,20 @@ mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "${MAKE:-make}" -s --no-print-dir
 	-C "$top_builddir" "$@"; }
 
 # The configured directories, as make expands them.
-vars=$(printf 'print:\n\t@echo "HTVARS|$(pamdir)|$(sbindir)|$(localstatedir)|$(sysconfdir)|$(mandir)|$(datadir)|$(docdir)"\n' |
+vars=$(printf 'print:\n\t@echo "HTVARS|$(pamdir)|$(sbindir)|$(HT_DEFAULT_DB)|$(HT_DEFAULT_KEY)|$(mandir)|$(datadir)|$(docdir)"\n' |
 	mk -f Makefile -f - print 2>/dev/null | sed -n 's/^HTVARS|//p')
-IFS='|' read -r pamdir sbindir localstatedir sysconfdir mandir datadir docdir <<EOF
+IFS='|' read -r pamdir sbindir db key mandir datadir docdir <<EOF
 $vars
 EOF
 [ -n "$pamdir" ] && [ -n "$sbindir" ] || tap_bail "cannot read the configured directories"
-statedir=$localstatedir/lib/httptoken
-confdir=$sysconfdir/httptoken
+statedir=$(dirname "$db")
+confdir=$(dirname "$key")
 
 # A store and key from an earlier installation.
 mkdir -p "$dest$statedir" "$dest$confdir"
-echo "old store" >"$dest$statedir/tokens.db"
-echo "old key" >"$dest$confdir/key"
-chmod 0640 "$dest$statedir/tokens.db" "$dest$confdir/key"
+echo "old store" >"$dest$db"
+echo "old key" >"$dest$key"
+chmod 0640 "$dest$db" "$dest$key"
 
 out=$(mk install DESTDIR="$dest" 2>&1)
 rc=$?
@@ -48,9 +48,9 @@ else
 fi
 check "state directory 0755" 755 "$(mode "$dest$statedir")"
 check "configuration directory 0755" 755 "$(mode "$dest$confdir")"
-check "the existing store is untouched" "old store" "$(cat "$dest$statedir/tokens.db")"
-check "the existing key is untouched" "old key" "$(cat "$dest$confdir/key")"
-check "install creates no other file in the state directory" "tokens.db" \
+check "the existing store is untouched" "old store" "$(cat "$dest$db")"
+check "the existing key is untouched" "old key" "$(cat "$dest$key")"
+check "install creates no other file in the state directory" "$(basename "$db")" \
 	"$(ls "$dest$statedir")"
 for f in "$mandir/man8/pam_httptoken.8" "$mandir/man8/tokenctl.8" "$mandir/man5/httptoken.5" \
 	"$datadir/bash-completion/completions/tokenctl" "$docdir/examples/pam.d/git-read"; do
@@ -62,5 +62,5 @@ check "make uninstall succeeds" 0 "$?"
 check "uninstall removes the module and tokenctl" "" \
 	"$(ls "$dest$pamdir/pam_httptoken.so" "$dest$sbindir/tokenctl" 2>/dev/null)"
 check "uninstall keeps the store and key" "old store old key" \
-	"$(cat "$dest$statedir/tokens.db") $(cat "$dest$confdir/key")"
+	"$(cat "$dest$db") $(cat "$dest$key")"
 tap_done
