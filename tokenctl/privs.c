@@ -15,14 +15,17 @@
 #define SAFE_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* A closed 0, 1 or 2 would let the next open() (say, the store's temp
- * copy) become "stdout" and receive the printed token. */
+ * copy) become "stdout" and receive the printed token. They get /dev/null
+ * opened the wrong way round, as glibc does for setuid programs, so that
+ * create sees an unwritable stdout and refuses rather than print the
+ * token into nowhere. */
 static void
 ensure_std_fds(void)
 {
 	for (int fd = 0; fd <= 2; fd++) {
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
 			continue;
-		if (open("/dev/null", O_RDWR | O_NOCTTY) != fd)
+		if (open("/dev/null", (fd == 0 ? O_WRONLY : O_RDONLY) | O_NOCTTY) != fd)
 			_exit(71);
 	}
 }

@@ -34,6 +34,12 @@ IDR=$(printf '%s' "$TR" | cut -c5-20)
 check_match "create --project prints a token" "$TOKEN_RE" "$TP"
 check_match "create --repo prints a token" "$TOKEN_RE" "$TR"
 
+# A closed stdout: no token is made that nobody could ever see.
+before=$(tk list | wc -l)
+tk create --name "unseen" >&- 2>/dev/null
+check "create with stdout closed: refused (74)" 74 "$?"
+check "create with stdout closed: no token made" "$before" "$(tk list | wc -l)"
+
 json=$(tk --json create --name "j")
 check_match "create --json: token and metadata" \
 	'^\{"token":"htk_[0-9a-f]{16}[0-9A-Za-z]{49}","token_info":\{"id":"[0-9a-f]{16}","kind":"personal"' "$json"
