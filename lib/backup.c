@@ -80,13 +80,141 @@ open_verified(const char *src, const struct ht_key *key, struct ht_store *st,
 	return HT_OK;
 }
 
+/* Revocations in the live store, to carry over into a restored one. */
+struct revocations {
+	ht_id *ids;
+	int64_t *when;
+	size_t n, cap;
+	int failed;
+};
+
+static int
+collect_revoked(const struct ht_record *rec, void *ctx)
+{
+	struct revocations *r = ctx;
+
+	if (!rec->revoked)
+		return 0;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		ht_id *ids = realloc(r->ids, cap * sizeof(*ids));
+		int64_t *when;
+
+		if (ids == NULL) {
+			r->failed = 1;
+			return 1;
+		}
+		r->ids = ids;
+		when = realloc(r->when, cap * sizeof(*when));
+		if (when == NULL) {
+			r->failed = 1;
+			return 1;
+		}
+		r->when = when;
+		r->cap = cap;
+	}
+	r->ids[r->n] = rec->id;
+	r->when[r->n] = rec->revoked_at;
+	r->n++;
+	return 0;
+}
+
+/* Reads the live store's revocations; 0, or -1 when it cannot be read
+ * (missing or damaged: then there is nothing to carry over). */
+static int
+read_live_revocations(const char *path, const struct ht_key *key, struct revocations *r)
+{
+	struct ht_error err = { 0 };
+	struct ht_store *live;
+	enum ht_status s;
+
+	if (ht_store_open(path, key, &live, &err) != HT_OK)
+		return -1;
+	s = ht_store_foreach(live, collect_revoked, r, &err);
+	ht_store_close(live);
+	return s == HT_OK && !r->failed ? 0 : -1;
+}
+
+/* Marks revoked, in the copy being restored, every token the live store
+ * had revoked; counts them in *kept. */
+static enum ht_status
+apply_revocations(struct ht_store *copy, const struct revocations *r, long *kept,
+                  struct ht_error *err)
+{
+	unsigned char buf[HT_RECORD_MAX];
+	char name[HT_RECORD_KEY_LEN + 1];
+
+	for (size_t i = 0; i < r->n; i++) {
+		struct ht_record rec;
+		enum ht_status s = ht_store_get(copy, r->ids[i], &rec, err);
+		size_t len;
+
+		if (s == HT_ERR_NOTFOUND)
+			continue;
+		if (s != HT_OK)
+			return s;
+		if (rec.revoked)
+			continue;
+		rec.revoked = 1;
+		rec.revoked_at = r->when[i];
+		len = ht_record_encode(&rec, copy->key, buf);
+		ht_record_key(rec.id, name);
+		if (len == 0 || ht_store_put_raw(copy, name, buf, len, err) != HT_OK)
+			return ht_error_set(err, HT_ERR_IO, "restore: cannot keep a revocation");
+		(*kept)++;
+	}
+	return HT_OK;
+}
+
+/* Copies the verified backup to a temp file beside the live store, carries
+ * the live revocations into it, and renames it over the live store. */
+static enum ht_status
+restore_copy(const char *path, const struct ht_key *key, struct ht_store *backup,
+             const struct revocations *r, const struct stat *live, long *kept,
+             struct ht_error *err)
+{
+	struct ht_store copy;
+	char tmp[PATH_BUF];
+	enum ht_status s;
+	int fd = ht_make_temp(path, tmp, sizeof(tmp));
+	int keep;
+
+	if (fd < 0)
+		return ht_error_set(err, HT_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+	keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (keep < 0 || fchown(fd, live->st_uid, live->st_gid) < 0 ||
+	    fchmod(fd, live->st_mode & 0644) < 0 || ht_copy_fd(gdbm_fdesc(backup->dbf), fd) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		s = ht_error_set(err, HT_ERR_IO, "%s: %s", path, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	/* The copy is reachable by no reader until it is renamed: no locking. */
+	s = ht_store_attach(fd, tmp, GDBM_WRITER | GDBM_NOMMAP | GDBM_NOLOCK, key, &copy, err);
+	if (s != HT_OK)
+		goto out;
+	s = apply_revocations(&copy, r, kept, err);
+	if (gdbm_close(copy.dbf) != 0 && s == HT_OK)
+		s = ht_error_set(err, HT_ERR_IO, "%s: close failed", tmp);
+	if (s == HT_OK)
+		s = ht_publish(keep, tmp, path, err);
+out:
+	if (keep >= 0)
+		close(keep);
+	if (s != HT_OK)
+		unlink(tmp);
+	return s;
+}
+
 enum ht_status
 ht_store_restore(const char *path, const struct ht_key *key, const char *src,
-                 int timeout_ms, struct ht_error *err)
+                 int timeout_ms, long *kept_revoked, struct ht_error *err)
 {
 	struct ht_store backup = { 0 };
+	struct revocations r = { 0 };
 	struct stat live;
 	enum ht_status s;
+	long kept = 0;
 	int lock_fd;
 
 	if (open_verified(src, key, &backup, err) != HT_OK)
@@ -98,15 +226,20 @@ ht_store_restore(const char *path, const struct ht_key *key, const char *src,
 		s = ht_store_lock(path, timeout_ms, &lock_fd, err);
 	if (s == HT_OK) {
 		ht_store_remove_stale_temps(path);
+		if (read_live_revocations(path, key, &r) < 0)
+			kept = -1;
 		if (lstat(path, &live) < 0 || !S_ISREG(live.st_mode)) {
 			live.st_uid = geteuid();
 			live.st_gid = getegid();
 			live.st_mode = 0640;
 		}
-		s = copy_to(gdbm_fdesc(backup.dbf), path, live.st_mode & 0644, live.st_uid,
-		            live.st_gid, err);
+		s = restore_copy(path, key, &backup, &r, &live, kept < 0 ? &(long){ 0 } : &kept, err);
 		close(lock_fd);
 	}
 	gdbm_close(backup.dbf);
+	free(r.ids);
+	free(r.when);
+	if (kept_revoked != NULL)
+		*kept_revoked = kept;
 	return s;
 }

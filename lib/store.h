@@ -66,10 +66,16 @@ void ht_txn_abort(struct ht_txn *txn);
 
 /* A consistent copy of the live store into dest (mode 0600, replaced
  * atomically), and the atomic replacement of the live store by a copy
- * that verifies completely under key. */
+ * that verifies completely under key.
+ *
+ * Restore never brings a revoked token back: a token revoked in the live
+ * store (when it can still be read) stays revoked in the restored one.
+ * *kept_revoked (may be NULL) gets how many such revocations were carried
+ * over; -1 when the live store could not be read to look. */
 enum ht_status ht_store_backup(const char *path, const struct ht_key *key,
                                const char *dest, struct ht_error *err);
 enum ht_status ht_store_restore(const char *path, const struct ht_key *key,
-                                const char *src, int timeout_ms, struct ht_error *err);
+                                const char *src, int timeout_ms, long *kept_revoked,
+                                struct ht_error *err);
 
 #endif

@@ -106,6 +106,7 @@ cmd_restore(struct ctl *ctl, int argc, char **argv)
 {
 	struct ht_error err = { 0 };
 	struct ht_key key;
+	long kept = 0;
 	int rc;
 
 	if ((rc = one_file_arg("restore", argc, argv)) != 0)
@@ -114,12 +115,17 @@ cmd_restore(struct ctl *ctl, int argc, char **argv)
 		return tk_error(EX_NOPERM, "restore: permission denied (administrators only)");
 	if ((rc = load_key(ctl, &key)) != 0)
 		return rc;
-	if (ht_store_restore(ctl->db, &key, argv[1], ctl->wait_ms, &err) != HT_OK)
+	if (ht_store_restore(ctl->db, &key, argv[1], ctl->wait_ms, &kept, &err) != HT_OK)
 		rc = tk_fail(&err);
 	ht_key_wipe(&key);
 	if (rc != 0)
 		return rc;
-	audit_change(ctl, "restore", NULL, "from=%s", argv[1]);
+	audit_change(ctl, "restore", NULL, "from=%s kept_revoked=%ld", argv[1], kept);
+	if (kept > 0)
+		tk_note("kept %ld revocation%s made after the backup", kept, kept == 1 ? "" : "s");
+	else if (kept < 0)
+		tk_note("the replaced store could not be read: tokens revoked after the "
+		        "backup was made are active again; revoke them anew");
 	report(ctl, "restored_from", "restored from", argv[1]);
 	return EX_OK;
 }

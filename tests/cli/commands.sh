@@ -146,10 +146,15 @@ tk backup "$KEY" 2>/dev/null
 check "backup over the key file: refused (64), key intact" "64 $keysum" "$? $(cksum <"$KEY")"
 tk backup "$DB" 2>/dev/null
 check "backup over the live store: refused (64)" 64 $?
+LATE=$(tk create --name after-backup) && LATE_ID=$(printf '%s' "$LATE" | cut -c5-20)
 tk revoke "$ID4" 2>/dev/null
-tk restore "$TEST_TMP/backup.db" 2>/dev/null
+err=$(tk restore "$TEST_TMP/backup.db" 2>&1 >/dev/null)
 check "restore: exit 0" 0 $?
-check_match "restore: the store is back as it was" '"status":"active"' "$(tk --json show "$ID4")"
+tk show "$LATE_ID" >/dev/null 2>&1
+check "restore: a token created after the backup is gone (66)" 66 $?
+check_match "restore: a token revoked after the backup stays revoked" '"status":"revoked"' \
+	"$(tk --json show "$ID4")"
+check_match "restore: says it kept the revocation" "kept 1 revocation made after the backup" "$err"
 check "restore: store mode 0640" 640 "$(stat -c %a "$DB")"
 
 # last use is shown from the module's file.
