@@ -10,13 +10,35 @@
 #include "store.h"
 #include "verify.h"
 
+/* Whether the PAM user is the account that created this personal token:
+ * the same name, not the name shared by project and repository tokens
+ * (an account called like token_user would otherwise take its personal
+ * tokens past the resource= scoping meant for those), and, when looked
+ * up, still existing with the same uid. */
+static enum ht_verdict
+judge_owner(const struct ht_verify_request *req, const struct ht_record *rec)
+{
+	if (strcmp(req->user, rec->owner) != 0)
+		return HT_V_WRONG_USER;
+	if (req->token_user != NULL && strcmp(req->user, req->token_user) == 0)
+		return HT_V_WRONG_USER;
+	switch (req->user_lookup) {
+	case HT_USER_UNCHECKED:
+		return HT_V_OK;
+	case HT_USER_FOUND:
+		return req->user_uid == rec->owner_uid ? HT_V_OK : HT_V_OWNER_ACCOUNT;
+	case HT_USER_MISSING:
+		break;
+	}
+	return HT_V_OWNER_ACCOUNT;
+}
+
 /* What a token is allowed to do, once its secret is known to be right. */
 static enum ht_verdict
 judge(const struct ht_verify_request *req, const struct ht_record *rec,
       const struct ht_policy *pol)
 {
-	const char *expected_user = rec->kind == HT_KIND_PERSONAL ? rec->owner
-	                                                          : req->token_user;
+	enum ht_verdict v;
 
 	if (rec->revoked)
 		return HT_V_REVOKED;
@@ -24,8 +46,14 @@ judge(const struct ht_verify_request *req, const struct ht_record *rec,
 		return HT_V_EXPIRED;
 	if (ht_policy_refuses(pol, rec))
 		return HT_V_POLICY;
-	if (req->user == NULL || strcmp(req->user, expected_user) != 0)
+	if (req->user == NULL)
 		return HT_V_WRONG_USER;
+	if (rec->kind == HT_KIND_PERSONAL)
+		v = judge_owner(req, rec);
+	else
+		v = strcmp(req->user, req->token_user) == 0 ? HT_V_OK : HT_V_WRONG_USER;
+	if (v != HT_V_OK)
+		return v;
 	if (!ht_scope_allows(rec, req->resource))
 		return HT_V_SCOPE;
 	if (rec->perm < req->require)
@@ -134,6 +162,7 @@ ht_verdict_str(enum ht_verdict v)
 	case HT_V_UNKNOWN:    return "unknown token";
 	case HT_V_BAD_SECRET: return "wrong secret";
 	case HT_V_WRONG_USER: return "token belongs to another user";
+	case HT_V_OWNER_ACCOUNT: return "owner account missing or changed";
 	case HT_V_REVOKED:    return "token revoked";
 	case HT_V_EXPIRED:    return "token expired";
 	case HT_V_POLICY:     return "token breaks the expiry policy";

@@ -7,9 +7,22 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "record.h"
+
+/* What the caller found when it looked the PAM user up in the system's
+ * account database. A personal token belongs to one account, the name AND
+ * the uid that created it: a deleted account's tokens must stop working,
+ * and an account that later reuses the name must not inherit them.
+ * HT_USER_UNCHECKED (the zero value) skips the uid comparison; only the
+ * library's own tests and benchmarks may leave it so, never the module. */
+enum ht_user_lookup {
+	HT_USER_UNCHECKED = 0,
+	HT_USER_FOUND,      /* user_uid is the account's uid */
+	HT_USER_MISSING,    /* no such account (or the lookup failed) */
+};
 
 struct ht_verify_request {
 	const char *db_path;
@@ -19,6 +32,8 @@ struct ht_verify_request {
 	const char *resource;    /* NULL: none configured */
 	enum ht_perm require;
 	int64_t now;
+	enum ht_user_lookup user_lookup;
+	uid_t user_uid;          /* valid when user_lookup is HT_USER_FOUND */
 };
 
 enum ht_verdict {
@@ -28,6 +43,8 @@ enum ht_verdict {
 	HT_V_UNKNOWN,     /* well-formed, but no such id */
 	HT_V_BAD_SECRET,
 	HT_V_WRONG_USER,
+	HT_V_OWNER_ACCOUNT, /* personal: the owner's account is gone or has
+	                       another uid now */
 	HT_V_REVOKED,
 	HT_V_EXPIRED,
 	HT_V_POLICY,      /* refused by enforce-existing */

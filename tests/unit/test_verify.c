@@ -51,6 +51,7 @@ update(struct fixture *fx, ht_id id, void (*change)(struct ht_record *))
 
 static void make_project(struct ht_record *r) { r->kind = HT_KIND_PROJECT; strcpy(r->scope, "PROJ"); }
 static void make_revoked(struct ht_record *r) { r->revoked = 1; r->revoked_at = time(NULL); }
+static void make_uid_1234(struct ht_record *r) { r->owner_uid = 1234; }
 
 static void
 test_personal(struct fixture *fx)
@@ -108,6 +109,50 @@ test_project(struct fixture *fx)
 	req.resource = "PROJ";
 	req.user = "root";
 	ok(check(&req, text) == HT_V_WRONG_USER, "project token refused for a user other than token_user");
+}
+
+/* A personal token belongs to the account (name and uid) that created it. */
+static void
+test_owner_account(struct fixture *fx)
+{
+	struct ht_verify_request req = request(fx, "carol");
+	struct ht_verify_result res;
+	struct ht_error err = { 0 };
+	char text[HT_TOKEN_LEN + 1];
+	ht_id id;
+
+	fixture_add_token(fx, "carol", HT_PERM_READ, 0, text, &id);
+	update(fx, id, make_uid_1234);
+	ok(check(&req, text) == HT_V_OK, "unchecked account: the name alone decides (tests only)");
+	req.user_lookup = HT_USER_FOUND;
+	req.user_uid = 1234;
+	ok(check(&req, text) == HT_V_OK, "the owner's account with its uid: accepted");
+	ok(ht_verify_id(&req, id, &res, &err) == HT_V_OK, "account phase: accepted");
+	req.user_uid = 1235;
+	ok(check(&req, text) == HT_V_OWNER_ACCOUNT,
+	   "the name now belongs to another uid: refused");
+	ok(ht_verify_id(&req, id, &res, &err) == HT_V_OWNER_ACCOUNT,
+	   "account phase: another uid refused");
+	req.user_lookup = HT_USER_MISSING;
+	req.user_uid = 1234;
+	ok(check(&req, text) == HT_V_OWNER_ACCOUNT, "the owner's account deleted: refused");
+	ok(ht_verify_id(&req, id, &res, &err) == HT_V_OWNER_ACCOUNT,
+	   "account phase: deleted account refused");
+	req.user = "bob";
+	req.user_lookup = HT_USER_FOUND;
+	ok(check(&req, text) == HT_V_WRONG_USER, "another name with the owner's uid: refused");
+
+	/* A user account named like token_user owning personal tokens. */
+	fixture_add_token(fx, "x-token-auth", HT_PERM_WRITE, 0, text, &id);
+	req = request(fx, "x-token-auth");
+	req.resource = "PROJ";
+	req.user_lookup = HT_USER_FOUND;
+	req.user_uid = 0;
+	ok(check(&req, text) == HT_V_WRONG_USER,
+	   "personal token of an account named like token_user: refused");
+	req.user_lookup = HT_USER_UNCHECKED;
+	ok(check(&req, text) == HT_V_WRONG_USER,
+	   "personal token of an account named like token_user: refused, unchecked too");
 }
 
 static void
@@ -194,6 +239,7 @@ main(void)
 	fixture_setup(&fx);
 	test_personal(&fx);
 	test_project(&fx);
+	test_owner_account(&fx);
 	test_unavailable(&fx);
 	test_lastused(&fx);
 	fixture_teardown(&fx);
