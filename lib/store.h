@@ -1,7 +1,7 @@
 /* The token store: one GDBM file that is never modified in place.
  *
- * Readers open it per use (GDBM_READER|GDBM_NOMMAP|GDBM_XVERIFY|GDBM_NOLOCK,
- * through a descriptor checked by ht_open_safely()). Writers serialise on PATH.lock,
+ * Readers open it per use (GDBM_READER|GDBM_NOMMAP|GDBM_NOLOCK, through a
+ * descriptor checked by ht_open_safely()). Writers serialise on PATH.lock,
  * copy the live file to PATH.tmp.XXXXXX, change the copy, fsync it and
  * rename() it over PATH, so a reader sees the old file or the new one,
  * never a partial write, and never fails because a write is running.
