@@ -83,6 +83,34 @@ ht_publish(int fd, const char *tmp, const char *path, struct ht_error *err)
 	return HT_OK;
 }
 
+/* The lock file names its holder, so that an operator facing a writer that
+ * hangs (stopped, or blocked on output) knows which process to end: every
+ * writer survives being killed. */
+static void
+record_holder(int fd)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) == 0)
+		(void)!pwrite(fd, buf, (size_t)n, 0);
+}
+
+static long
+lock_holder(const char *lock)
+{
+	char buf[32] = { 0 };
+	int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	long pid = 0;
+
+	if (fd >= 0) {
+		if (pread(fd, buf, sizeof(buf) - 1, 0) > 0)
+			pid = strtol(buf, NULL, 10);
+		close(fd);
+	}
+	return pid;
+}
+
 enum ht_status
 ht_store_lock(const char *path, int timeout_ms, int *lock_fd, struct ht_error *err)
 {
@@ -104,12 +132,15 @@ ht_store_lock(const char *path, int timeout_ms, int *lock_fd, struct ht_error *e
 			close(fd);
 			if (e == EWOULDBLOCK)
 				return ht_error_set(err, HT_ERR_BUSY, "store %s: another change is "
-				                    "in progress; try again", path);
+				                    "in progress (process %ld holds %s); try again. "
+				                    "A writer killed there loses nothing",
+				                    path, lock_holder(lock), lock);
 			return ht_error_set(err, HT_ERR_IO, "lock file %s: %s", lock, strerror(e));
 		}
 		nanosleep(&pause, NULL);
 		waited += 10;
 	}
+	record_holder(fd);
 	*lock_fd = fd;
 	return HT_OK;
 }

@@ -113,8 +113,11 @@ main(int argc, char **argv)
 	 * could consult it. */
 	privs_sanitize(getuid() != geteuid() || getgid() != getegid());
 	caller_identify(&ctl.who);
-	/* Whole lines to stderr, not one write per character. */
-	setvbuf(stderr, NULL, _IOLBF, 0);
+	/* Messages are held until exit (exit() flushes them): a caller who
+	 * points stderr at a pipe nobody reads must not be able to block us
+	 * while we hold the writers' lock, which would stall every
+	 * administrator's revocation. */
+	setvbuf(stderr, NULL, _IOFBF, 1 << 16);
 	ctl.db = tk_default_db();
 	ctl.keyfile = tk_default_key();
 	ctl.wait_ms = DEFAULT_WAIT_S * 1000;

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,9 +35,18 @@ ensure_std_fds(void)
 void
 privs_sanitize(int elevated)
 {
+	struct rlimit no_core = { 0, 0 };
+
 	ensure_std_fds();
 	/* Files are given their modes explicitly; anything else stays private. */
 	umask(077);
+	/* The key and fresh secrets pass through this process's memory: no
+	 * core file, and no ptrace by the caller, even when run by root
+	 * (setuid runs get this from the kernel already). */
+	if (setrlimit(RLIMIT_CORE, &no_core) != 0 || prctl(PR_SET_DUMPABLE, 0) != 0) {
+		fputs("tokenctl: cannot disable core dumps\n", stderr);
+		_exit(71);
+	}
 	if (elevated) {
 		/* Nothing the caller put in the environment (locale, TZ, GDBM or
 		 * libc tunables, TMPDIR, PATH) reaches a root process. */

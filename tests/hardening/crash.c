@@ -152,6 +152,18 @@ expected(const struct snap *old, enum op op, ht_id id, struct snap *exp,
 		*extra_name = create_name;
 }
 
+/* What restore makes: the backup, with every token the replaced store had
+ * revoked still revoked (restore never brings a revoked token back). */
+static void
+restored(const struct snap *backup, const struct snap *old, struct snap *exp)
+{
+	*exp = *backup;
+	for (size_t i = 0; i < exp->n; i++)
+		for (size_t j = 0; j < old->n; j++)
+			if (old->e[j].id == exp->e[i].id && old->e[j].revoked)
+				exp->e[i].revoked = 1;
+}
+
 static int
 is_new(const struct snap *now, const struct snap *exp, const char *extra_name)
 {
@@ -296,7 +308,7 @@ attempt(struct ctx *c, enum op op, long delay_us)
 	if (snapshot(c, c->fx.db, &now) != 0)
 		return c->st.unclean++, 0;
 	if (op == OP_RESTORE)
-		exp = c->backup_snap, extra_name = NULL;
+		restored(&c->backup_snap, &old, &exp), extra_name = NULL;
 	else
 		expected(&old, op, id, &exp, &extra_name, name);
 	if (WIFSIGNALED(status)) {

@@ -184,7 +184,8 @@ test_transactions(struct fixture *fx)
 	flock(fd, LOCK_EX);
 	ht_error_clear(&err);
 	ok(ht_txn_begin(fx->db, &fx->key, 50, &txn, &err) == HT_ERR_BUSY &&
-	   strstr(err.msg, "try again") != NULL, "a second writer gets BUSY while the lock is held");
+	   strstr(err.msg, "try again") != NULL && strstr(err.msg, ".lock") != NULL,
+	   "a second writer gets BUSY, told which lock file and process to look at");
 	close(fd);
 
 	/* Anyone who may read the store (the server's group) can flock it:
