@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "scope.h"
+#include "utf8.h"
 
 static int
 is_alpha(unsigned char c)
@@ -16,33 +17,15 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Length of the UTF-8 sequence at p (at most avail bytes), 0 when invalid.
- * Rejects overlong forms, surrogates and C1 controls. */
+/* Length of the character at p when it is well-formed UTF-8 and not a
+ * control character (C0, DEL or C1); 0 otherwise. */
 static size_t
-utf8_char_len(const unsigned char *p, size_t avail)
+printable_char_len(const unsigned char *p, size_t avail)
 {
-	unsigned cp;
-	size_t n;
+	unsigned long cp;
+	size_t n = ht_utf8_decode(p, avail, &cp);
 
-	if (p[0] < 0x80)
-		return (p[0] >= 0x20 && p[0] != 0x7f) ? 1 : 0;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1fu;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0fu;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07u;
-	else
-		return 0;
-	if (n > avail)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3fu);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+	if (n == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
 		return 0;
 	return n;
 }
@@ -56,7 +39,7 @@ ht_name_valid(const char *name)
 	if (len == 0 || len > HT_NAME_MAX)
 		return 0;
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_char_len(p + i, len - i);
+		size_t n = printable_char_len(p + i, len - i);
 		if (n == 0)
 			return 0;
 		i += n;

@@ -13,43 +13,8 @@
 #include <unistd.h>
 
 #include "safefile.h"
+#include "utf8.h"
 #include "tokenctl.h"
-
-/* Length of the valid UTF-8 sequence at p (0: invalid) and its code point. */
-static size_t
-utf8_decode(const unsigned char *p, unsigned long *cp)
-{
-	size_t n;
-	unsigned long c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		c = p[0] & 0x1fu;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		c = p[0] & 0x0fu;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		c = p[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0u) != 0x80u)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3fu);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF. */
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
 
 /* Characters that change how a terminal shows what follows them. */
 static int
@@ -67,7 +32,7 @@ out_safe(FILE *f, const char *s)
 
 	while (*p != '\0') {
 		unsigned long cp;
-		size_t n = utf8_decode(p, &cp);
+		size_t n = ht_utf8_decode(p, strlen((const char *)p), &cp);
 
 		if (n == 0) {
 			fprintf(f, "\\x%02x", *p);
@@ -94,7 +59,7 @@ out_json_str(FILE *f, const char *s)
 	fputc('"', f);
 	while (*p != '\0') {
 		unsigned long cp;
-		size_t n = utf8_decode(p, &cp);
+		size_t n = ht_utf8_decode(p, strlen((const char *)p), &cp);
 
 		if (n == 0) {
 			fputs("\\ufffd", f);

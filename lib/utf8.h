@@ -1,0 +1,12 @@
+/* One UTF-8 decoder for everything that judges or prints user text. */
+#ifndef HT_UTF8_H
+#define HT_UTF8_H
+
+#include <stddef.h>
+
+/* Length (1-4) of the well-formed UTF-8 sequence at p, at most avail
+ * bytes, with its code point in *cp; 0 when it is not well formed
+ * (truncated, overlong, a surrogate, past U+10FFFF). */
+size_t ht_utf8_decode(const unsigned char *p, size_t avail, unsigned long *cp);
+
+#endif
