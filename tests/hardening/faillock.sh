@@ -10,10 +10,12 @@ command -v pamtester >/dev/null || tap_skip_all "pamtester not installed"
 command -v faillock >/dev/null || tap_skip_all "faillock (libpam-modules-bin) not installed"
 pam_env_setup
 
-# A real local account that is not root: pam_faillock skips unknown users
-# and (without even_deny_root) never locks root.
-USER_=daemon
-getent passwd "$USER_" >/dev/null || tap_skip_all "account $USER_ is needed"
+# An account (through nss_wrapper) that is not root: pam_faillock skips
+# unknown users and (without even_deny_root) never locks root. Its tokens
+# record its uid, as tokenctl run by that user would.
+USER_=carol
+USER_UID=4242
+nss_user "$USER_" "$USER_UID"
 TALLY="$TEST_TMP/faillock"
 mkdir -m 0700 "$TALLY"
 
@@ -28,9 +30,9 @@ account  required                     pam_faillock.so dir=$TALLY
 account  required                     $PAM_MODULE db=$DB keyfile=$KEY
 EOF2
 
-GOOD=$(token personal "$USER_" read) || tap_bail "cannot create a token"
+GOOD=$(token personal "$USER_:$USER_UID" read) || tap_bail "cannot create a token"
 # A revoked token of the same user: a bad token that is still well-formed.
-BAD=$("$HTFIX" create "$DB" "$KEY" "$USER_" personal - read 0) || tap_bail "cannot create a token"
+BAD=$(token personal "$USER_:$USER_UID" read) || tap_bail "cannot create a token"
 revoke "$BAD"
 
 pt() {   # pt PASSWORD: pamtester's exit status for USER_ on service git

@@ -5,7 +5,9 @@
  *
  *   htfix init DB KEY
  *   htfix create DB KEY OWNER personal|project|repo SCOPE|- PERM DAYS
- *                                  DAYS 0: no expiry; prints the token
+ *                                  DAYS 0: no expiry; prints the token;
+ *                                  OWNER is NAME or NAME:UID (default
+ *                                  uid: the caller's, as tokenctl does)
  *   htfix revoke DB KEY ID
  *   htfix policy DB KEY EXPIRY_REQUIRED MAX_DAYS ENFORCE_EXISTING
  *   htfix forge TOKEN         the same id with another secret, and a
@@ -68,6 +70,7 @@ static int
 fill_record(struct ht_record *rec, char **a)
 {
 	long days = strtol(a[4], NULL, 10);
+	char *colon;
 
 	memset(rec, 0, sizeof(*rec));
 	if (parse_kind(a[1], &rec->kind) != 0 || ht_perm_parse(a[3], &rec->perm) != 0)
@@ -76,6 +79,11 @@ fill_record(struct ht_record *rec, char **a)
 	rec->expires = days > 0 ? rec->created + days * DAY : 0;
 	rec->owner_uid = getuid();
 	snprintf(rec->owner, sizeof(rec->owner), "%s", a[0]);
+	colon = strchr(rec->owner, ':');
+	if (colon != NULL) {
+		*colon = '\0';
+		rec->owner_uid = (uid_t)strtoul(colon + 1, NULL, 10);
+	}
 	snprintf(rec->scope, sizeof(rec->scope), "%s", strcmp(a[2], "-") == 0 ? "" : a[2]);
 	snprintf(rec->name, sizeof(rec->name), "fixture %s", a[1]);
 	return 0;

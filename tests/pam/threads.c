@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,6 +247,10 @@ main(int argc, char **argv)
 	}
 	/* Keeps the modules loaded between transactions, as a server does. */
 	pam_start_confdir(sh.service, sh.user, &pc, sh.confdir, &pinned);
+	/* The module looks the user up; a name service may keep a descriptor
+	 * of its own from the first lookup on (nss_wrapper its passwd file,
+	 * sssd a socket), which is not the module's to close. */
+	(void)getpwnam(sh.user);
 	fds_before = count_fds();
 	w = calloc((size_t)n, sizeof(*w));
 	for (int i = 0; i < n; i++) {

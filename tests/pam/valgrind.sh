@@ -63,7 +63,8 @@ if [ -x "$TOKENCTL" ]; then
 	HT_CREATE="'$HTFIX' create '$DB' '$KEY' alice personal - read 0"
 	HT_REVOKE="'$HTFIX' revoke '$DB' '$KEY'"
 	export HT_CREATE HT_REVOKE
-	OUT=$($VG "$top_builddir/tests/pam/threads" "$TEST_TMP/confdir" threads alice 3 2 2>"$TEST_TMP/vg.log")
+	OUT=$(env LD_PRELOAD="$NWRAP_PRELOAD" $VG "$top_builddir/tests/pam/threads" \
+		"$TEST_TMP/confdir" threads alice 3 2 2>"$TEST_TMP/vg.log")
 	RC=$?
 	check "threads under valgrind: zero wrong answers" 0 "$(printf '%s\n' "$OUT" | grep -c '^not ok')"
 	if [ "$RC" -eq 0 ]; then
