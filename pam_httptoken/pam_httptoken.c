@@ -3,11 +3,14 @@
  * auth checks the presented password with ht_verify_password() and
  * remembers the accepted token's id (never its secret) in the handle;
  * account re-checks that id, so a token revoked or expired between the two
- * calls is caught. Everything is opened and closed within each call and no
- * state outlives it except that id, so the module is safe in threaded
- * servers. */
+ * calls is caught. Both look the PAM user up in the account database: a
+ * personal token is good only for the account (name and uid) that created
+ * it, not after the account is deleted or its name reused. Everything is
+ * opened and closed within each call and no state outlives it except that
+ * id, so the module is safe in threaded servers. */
 #include "config.h"
 
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -17,6 +20,7 @@
 #define PAM_SM_ACCOUNT
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
+#include <security/pam_modutil.h>
 
 #include "lastused.h"
 #include "log.h"
@@ -26,8 +30,24 @@
 /* pam_set_data name of the token id this handle authenticated. */
 #define PHT_DATA_ID "pam_httptoken_token_id"
 
+/* Whether the PAM user is an account now, and its uid. Done for every
+ * password, token or not, known id or not, so that how long a refusal
+ * takes says nothing about the token. pam_modutil_getpwnam keeps its
+ * result in the handle, so this is safe in threaded servers. A failed
+ * lookup counts as a missing account: a personal token is refused. */
 static void
-request_init(struct ht_verify_request *req, const struct options *opt, const char *user)
+lookup_user(pam_handle_t *pamh, struct ht_verify_request *req)
+{
+	const struct passwd *pw = req->user != NULL ? pam_modutil_getpwnam(pamh, req->user)
+	                                            : NULL;
+
+	req->user_lookup = pw != NULL ? HT_USER_FOUND : HT_USER_MISSING;
+	req->user_uid = pw != NULL ? pw->pw_uid : (uid_t)-1;
+}
+
+static void
+request_init(pam_handle_t *pamh, struct ht_verify_request *req, const struct options *opt,
+             const char *user)
 {
 	req->db_path = opt->db_path;
 	req->key_path = opt->key_path;
@@ -36,6 +56,7 @@ request_init(struct ht_verify_request *req, const struct options *opt, const cha
 	req->resource = opt->resource;
 	req->require = opt->require;
 	req->now = (int64_t)time(NULL);
+	lookup_user(pamh, req);
 }
 
 static const char *
@@ -180,7 +201,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return rc;
 	}
 	ht_error_clear(&err);
-	request_init(&req, &opt, user);
+	request_init(pamh, &req, &opt, user);
 	ht_verify_password(&req, password, strlen(password), &res, &err);
 	log_auth(pamh, &opt, user, &res, &err);
 	rc = auth_code(res.verdict, &err);
@@ -227,7 +248,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	memcpy(&id, data, sizeof(id));
 	user = item_text(pamh, PAM_USER);
 	ht_error_clear(&err);
-	request_init(&req, &opt, user);
+	request_init(pamh, &req, &opt, user);
 	ht_verify_id(&req, id, &res, &err);
 	if (res.verdict == HT_V_ERROR)
 		log_decision(pamh, LOG_ERR, "account", "failed", err.msg, id, user);
