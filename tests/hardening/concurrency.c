@@ -79,6 +79,7 @@ create_one(struct slot *slot)
 	t.rec.kind = HT_KIND_PERSONAL;
 	t.rec.perm = HT_PERM_READ;
 	t.rec.created = (int64_t)time(NULL);
+	t.rec.owner_uid = geteuid();   /* the module checks it, as tokenctl sets it */
 	snprintf(t.rec.owner, sizeof(t.rec.owner), "%s", fx.user);
 	snprintf(t.rec.name, sizeof(t.rec.name), "concurrent");
 	ht_token_generate(&tok);
