@@ -26,7 +26,10 @@ top_builddir=${top_builddir:-$top_srcdir}
 bin=$top_builddir/bench
 module=$top_builddir/pam_httptoken/.libs/pam_httptoken.so
 tokenctl=$top_builddir/tokenctl/tokenctl
-user=htbench
+# The tokens' owner is the account running the benchmark: the module
+# accepts a personal token only for its owner's existing account (name
+# and uid), and bench-store records the caller's uid.
+user=$(id -un)
 unix_user=htbench-unix
 password=bench-Pa55word
 
@@ -82,15 +85,16 @@ keep() {
 }
 
 # --- stores -----------------------------------------------------------------
-# A store is reused only when its build finished (the "ready" file).
+# A store is reused only when its build finished (the "ready" file) for
+# the same owner account.
 store_for() {
 	d=$out/store-$1
-	if [ ! -f "$d/ready" ]; then
+	if [ "$(cat "$d/ready" 2>/dev/null)" != "$user $(id -u)" ]; then
 		rm -rf "$d"
 		mkdir -m 755 "$d"
 		note "building a store of $1 tokens in $d ..."
 		"$bin/bench-store" "$d/tokens.db" "$d/key" "$1" "$user" "$d/secrets" 1000 >&2
-		: > "$d/ready"
+		echo "$user $(id -u)" > "$d/ready"
 	fi
 }
 for n in $sizes; do store_for "$n"; done
