@@ -50,6 +50,11 @@ vg "malformed argument" "auth=PAM_SERVICE_ERR" v-bad alice -p "$T"
 vg "use_first_pass" "auth=PAM_SUCCESS" v-first alice -p "$T"
 vg "revoked between auth and account" "auth=PAM_SUCCESS acct=PAM_PERM_DENIED" v alice -a -p "$T" \
 	-x "$HTFIX revoke $DB $KEY $(token_id "$T")"
+nss_user carol
+C=$(token personal carol read)
+vg "owner account deleted between auth and account" "auth=PAM_SUCCESS acct=PAM_PERM_DENIED" \
+	v carol -a -p "$C" -x "$(nss_userdel_cmd carol)"
+vg "owner account missing" "auth=PAM_AUTH_ERR" v carol -p "$C"
 mv "$KEY" "$KEY.away"
 vg "key missing" "auth=PAM_AUTHINFO_UNAVAIL" v alice -p "$J"
 mv "$KEY.away" "$KEY"
