@@ -48,17 +48,25 @@ read_master(int fd, const char *path, const struct stat *st,
 enum ht_status
 ht_key_load(const char *path, struct ht_key *key, struct ht_error *err)
 {
-	unsigned char master[HT_KEY_BYTES];
 	struct stat st;
+
+	return ht_key_load_stat(path, key, &st, err);
+}
+
+enum ht_status
+ht_key_load_stat(const char *path, struct ht_key *key, struct stat *st,
+                 struct ht_error *err)
+{
+	unsigned char master[HT_KEY_BYTES];
 	enum ht_status s;
 	int fd;
 
 	if (sodium_init() < 0)
 		return ht_error_set(err, HT_ERR_UNAVAIL, "libsodium failed to initialise");
-	fd = ht_open_safely(path, "key file", &st, err);
+	fd = ht_open_safely(path, "key file", st, err);
 	if (fd < 0)
 		return err->status;
-	s = read_master(fd, path, &st, master, err);
+	s = read_master(fd, path, st, master, err);
 	close(fd);
 	if (s == HT_OK)
 		derive(master, key);

@@ -5,6 +5,7 @@
 #ifndef HT_KEY_H
 #define HT_KEY_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -21,6 +22,10 @@ struct ht_key {
 
 /* Loads and checks (ownership, mode, exact size) the key file. */
 enum ht_status ht_key_load(const char *path, struct ht_key *key, struct ht_error *err);
+
+/* The same, also giving the checked file's status. */
+enum ht_status ht_key_load_stat(const char *path, struct ht_key *key, struct stat *st,
+                                struct ht_error *err);
 
 /* Creates a new key file, mode 0640, group gid (or unchanged when
  * gid == (gid_t)-1). Never replaces an existing file (HT_ERR_EXISTS). */

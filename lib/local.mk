@@ -11,6 +11,7 @@ lib_libhttptoken_la_SOURCES = \
 	lib/record.c lib/record.h \
 	lib/safefile.c lib/safefile.h \
 	lib/scope.c lib/scope.h \
+	lib/snapshot.c lib/snapshot.h \
 	lib/store.c lib/store.h lib/store_impl.h \
 	lib/token.c lib/token.h \
 	lib/txn.c \

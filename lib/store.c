@@ -151,8 +151,15 @@ ht_store_open(const char *path, const struct ht_key *key, struct ht_store **out,
 		ht_store_close(st);
 		return err->status;
 	}
+	st->sb = sb;
 	*out = st;
 	return HT_OK;
+}
+
+const struct stat *
+ht_store_stat(const struct ht_store *st)
+{
+	return &st->sb;
 }
 
 void

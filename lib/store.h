@@ -11,6 +11,7 @@
 #ifndef HT_STORE_H
 #define HT_STORE_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -26,6 +27,9 @@ struct ht_txn;
 enum ht_status ht_store_open(const char *path, const struct ht_key *key,
                              struct ht_store **out, struct ht_error *err);
 void ht_store_close(struct ht_store *st);
+
+/* The status of the file ht_store_open opened and checked. */
+const struct stat *ht_store_stat(const struct ht_store *st);
 
 /* HT_ERR_NOTFOUND when there is no such token, HT_ERR_CORRUPT when the
  * record does not verify. */

@@ -10,6 +10,7 @@ struct ht_store {
 	GDBM_FILE dbf;
 	const struct ht_key *key;
 	const char *path;      /* for messages; owned by the caller */
+	struct stat sb;        /* the live file as opened (ht_store_open) */
 };
 
 #define HT_META_KEY   "meta"

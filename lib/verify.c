@@ -65,15 +65,19 @@ judge(const struct ht_verify_request *req, const struct ht_record *rec,
  * HT_V_UNKNOWN when there is no such record, HT_V_ERROR on failure. */
 static enum ht_verdict
 load(const struct ht_verify_request *req, ht_id id, struct ht_key *key,
-     struct ht_policy *pol, struct ht_record *rec, struct ht_error *err)
+     struct ht_policy *pol, struct ht_record *rec, struct ht_snapshot *snap,
+     struct ht_error *err)
 {
 	struct ht_store *st;
+	struct stat key_st;
 	enum ht_status s;
 
-	if (ht_key_load(req->key_path, key, err) != HT_OK)
+	if (ht_key_load_stat(req->key_path, key, &key_st, err) != HT_OK)
 		return HT_V_ERROR;
 	if (ht_store_open(req->db_path, key, &st, err) != HT_OK)
 		return HT_V_ERROR;
+	ht_file_identity_of(&key_st, &snap->key);
+	ht_file_identity_of(ht_store_stat(st), &snap->store);
 	s = ht_store_get_policy(st, pol, err);
 	if (s == HT_OK)
 		s = ht_store_get(st, id, rec, err);
@@ -113,7 +117,7 @@ ht_verify_password(const struct ht_verify_request *req, const char *password,
 	if (ht_token_parse(password, len, &tok) != 0)
 		return res->verdict = HT_V_NOT_TOKEN;
 	res->id = tok.id;
-	v = load(req, tok.id, &key, &pol, &rec, err);
+	v = load(req, tok.id, &key, &pol, &rec, &res->snap, err);
 	if (v == HT_V_UNKNOWN)
 		equalise_unknown(&key, &rec);
 	if (v != HT_V_ERROR) {
@@ -123,6 +127,7 @@ ht_verify_password(const struct ht_verify_request *req, const char *password,
 		if (v == HT_V_OK)
 			v = judge(req, &rec, &pol);
 		res->kind = rec.kind;
+		res->expires = rec.expires;
 		res->lastused_granularity = pol.lastused_granularity;
 	}
 	sodium_memzero(hash, sizeof(hash));
@@ -142,10 +147,11 @@ ht_verify_id(const struct ht_verify_request *req, ht_id id,
 
 	memset(res, 0, sizeof(*res));
 	res->id = id;
-	v = load(req, id, &key, &pol, &rec, err);
+	v = load(req, id, &key, &pol, &rec, &res->snap, err);
 	if (v == HT_V_OK) {
 		v = judge(req, &rec, &pol);
 		res->kind = rec.kind;
+		res->expires = rec.expires;
 		res->lastused_granularity = pol.lastused_granularity;
 	}
 	ht_key_wipe(&key);

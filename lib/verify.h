@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "record.h"
+#include "snapshot.h"
 
 /* What the caller found when it looked the PAM user up in the system's
  * account database. A personal token belongs to one account, the name AND
@@ -58,6 +59,8 @@ struct ht_verify_result {
 	ht_id id;                  /* valid from HT_V_UNKNOWN on */
 	unsigned lastused_granularity;
 	enum ht_kind kind;         /* valid when the record was read */
+	int64_t expires;           /* the token's expiry (0: never), likewise */
+	struct ht_snapshot snap;   /* the store and key the verdict was read from */
 };
 
 /* Checks password (len bytes, need not be NUL-terminated). */

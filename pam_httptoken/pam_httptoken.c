@@ -27,7 +27,7 @@
 #include "options.h"
 #include "verify.h"
 
-/* pam_set_data name of the token id this handle authenticated. */
+/* pam_set_data name of what this handle's auth step established (struct login). */
 #define PHT_DATA_ID "pam_httptoken_token_id"
 
 /* Whether the PAM user is an account now, and its uid. Done for every
@@ -85,27 +85,102 @@ log_decision(pam_handle_t *pamh, int priority, const char *phase, const char *ou
 	        phase, outcome, detail, t.s, u, s, r);
 }
 
+/* What this handle's auth step established, kept for its account step
+ * (never the secret). When nothing it depended on has changed, account
+ * needs only the clock: see login_unchanged(). */
+struct login {
+	ht_id id;
+	enum ht_kind kind;
+	int64_t expires;
+	struct ht_snapshot snap;
+	enum ht_user_lookup user_lookup;
+	uid_t user_uid;
+	char *user;
+	char *args;
+};
+
 static void
-free_id(pam_handle_t *pamh, void *data, int error_status)
+free_login(pam_handle_t *pamh, void *data, int error_status)
 {
+	struct login *l = data;
+
 	(void)pamh;
 	(void)error_status;
-	free(data);
+	free(l->user);
+	free(l->args);
+	free(l);
+}
+
+/* The module's arguments as one string, to tell whether account runs with
+ * the same ones as auth; NULL on allocation failure. */
+static char *
+join_args(int argc, const char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (s == NULL)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		strcat(s, argv[i]);
+		strcat(s, "\n");
+	}
+	return s;
 }
 
 static int
-remember_id(pam_handle_t *pamh, ht_id id)
+remember_login(pam_handle_t *pamh, const struct ht_verify_request *req,
+               const struct ht_verify_result *res, int argc, const char **argv)
 {
-	ht_id *copy = malloc(sizeof(*copy));
+	struct login *l = calloc(1, sizeof(*l));
 	int rc;
 
-	if (copy == NULL)
+	if (l == NULL)
 		return PAM_BUF_ERR;
-	*copy = id;
-	rc = pam_set_data(pamh, PHT_DATA_ID, copy, free_id);
+	l->id = res->id;
+	l->kind = res->kind;
+	l->expires = res->expires;
+	l->snap = res->snap;
+	l->user_lookup = req->user_lookup;
+	l->user_uid = req->user_uid;
+	l->user = strdup(req->user);
+	l->args = join_args(argc, argv);
+	if (l->user == NULL || l->args == NULL) {
+		free_login(pamh, l, 0);
+		return PAM_BUF_ERR;
+	}
+	rc = pam_set_data(pamh, PHT_DATA_ID, l, free_login);
 	if (rc != PAM_SUCCESS)
-		free(copy);
+		free_login(pamh, l, 0);
 	return rc;
+}
+
+/* Whether account may reuse auth's reading of the store: same user (and
+ * same account behind the name), same arguments, and the very same store
+ * and key files. Writers replace the store by rename, so any change to any
+ * token or to the policy gives it a new identity, and the full check runs. */
+static int
+login_unchanged(const struct login *l, const struct ht_verify_request *req,
+                int argc, const char **argv)
+{
+	struct ht_snapshot now;
+	char *args;
+	int same;
+
+	if (req->user == NULL || strcmp(req->user, l->user) != 0 ||
+	    req->user_lookup != l->user_lookup || req->user_uid != l->user_uid)
+		return 0;
+	if (ht_snapshot_current(req->db_path, req->key_path, &now) != 0 ||
+	    !ht_snapshot_same(&now, &l->snap))
+		return 0;
+	args = join_args(argc, argv);
+	same = args != NULL && strcmp(args, l->args) == 0;
+	free(args);
+	return same;
 }
 
 static void
@@ -206,7 +281,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	log_auth(pamh, &opt, user, &res, &err);
 	rc = auth_code(res.verdict, &err);
 	if (rc == PAM_SUCCESS) {
-		rc = remember_id(pamh, res.id);
+		rc = remember_login(pamh, &req, &res, argc, argv);
 		if (rc == PAM_SUCCESS)
 			record_use(pamh, &opt, &res, req.now);
 	}
@@ -237,6 +312,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct ht_verify_result res;
 	struct ht_error err;
 	const void *data = NULL;
+	const struct login *login;
 	const char *user;
 	ht_id id;
 
@@ -245,11 +321,21 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return PAM_SERVICE_ERR;
 	if (pam_get_data(pamh, PHT_DATA_ID, &data) != PAM_SUCCESS || data == NULL)
 		return PAM_IGNORE;   /* this handle did not log in with a token */
-	memcpy(&id, data, sizeof(id));
+	login = data;
+	id = login->id;
 	user = item_text(pamh, PAM_USER);
 	ht_error_clear(&err);
 	request_init(pamh, &req, &opt, user);
-	ht_verify_id(&req, id, &res, &err);
+	if (login_unchanged(login, &req, argc, argv)) {
+		/* Nothing but the clock can have changed the verdict. */
+		memset(&res, 0, sizeof(res));
+		res.id = id;
+		res.kind = login->kind;
+		res.verdict = login->expires != 0 && req.now >= login->expires ? HT_V_EXPIRED
+		                                                                 : HT_V_OK;
+	} else {
+		ht_verify_id(&req, id, &res, &err);
+	}
 	if (res.verdict == HT_V_ERROR)
 		log_decision(pamh, LOG_ERR, "account", "failed", err.msg, id, user);
 	else if (res.verdict != HT_V_OK)
