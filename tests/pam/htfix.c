@@ -5,7 +5,8 @@
  *
  *   htfix init DB KEY
  *   htfix create DB KEY OWNER personal|project|repo SCOPE|- PERM DAYS
- *                                  DAYS 0: no expiry; prints the token;
+ *                                  DAYS 0: no expiry, Ns: N seconds;
+ *                                  prints the token;
  *                                  OWNER is NAME or NAME:UID (default
  *                                  uid: the caller's, as tokenctl does)
  *   htfix revoke DB KEY ID
@@ -69,14 +70,16 @@ parse_kind(const char *s, enum ht_kind *kind)
 static int
 fill_record(struct ht_record *rec, char **a)
 {
-	long days = strtol(a[4], NULL, 10);
+	char *unit;
+	long days = strtol(a[4], &unit, 10);
+	long life = *unit == 's' ? days : days * DAY;
 	char *colon;
 
 	memset(rec, 0, sizeof(*rec));
 	if (parse_kind(a[1], &rec->kind) != 0 || ht_perm_parse(a[3], &rec->perm) != 0)
 		return -1;
 	rec->created = (int64_t)time(NULL);
-	rec->expires = days > 0 ? rec->created + days * DAY : 0;
+	rec->expires = life > 0 ? rec->created + life : 0;
 	rec->owner_uid = getuid();
 	snprintf(rec->owner, sizeof(rec->owner), "%s", a[0]);
 	colon = strchr(rec->owner, ':');
