@@ -19,14 +19,12 @@ copy_to(int src_fd, const char *dest, mode_t mode, uid_t uid, gid_t gid,
 {
 	char tmp[PATH_BUF];
 	enum ht_status s;
-	int fd = ht_make_temp(dest, tmp, sizeof(tmp));
+	int fd = ht_copy_to_temp(src_fd, dest, uid, gid, mode, tmp, sizeof(tmp));
 
 	if (fd < 0)
-		return ht_error_set(err, HT_ERR_IO, "%s: cannot create: %s", dest, strerror(errno));
-	if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0 || ht_copy_fd(src_fd, fd) < 0)
-		s = ht_error_set(err, HT_ERR_IO, "%s: %s", dest, strerror(errno));
-	else
-		s = ht_publish(fd, tmp, dest, err);
+		return ht_error_set(err, HT_ERR_IO, "%s: cannot write a copy: %s", dest,
+		                    strerror(errno));
+	s = ht_publish(fd, tmp, dest, err);
 	close(fd);
 	if (s != HT_OK)
 		unlink(tmp);
@@ -176,15 +174,16 @@ restore_copy(const char *path, const struct ht_key *key, struct ht_store *backup
 	struct ht_store copy;
 	char tmp[PATH_BUF];
 	enum ht_status s;
-	int fd = ht_make_temp(path, tmp, sizeof(tmp));
+	int fd = ht_copy_to_temp(gdbm_fdesc(backup->dbf), path, live->st_uid, live->st_gid,
+	                         live->st_mode & 0644, tmp, sizeof(tmp));
 	int keep;
 
 	if (fd < 0)
-		return ht_error_set(err, HT_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+		return ht_error_set(err, HT_ERR_IO, "%s: cannot write a copy: %s", path,
+		                    strerror(errno));
+	/* Our own descriptor for the fsync: gdbm_close closes its own. */
 	keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (keep < 0 || fchown(fd, live->st_uid, live->st_gid) < 0 ||
-	    fchmod(fd, live->st_mode & 0644) < 0 || ht_copy_fd(gdbm_fdesc(backup->dbf), fd) < 0 ||
-	    lseek(fd, 0, SEEK_SET) < 0) {
+	if (keep < 0) {
 		s = ht_error_set(err, HT_ERR_IO, "%s: %s", path, strerror(errno));
 		close(fd);
 		goto out;

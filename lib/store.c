@@ -40,9 +40,6 @@ ht_store_attach(int fd, const char *path, int flags, const struct ht_key *key,
 		gdbm_error e = gdbm_errno;
 		if (e == GDBM_MALLOC_ERROR)
 			return ht_error_set(err, HT_ERR_NOMEM, "out of memory");
-		if (e == GDBM_CANT_BE_READER || e == GDBM_CANT_BE_WRITER)
-			return ht_error_set(err, HT_ERR_UNAVAIL,
-			                    "store %s: locked by another program", path);
 		return ht_error_set(err, HT_ERR_CORRUPT, "store %s: not a valid store: %s",
 		                    path, gdbm_strerror(e));
 	}
@@ -174,20 +171,14 @@ ht_store_close(struct ht_store *st)
 
 /* A fetch that finds its key reads the key and value from the file; one
  * that misses reads nothing more. Read as much on a miss, so that response
- * times do not tell which token ids exist. */
+ * times do not tell which token ids exist. pread leaves gdbm's file
+ * position alone. */
 static void
 equalise_miss(struct ht_store *st)
 {
-	int fd = gdbm_fdesc(st->dbf);
-	unsigned char *buf = malloc(HT_RECORD_KEY_LEN + 160);
+	unsigned char buf[HT_RECORD_KEY_LEN + 160];
 
-	/* A hit costs gdbm a seek and a read (GDBM_NOMMAP) and a copy; this
-	 * leaves the file position alone, which gdbm relies on no more than
-	 * it has to. */
-	if (buf != NULL && lseek(fd, 0, SEEK_CUR) >= 0 &&
-	    pread(fd, buf, HT_RECORD_KEY_LEN + 160, 0) > 0)
-		sodium_memzero(buf, HT_RECORD_KEY_LEN + 160);
-	free(buf);
+	(void)!pread(gdbm_fdesc(st->dbf), buf, sizeof(buf), 0);
 }
 
 enum ht_status
@@ -260,7 +251,8 @@ is_known_key(datum k)
 
 	if (token_key_id(k, &id) == 0)
 		return 1;
-	return (k.dsize == (int)strlen(HT_META_KEY) && memcmp(k.dptr, HT_META_KEY, 4) == 0) ||
+	return (k.dsize == (int)strlen(HT_META_KEY) &&
+	        memcmp(k.dptr, HT_META_KEY, strlen(HT_META_KEY)) == 0) ||
 	       (k.dsize == (int)strlen(HT_POLICY_KEY) &&
 	        memcmp(k.dptr, HT_POLICY_KEY, strlen(HT_POLICY_KEY)) == 0);
 }

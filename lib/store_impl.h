@@ -34,8 +34,11 @@ enum ht_status ht_store_lock(const char *path, int timeout_ms, int *lock_fd,
  * with the writers' lock held. */
 void ht_store_remove_stale_temps(const char *path);
 
-/* Copies all of src_fd into dst_fd from offset 0. */
-int ht_copy_fd(int src_fd, int dst_fd);
+/* A temp file beside path (name into tmp) holding a copy of all of
+ * src_fd, owned uid:gid with mode, positioned at its start. Returns the
+ * descriptor, or -1 with errno and no temp file left behind. */
+int ht_copy_to_temp(int src_fd, const char *path, uid_t uid, gid_t gid, mode_t mode,
+                    char *tmp, size_t size);
 
 /* Creates PATH.tmp.XXXXXX beside path, mode 0600; name into tmp. Set its
  * owner before widening its mode. */

@@ -48,8 +48,8 @@ ht_make_temp(const char *path, char *tmp, size_t size)
 	return fd;
 }
 
-int
-ht_copy_fd(int src_fd, int dst_fd)
+static int
+copy_fd(int src_fd, int dst_fd)
 {
 	char buf[65536];
 	off_t off = 0;
@@ -66,6 +66,27 @@ ht_copy_fd(int src_fd, int dst_fd)
 			return -1;
 		off += n;
 	}
+}
+
+int
+ht_copy_to_temp(int src_fd, const char *path, uid_t uid, gid_t gid, mode_t mode,
+                char *tmp, size_t size)
+{
+	int fd = ht_make_temp(path, tmp, size);
+	int e;
+
+	if (fd < 0)
+		return -1;
+	/* Owner before mode: the temp file starts 0600, so the caller's group
+	 * never gets a window on it. */
+	if (fchown(fd, uid, gid) == 0 && fchmod(fd, mode) == 0 && copy_fd(src_fd, fd) == 0 &&
+	    lseek(fd, 0, SEEK_SET) == 0)
+		return fd;
+	e = errno;
+	close(fd);
+	unlink(tmp);
+	errno = e;
+	return -1;
 }
 
 enum ht_status
@@ -183,24 +204,16 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 
 	if (ht_store_open(txn->path, key, &live, err) != HT_OK)
 		return err->status;
-	fd = ht_make_temp(txn->path, txn->tmp, sizeof(txn->tmp));
+	/* Ownership and mode as the administrator set them: a store made
+	 * private (0600) must not become group-readable on the next write. */
+	sb = *ht_store_stat(live);
+	fd = ht_copy_to_temp(gdbm_fdesc(live->dbf), txn->path, sb.st_uid, sb.st_gid,
+	                     sb.st_mode & 0644, txn->tmp, sizeof(txn->tmp));
 	if (fd < 0) {
 		ht_store_close(live);
 		return ht_error_set(err, errno == EACCES ? HT_ERR_PERM : HT_ERR_IO,
-		                    "store %s: cannot create a temporary copy: %s",
+		                    "store %s: cannot make a working copy: %s",
 		                    txn->path, strerror(errno));
-	}
-	/* Ownership and mode as the administrator set them: a store made
-	 * private (0600) must not become group-readable on the next write. */
-	if (fstat(gdbm_fdesc(live->dbf), &sb) < 0 || fchown(fd, sb.st_uid, sb.st_gid) < 0 ||
-	    fchmod(fd, sb.st_mode & 0644) < 0 || ht_copy_fd(gdbm_fdesc(live->dbf), fd) < 0 ||
-	    lseek(fd, 0, SEEK_SET) < 0) {
-		ht_error_set(err, HT_ERR_IO, "store %s: copy failed: %s", txn->path,
-		             strerror(errno));
-		ht_store_close(live);
-		close(fd);
-		unlink(txn->tmp);
-		return err->status;
 	}
 	ht_store_close(live);
 	txn->tmp_fd = fd;
