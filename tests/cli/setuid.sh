@@ -8,9 +8,8 @@
 # is /tmp/httptoken-setuid-test (see tests/cli/local.mk for the rules every
 # user of that path follows: hold the flock, check the directory).
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
-TESTPATHS="$top_builddir/tests/cli/tokenctl-testpaths"
+. "$top_srcdir/tests/setuid-fixture.sh"
 SHIM="$top_builddir/tests/cli/.libs/syslog_capture.so"
-FIXED=/tmp/httptoken-setuid-test
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root to install a setuid copy and switch users"
 [ -x "$TESTPATHS" ] || tap_skip_all "tests/cli/tokenctl-testpaths not built"
 for tool in setpriv flock; do
@@ -20,27 +19,7 @@ getent passwd nobody >/dev/null && getent passwd daemon >/dev/null ||
 	tap_skip_all "accounts nobody and daemon are needed"
 make_tmpdir
 
-# The fixed path is shared by every suite: serialise, then check that
-# nobody else could have planted anything there.
-exec 9>"$FIXED.lock"
-flock -w 300 9 || tap_bail "cannot lock $FIXED.lock"
-setup_fixed_store() {
-	[ -e "$FIXED" ] || mkdir -m 0755 "$FIXED" || tap_bail "cannot create $FIXED"
-	[ -d "$FIXED" ] && [ ! -L "$FIXED" ] || tap_bail "$FIXED is not a directory"
-	[ "$(stat -c %u "$FIXED")" = 0 ] || tap_bail "$FIXED is not owned by root"
-	case $(stat -c %A "$FIXED") in
-	?????w????|????????w?) tap_bail "$FIXED is writable by group or others" ;;
-	esac
-	find "$FIXED" -mindepth 1 -delete
-	"$TESTPATHS" init 2>/dev/null || tap_bail "init of $FIXED failed"
-}
-setup_fixed_store
-
-# The setuid copy, as an installed tokenctl would be.
-mkdir -m 0755 "$TEST_TMP/bin"
-SUID="$TEST_TMP/bin/tokenctl"
-cp "$TESTPATHS" "$SUID" && chown root:root "$SUID" && chmod 4755 "$SUID" ||
-	tap_bail "cannot install the setuid copy"
+setuid_fixture
 
 as() {   # as USER tokenctl-args...: run the setuid copy as USER
 	u=$1; shift

@@ -10,8 +10,7 @@
 # The setuid copy is tests/cli/tokenctl-testpaths (store compiled in at
 # /tmp/httptoken-setuid-test), used under the rules in tests/cli/local.mk.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
-TESTPATHS="$top_builddir/tests/cli/tokenctl-testpaths"
-FIXED=/tmp/httptoken-setuid-test
+. "$top_srcdir/tests/setuid-fixture.sh"
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root to install a setuid copy and switch users"
 [ -x "$TESTPATHS" ] || tap_skip_all "tests/cli/tokenctl-testpaths not built"
 for tool in setpriv flock cc; do
@@ -21,21 +20,7 @@ getent passwd nobody >/dev/null && getent passwd daemon >/dev/null ||
 	tap_skip_all "accounts nobody and daemon are needed"
 make_tmpdir
 
-exec 9>"$FIXED.lock"
-flock -w 300 9 || tap_bail "cannot lock $FIXED.lock"
-[ -e "$FIXED" ] || mkdir -m 0755 "$FIXED" || tap_bail "cannot create $FIXED"
-[ -d "$FIXED" ] && [ ! -L "$FIXED" ] && [ "$(stat -c %u "$FIXED")" = 0 ] ||
-	tap_bail "$FIXED is not a root-owned directory"
-case $(stat -c %A "$FIXED") in
-?????w????|????????w?) tap_bail "$FIXED is writable by group or others" ;;
-esac
-find "$FIXED" -mindepth 1 -delete
-"$TESTPATHS" init 2>/dev/null || tap_bail "init of $FIXED failed"
-
-mkdir -m 0755 "$TEST_TMP/bin"
-SUID="$TEST_TMP/bin/tokenctl"
-cp "$TESTPATHS" "$SUID" && chown root:root "$SUID" && chmod 4755 "$SUID" ||
-	tap_bail "cannot install the setuid copy"
+setuid_fixture
 
 # The trap: a directory the caller controls, holding a library that
 # leaves a mark when anything loads it (as LD_PRELOAD and under the names
