@@ -81,32 +81,74 @@ decode_body(struct ht_reader *r, struct ht_record *rec, uint8_t *version, uint8_
 	ht_get_bytes(r, rec->hash, HT_HASH_BYTES);
 }
 
-enum ht_status
-ht_record_decode(ht_id id, const unsigned char *buf, size_t len,
-                 const struct ht_key *key, struct ht_record *rec,
-                 struct ht_error *err)
+/* The body of a record whose MAC has been checked (or, for the decoy,
+ * computed): fields, version and their consistency. */
+static enum ht_status
+parse(ht_id id, const unsigned char *body, size_t len, struct ht_record *rec,
+      struct ht_error *err)
 {
-	char dbkey[HT_RECORD_KEY_LEN + 1];
-	struct ht_reader r;
+	struct ht_reader r = { body, len, 0, 0 };
 	uint8_t version, flags;
-	struct ht_id_text idt = ht_id_format(id);
 
-	ht_record_key(id, dbkey);
-	if (len < HT_MAC_BYTES + 1 || len > HT_RECORD_MAX ||
-	    ht_mac_verify(key, dbkey, HT_RECORD_KEY_LEN, buf, len - HT_MAC_BYTES,
-	                  buf + len - HT_MAC_BYTES) != 0)
-		return ht_error_set(err, HT_ERR_CORRUPT,
-		                    "token %s: record fails its integrity check", idt.s);
-	r = (struct ht_reader){ buf, len - HT_MAC_BYTES, 0, 0 };
 	memset(rec, 0, sizeof(*rec));
 	rec->id = id;
 	decode_body(&r, rec, &version, &flags);
 	if (!r.failed && version != HT_RECORD_VERSION)
 		return ht_error_set(err, HT_ERR_CORRUPT, "token %s: unknown record version %u",
-		                    idt.s, version);
+		                    ht_id_format(id).s, version);
 	if (r.failed || r.pos != r.len || (flags & ~FLAG_REVOKED) || !fields_valid(rec))
-		return ht_error_set(err, HT_ERR_CORRUPT, "token %s: malformed record", idt.s);
+		return ht_error_set(err, HT_ERR_CORRUPT, "token %s: malformed record",
+		                    ht_id_format(id).s);
 	return HT_OK;
+}
+
+static int
+mac_matches(ht_id id, const unsigned char *buf, size_t len, const struct ht_key *key)
+{
+	char dbkey[HT_RECORD_KEY_LEN + 1];
+
+	ht_record_key(id, dbkey);
+	return ht_mac_verify(key, dbkey, HT_RECORD_KEY_LEN, buf, len - HT_MAC_BYTES,
+	                     buf + len - HT_MAC_BYTES) == 0;
+}
+
+enum ht_status
+ht_record_decode(ht_id id, const unsigned char *buf, size_t len,
+                 const struct ht_key *key, struct ht_record *rec,
+                 struct ht_error *err)
+{
+	if (len < HT_MAC_BYTES + 1 || len > HT_RECORD_MAX || !mac_matches(id, buf, len, key))
+		return ht_error_set(err, HT_ERR_CORRUPT,
+		                    "token %s: record fails its integrity check",
+		                    ht_id_format(id).s);
+	return parse(id, buf, len - HT_MAC_BYTES, rec, err);
+}
+
+/* A well-formed personal record of ordinary size (an 8-byte owner, a
+ * 16-byte name) under a MAC of zeros, which no key produces in practice.
+ * Big-endian integers and 16-bit length prefixes, as encode_body writes;
+ * DECOY_FIELDS bytes of fields, then the secret hash and the MAC. */
+#define DECOY_FIELDS 62
+static const unsigned char decoy[DECOY_FIELDS + HT_HASH_BYTES + HT_MAC_BYTES] = {
+	HT_RECORD_VERSION, HT_KIND_PERSONAL, HT_PERM_WRITE, 0,
+	0, 0, 0, 0, 0x65, 0x50, 0x6a, 0x00,             /* created */
+	0, 0, 0, 0, 0, 0, 0, 0,                         /* expires: never */
+	0, 0, 0, 0, 0, 0, 0, 0,                         /* not revoked */
+	0, 0, 0x03, 0xe8,                               /* uid 1000 */
+	0, 8, 'd', 'e', 'c', 'o', 'y', 'u', 's', 'r',   /* owner */
+	0, 0,                                           /* scope: none */
+	0, 16, 'd', 'e', 'c', 'o', 'y', ' ', 'r', 'e', 'c', 'o', 'r', 'd', ' ', 'p', 'a', 'd',
+	/* the secret hash and the MAC: zeros */
+};
+
+int
+ht_record_decode_decoy(const struct ht_key *key, struct ht_record *rec)
+{
+	struct ht_error ignored;
+	int mac_ok = mac_matches(0, decoy, sizeof(decoy), key);
+	int body_ok = parse(0, decoy, sizeof(decoy) - HT_MAC_BYTES, rec, &ignored) == HT_OK;
+
+	return body_ok && !mac_ok;
 }
 
 const char *

@@ -59,6 +59,12 @@ enum ht_status ht_record_decode(ht_id id, const unsigned char *buf, size_t len,
                                 const struct ht_key *key, struct ht_record *rec,
                                 struct ht_error *err);
 
+/* Does the work of ht_record_decode on a record of ordinary size that is
+ * not in the store, leaving a decoy in rec: for a caller that found no
+ * record but must take as long as one that did. 1 when both the MAC check
+ * and the parse ran to the end (the MAC, by design, does not match). */
+int ht_record_decode_decoy(const struct ht_key *key, struct ht_record *rec);
+
 const char *ht_kind_str(enum ht_kind kind);
 const char *ht_perm_str(enum ht_perm perm);
 int ht_perm_parse(const char *s, enum ht_perm *perm);

@@ -188,6 +188,25 @@ test_state(void)
 	ok(ht_record_state(&rec, INT64_MAX) == HT_STATE_ACTIVE, "no expiry never expires");
 }
 
+/* The decoy an unknown id is checked against: the work of a real
+ * decode (a whole, well-formed body), and never a matching MAC. */
+static void
+test_decoy(void)
+{
+	struct ht_record rec;
+	struct ht_key key;
+	int all = 1;
+
+	for (unsigned char seed = 0; seed < 50; seed++) {
+		make_key(&key, seed);
+		all &= ht_record_decode_decoy(&key, &rec) == 1;
+	}
+	ok(all, "the decoy parses to the end and its MAC matches no key tried");
+	ok(rec.kind == HT_KIND_PERSONAL && rec.perm == HT_PERM_WRITE && rec.expires == 0 &&
+	   strcmp(rec.owner, "decoyusr") == 0 && strlen(rec.name) == 16,
+	   "the decoy is an ordinary personal record");
+}
+
 int
 main(void)
 {
@@ -202,5 +221,6 @@ main(void)
 	test_sealed_but_invalid(&key);
 	test_limits(&key);
 	test_state();
+	test_decoy();
 	return done();
 }
