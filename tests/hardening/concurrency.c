@@ -331,8 +331,7 @@ main(void)
 	}
 	hfix_setup(&fx);
 	hfix_standard_tokens(&fx, sh->base, 1);
-	for (int i = 1; i < BASE_TOKENS; i++)
-		hfix_add_personal(&fx, &sh->base[i]);
+	hfix_add_personals(&fx, &sh->base[1], BASE_TOKENS - 1);
 
 	pam_module = hfix_built("pam_httptoken/.libs/pam_httptoken.so", modbuf, sizeof(modbuf));
 	pam_wrapper = hfix_pam_wrapper();

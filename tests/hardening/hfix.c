@@ -159,10 +159,11 @@ hfix_standard_tokens(struct hfix *fx, struct hfix_token *toks, size_t n)
 }
 
 void
-hfix_add_personal(struct hfix *fx, struct hfix_token *tok)
+hfix_add_personals(struct hfix *fx, struct hfix_token *toks, size_t n)
 {
-	personal(fx, tok, fx->user, "added");
-	put_all(fx, tok, 1);
+	for (size_t i = 0; i < n; i++)
+		personal(fx, &toks[i], fx->user, "added");
+	put_all(fx, toks, n);
 }
 
 void

@@ -40,9 +40,9 @@ void hfix_teardown(struct hfix *fx);
  * out of scope) and stores them in one transaction. n <= 8. */
 void hfix_standard_tokens(struct hfix *fx, struct hfix_token *toks, size_t n);
 
-/* A new active personal token of the test user, stored in its own
+/* n new active personal tokens of the test user, stored in one
  * transaction. */
-void hfix_add_personal(struct hfix *fx, struct hfix_token *tok);
+void hfix_add_personals(struct hfix *fx, struct hfix_token *toks, size_t n);
 
 /* The request the module would make for tok against fx (resource PROJ,
  * require read). */

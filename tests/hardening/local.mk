@@ -22,7 +22,7 @@ tests_hardening_crash_LDADD = $(hardening_ldadd)
 tests_hardening_concurrency_CPPFLAGS = $(hardening_cppflags)
 tests_hardening_concurrency_LDADD = $(hardening_ldadd) -lpthread
 tests_hardening_timing_CPPFLAGS = $(hardening_cppflags)
-tests_hardening_timing_LDADD = $(hardening_ldadd)
+tests_hardening_timing_LDADD = $(hardening_ldadd) -lm
 
 # Shell tests (TAP).
 hardening_sh_tests = \

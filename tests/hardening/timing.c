@@ -1,14 +1,36 @@
 /* Timing: an unknown token id and a known id with a wrong secret must
  * cost the same, or response times would tell an attacker which ids
- * exist. Both are timed interleaved through ht_verify_password against a
- * store of realistic size; the medians must agree within THRESHOLD, and
- * a two-sample Kolmogorov-Smirnov statistic must stay small. A loaded
- * machine adds noise to both alike; a failing round is repeated before
- * the test fails, a real difference fails every round.
+ * exist. Each pair times one of each back to back through
+ * ht_verify_password, the order alternating, against a store of
+ * STORE_TOKENS tokens.
  *
- * Environment: HT_TIMING_SAMPLES (default 3000 per kind and round). */
+ * Two checks per round, both relative to the median verification:
+ *  - shift: the median of the paired differences (known minus unknown).
+ *    The two halves of a pair see the same machine load, so this is the
+ *    steady difference left once noise is averaged away, which is what
+ *    an attacker repeating attempts would find.
+ *  - shape: every decile from the 10th to the 90th. A cost paid by only
+ *    some attempts of one kind moves deciles without moving the median.
+ *
+ * Two stores. In the sparse one, tokens were created and most deleted, so
+ * gdbm's buckets are nearly empty: every lookup is the same short search
+ * and what is measured is this project's padding for a miss (lib/store.c,
+ * lib/verify.c). Limits are tight: dropping the decoy record check moves
+ * the median by over 3 %. (The read standing in for a hit's is worth
+ * about 0.8 %, which one store to the next cannot resolve: it keeps the
+ * system calls alike.) In the full one, as on a server, gdbm's
+ * buckets are well filled: a miss searches a bucket to its next free slot
+ * while a hit stops at its key, so unknown ids whose slot falls in a long
+ * run are slower. That is gdbm's and is bounded, not hidden
+ * (docs/security.md).
+ *
+ * A failing round is repeated (a busy machine, a descheduled run of
+ * samples) up to ROUNDS times; a real difference fails every round.
+ *
+ * Environment: HT_TIMING_SAMPLES (pairs per round, default 4000). */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +42,16 @@
 #include "store.h"
 #include "tap.h"
 
-#define STORE_TOKENS  200
-#define ROUNDS        5
-#define THRESHOLD     0.05   /* medians within 5 % */
-#define KS_LIMIT      0.15   /* largest gap between the two distributions */
+#define STORE_TOKENS    5000
+#define SPARSE_DELETED  15000
+#define ROUNDS          5
+
+/* Limits, as a share of the median verification, and what 20 runs here
+ * measured (unknown ids the slower, where there was a difference). */
+#define SPARSE_SHIFT    0.01    /* 0.4 to 0.7 % */
+#define SPARSE_DECILE   0.025   /* under 2.3 % in a passing round */
+#define FULL_SHIFT      0.03    /* 1.1 to 2.2 % */
+#define FULL_DECILE     0.10    /* 2.7 to 6.5 %, mostly at the 80th or 90th */
 
 static struct hfix fx;
 
@@ -59,27 +87,11 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Largest distance between the two empirical distributions (both sorted). */
 static double
-ks_statistic(const double *a, const double *b, size_t n)
+median_of(double *v, size_t n)
 {
-	size_t i = 0, j = 0;
-	double d = 0;
-
-	while (i < n && j < n) {
-		double x = a[i] <= b[j] ? a[i] : b[j];
-		double gap;
-		while (i < n && a[i] <= x)
-			i++;
-		while (j < n && b[j] <= x)
-			j++;
-		gap = (double)i / (double)n - (double)j / (double)n;
-		if (gap < 0)
-			gap = -gap;
-		if (gap > d)
-			d = gap;
-	}
-	return d;
+	qsort(v, n, sizeof(double), cmp_double);
+	return v[n / 2];
 }
 
 /* A token text for id with a fresh random secret (valid checksum). */
@@ -94,80 +106,193 @@ forge(ht_id id, char text[HT_TOKEN_LEN + 1])
 	ht_token_wipe(&tok);
 }
 
+struct samples {
+	double *known, *unknown, *diff;
+	size_t n;
+};
+
 struct round {
-	double med_known, med_unknown, diff, ks;
+	double median;        /* of all verifications, ns */
+	double shift;         /* median paired difference / median */
+	double gap[10];       /* gap[d]: (known - unknown) at the d-th decile / median */
+	double worst_decile;  /* the largest of them, signed */
 	int verdicts_ok;
 };
 
-static void
-measure(const struct hfix_token *toks, size_t n, struct round *r)
+/* One attempt with id and a random secret, presented as t's user. */
+static double
+time_attempt(const struct hfix_token *t, ht_id id, enum ht_verdict expect, int *good)
 {
-	double *known = calloc(n, sizeof(double)), *unknown = calloc(n, sizeof(double));
 	char text[HT_TOKEN_LEN + 1];
 	enum ht_verdict v;
+	double ns;
 
-	r->verdicts_ok = known != NULL && unknown != NULL;
-	for (size_t i = 0; r->verdicts_ok && i < n; i++) {
-		const struct hfix_token *t = &toks[hfix_rand() % STORE_TOKENS];
-		/* Alternate which goes first so drift hits both alike. */
-		int order = (int)(i & 1);
+	forge(id, text);
+	ns = time_one(t, text, &v);
+	*good &= v == expect;
+	return ns;
+}
 
-		for (int k = 0; k < 2; k++) {
-			if ((k ^ order) == 0) {
-				forge(t->rec.id, text);
-				known[i] = time_one(t, text, &v);
-				r->verdicts_ok &= v == HT_V_BAD_SECRET;
-			} else {
-				forge(((ht_id)hfix_rand() << 32) ^ hfix_rand(), text);
-				unknown[i] = time_one(t, text, &v);
-				r->verdicts_ok &= v == HT_V_UNKNOWN;
-			}
+/* Times n pairs, which goes first alternating so that drift hits both
+ * alike; 0 when an attempt got an unexpected verdict. */
+static int
+collect(const struct hfix_token *toks, size_t ntoks, struct samples *s)
+{
+	int good = 1;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct hfix_token *t = &toks[hfix_rand() % ntoks];
+
+		ht_id unknown = ((ht_id)hfix_rand() << 32) ^ hfix_rand();
+
+		if (i & 1) {
+			s->known[i] = time_attempt(t, t->rec.id, HT_V_BAD_SECRET, &good);
+			s->unknown[i] = time_attempt(t, unknown, HT_V_UNKNOWN, &good);
+		} else {
+			s->unknown[i] = time_attempt(t, unknown, HT_V_UNKNOWN, &good);
+			s->known[i] = time_attempt(t, t->rec.id, HT_V_BAD_SECRET, &good);
 		}
+		s->diff[i] = s->known[i] - s->unknown[i];
 	}
-	if (r->verdicts_ok) {
-		qsort(known, n, sizeof(double), cmp_double);
-		qsort(unknown, n, sizeof(double), cmp_double);
-		r->med_known = known[n / 2];
-		r->med_unknown = unknown[n / 2];
-		r->diff = (r->med_known - r->med_unknown) /
-		          (r->med_known < r->med_unknown ? r->med_known : r->med_unknown);
-		r->ks = ks_statistic(known, unknown, n);
+	return good;
+}
+
+static void
+judge(struct samples *s, struct round *r)
+{
+	double *all = s->diff;   /* reused once the shift is taken */
+
+	r->shift = median_of(s->diff, s->n);
+	for (size_t i = 0; i < s->n; i++) {
+		all[i] = s->known[i];
+		all[s->n + i] = s->unknown[i];
 	}
-	free(known);
-	free(unknown);
+	r->median = median_of(all, 2 * s->n);
+	r->shift /= r->median;
+	qsort(s->known, s->n, sizeof(double), cmp_double);
+	qsort(s->unknown, s->n, sizeof(double), cmp_double);
+	r->worst_decile = 0;
+	for (int d = 1; d <= 9; d++) {
+		size_t at = s->n * (size_t)d / 10;
+
+		r->gap[d] = (s->known[at] - s->unknown[at]) / r->median;
+		if (r->gap[d] * r->gap[d] > r->worst_decile * r->worst_decile)
+			r->worst_decile = r->gap[d];
+	}
+}
+
+static void
+measure(const struct hfix_token *toks, size_t ntoks, size_t n, struct round *r)
+{
+	struct samples s = {
+		.known = calloc(n, sizeof(double)),
+		.unknown = calloc(n, sizeof(double)),
+		.diff = calloc(2 * n, sizeof(double)),
+		.n = n,
+	};
+
+	memset(r, 0, sizeof(*r));
+	if (s.known != NULL && s.unknown != NULL && s.diff != NULL) {
+		r->verdicts_ok = collect(toks, ntoks, &s);
+		judge(&s, r);
+	}
+	free(s.known);
+	free(s.unknown);
+	free(s.diff);
+}
+
+static void
+report(const char *store, int round, size_t n, const struct round *r)
+{
+	printf("# %s store, round %d: %zu pairs, median %.2f us; median paired "
+	       "difference %+.2f %%; decile gaps (%%):", store, round, n, r->median / 1000,
+	       r->shift * 100);
+	for (int d = 1; d <= 9; d++)
+		printf(" %+.1f", r->gap[d] * 100);
+	printf("\n");
+}
+
+struct trial {
+	const char *store;     /* for the report */
+	size_t deleted;        /* tokens created, then deleted, to thin buckets */
+	double shift_limit, decile_limit;
+	int passed, rounds, verdicts_ok;
+	struct round last;
+};
+
+static int
+within(const struct round *r, const struct trial *t)
+{
+	return r->verdicts_ok && fabs(r->shift) < t->shift_limit &&
+	       fabs(r->worst_decile) < t->decile_limit;
+}
+
+/* Deletes toks[keep..n): gdbm never merges buckets, so what is left sits
+ * in buckets mostly empty. */
+static void
+thin_out(struct hfix_token *toks, size_t keep, size_t n)
+{
+	struct ht_error err;
+	struct ht_txn *txn;
+
+	ht_error_clear(&err);
+	if (ht_txn_begin(fx.db, &fx.key, 10000, &txn, &err) != HT_OK) {
+		printf("Bail out! %s\n", err.msg);
+		exit(1);
+	}
+	for (size_t i = keep; i < n; i++)
+		(void)ht_txn_delete(txn, toks[i].rec.id, &err);
+	if (ht_txn_commit(txn, &err) != HT_OK) {
+		printf("Bail out! %s\n", err.msg);
+		exit(1);
+	}
+}
+
+static void
+run_trial(struct trial *t, size_t n)
+{
+	static struct hfix_token toks[STORE_TOKENS + SPARSE_DELETED];
+
+	hfix_setup(&fx);
+	hfix_add_personals(&fx, toks, STORE_TOKENS + t->deleted);
+	if (t->deleted > 0)
+		thin_out(toks, STORE_TOKENS, STORE_TOKENS + t->deleted);
+	measure(toks, STORE_TOKENS, n / 10, &t->last);   /* warm the caches */
+	t->verdicts_ok = 1;
+	for (t->rounds = 1, t->passed = 0; !t->passed && t->rounds <= ROUNDS; t->rounds++) {
+		measure(toks, STORE_TOKENS, n, &t->last);
+		t->verdicts_ok &= t->last.verdicts_ok;
+		t->passed = within(&t->last, t);
+		report(t->store, t->rounds, n, &t->last);
+	}
+	t->rounds--;
+	hfix_teardown(&fx);
 }
 
 int
 main(void)
 {
-	static struct hfix_token toks[STORE_TOKENS];
 	const char *env = getenv("HT_TIMING_SAMPLES");
-	size_t n = env ? strtoul(env, NULL, 10) : 3000;
-	struct round r;
-	int passed = 0, rounds = 0, verdicts = 1;
+	size_t n = env ? strtoul(env, NULL, 10) : 4000;
+	struct trial sparse = { .store = "sparse", .deleted = SPARSE_DELETED,
+	                        .shift_limit = SPARSE_SHIFT, .decile_limit = SPARSE_DECILE };
+	struct trial full = { .store = "full", .shift_limit = FULL_SHIFT,
+	                      .decile_limit = FULL_DECILE };
 
-	if (sodium_init() < 0) {
-		printf("Bail out! sodium_init failed\n");
+	if (sodium_init() < 0 || n < 10) {
+		printf("Bail out! sodium_init failed or HT_TIMING_SAMPLES under 10\n");
 		return 1;
 	}
 	hfix_seed();
-	hfix_setup(&fx);
-	for (size_t i = 0; i < STORE_TOKENS; i++)
-		hfix_add_personal(&fx, &toks[i]);
-	measure(toks, n / 10 + 1, &r);   /* warm the caches */
-	while (!passed && rounds < ROUNDS) {
-		measure(toks, n, &r);
-		rounds++;
-		verdicts &= r.verdicts_ok;
-		printf("# round %d: %zu each; median known id + wrong secret %.1f us, unknown "
-		       "id %.1f us (%+.1f %%), KS distance %.3f\n", rounds, n,
-		       r.med_known / 1000, r.med_unknown / 1000, r.diff * 100, r.ks);
-		passed = r.verdicts_ok && r.diff < THRESHOLD && r.diff > -THRESHOLD &&
-		         r.ks < KS_LIMIT;
-	}
-	ok(verdicts, "every attempt got the expected verdict (wrong secret / unknown)");
-	ok(passed, "unknown and known ids take the same time: medians within %.0f %%, "
-	   "KS distance under %.2f (%d round(s))", THRESHOLD * 100, KS_LIMIT, rounds);
-	hfix_teardown(&fx);
+	run_trial(&sparse, n);
+	run_trial(&full, n);
+	ok(full.verdicts_ok && sparse.verdicts_ok,
+	   "every attempt got the expected verdict (wrong secret / unknown)");
+	ok(sparse.passed, "the padding for a miss: sparse buckets, median paired difference "
+	   "within %.1f %%, every decile within %.1f %% (%d round(s))",
+	   sparse.shift_limit * 100, sparse.decile_limit * 100, sparse.rounds);
+	ok(full.passed, "as on a server: full buckets, median paired difference within "
+	   "%.1f %%, every decile within %.1f %% (%d round(s))", full.shift_limit * 100,
+	   full.decile_limit * 100, full.rounds);
 	return done();
 }
