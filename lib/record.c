@@ -129,7 +129,9 @@ ht_record_decode(ht_id id, const unsigned char *buf, size_t len,
  * Big-endian integers and 16-bit length prefixes, as encode_body writes;
  * DECOY_FIELDS bytes of fields, then the secret hash and the MAC. */
 #define DECOY_FIELDS 62
-static const unsigned char decoy[DECOY_FIELDS + HT_HASH_BYTES + HT_MAC_BYTES] = {
+_Static_assert(DECOY_FIELDS + HT_HASH_BYTES + HT_MAC_BYTES == HT_RECORD_ORDINARY_LEN,
+               "the decoy is an ordinary record");
+static const unsigned char decoy[HT_RECORD_ORDINARY_LEN] = {
 	HT_RECORD_VERSION, HT_KIND_PERSONAL, HT_PERM_WRITE, 0,
 	0, 0, 0, 0, 0x65, 0x50, 0x6a, 0x00,             /* created */
 	0, 0, 0, 0, 0, 0, 0, 0,                         /* expires: never */

@@ -59,6 +59,12 @@ enum ht_status ht_record_decode(ht_id id, const unsigned char *buf, size_t len,
                                 const struct ht_key *key, struct ht_record *rec,
                                 struct ht_error *err);
 
+/* The sealed length of an ordinary record (an 8-byte owner, no scope, a
+ * 16-byte name): what the work for a missing record is modelled on (the
+ * decoy below, the read in store.c). A record's cost to check grows with
+ * its length in 128-byte MAC blocks; this is one block with its key. */
+#define HT_RECORD_ORDINARY_LEN 126
+
 /* Does the work of ht_record_decode on a record of ordinary size that is
  * not in the store, leaving a decoy in rec: for a caller that found no
  * record but must take as long as one that did. 1 when both the MAC check

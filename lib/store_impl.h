@@ -10,7 +10,8 @@ struct ht_store {
 	GDBM_FILE dbf;
 	const struct ht_key *key;
 	const char *path;      /* for messages; owned by the caller */
-	struct stat sb;        /* the live file as opened (ht_store_open) */
+	struct stat sb;        /* the live file as opened by ht_store_open;
+	                          zeros for a writer's copy */
 };
 
 #define HT_META_KEY   "meta"

@@ -116,8 +116,10 @@ ht_verify_password(const struct ht_verify_request *req, const char *password,
 			v = HT_V_BAD_SECRET;
 		if (v == HT_V_OK)
 			v = judge(req, &rec, &pol);
-		res->kind = rec.kind;
-		res->expires = rec.expires;
+		if (v != HT_V_UNKNOWN) {   /* a record was read, not the decoy */
+			res->kind = rec.kind;
+			res->expires = rec.expires;
+		}
 		res->lastused_granularity = pol.lastused_granularity;
 	}
 	sodium_memzero(hash, sizeof(hash));

@@ -188,6 +188,23 @@ test_state(void)
 	ok(ht_record_state(&rec, INT64_MAX) == HT_STATE_ACTIVE, "no expiry never expires");
 }
 
+/* What the decoy holds, sealed properly, is as long as the decoy and
+ * decodes back: the decoy is the canonical encoding of an ordinary
+ * record, so checking it costs what checking such a record costs. */
+static void
+test_decoy_encoding(const struct ht_record *decoy, const struct ht_key *key)
+{
+	unsigned char buf[HT_RECORD_MAX];
+	struct ht_record back;
+	struct ht_error err = { 0 };
+	size_t len = ht_record_encode(decoy, key, buf);
+
+	ok(len == HT_RECORD_ORDINARY_LEN, "the decoy's fields seal to an ordinary "
+	   "record's %d bytes (got %zu)", HT_RECORD_ORDINARY_LEN, len);
+	ok(ht_record_decode(decoy->id, buf, len, key, &back, &err) == HT_OK &&
+	   same(decoy, &back), "and decode back to the decoy");
+}
+
 /* The decoy an unknown id is checked against: the work of a real
  * decode (a whole, well-formed body), and never a matching MAC. */
 static void
@@ -205,6 +222,7 @@ test_decoy(void)
 	ok(rec.kind == HT_KIND_PERSONAL && rec.perm == HT_PERM_WRITE && rec.expires == 0 &&
 	   strcmp(rec.owner, "decoyusr") == 0 && strlen(rec.name) == 16,
 	   "the decoy is an ordinary personal record");
+	test_decoy_encoding(&rec, &key);
 }
 
 int
