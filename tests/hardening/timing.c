@@ -7,29 +7,32 @@
  * Checks per round, relative to the median verification:
  *  - shift: the median of the paired differences (known minus unknown).
  *    The two halves of a pair see the same machine load, so this is the
- *    steady difference left once noise is averaged away, which is what
- *    an attacker repeating attempts would find.
- *  - shape: every decile from the 10th to the 90th, of the pairs that no
- *    interruption hit (drop_interrupted). A cost paid by only some
+ *    steady difference left once noise is averaged away.
+ *  - shape: every decile from the 10th to the 90th, of the pairs whose
+ *    halves are within a fifth of each other. A cost paid by only some
  *    attempts of one kind moves deciles without moving the median; a
- *    context switch in one half of a pair would move them too, on a busy
- *    machine, and says nothing about the code.
- *  - balance: the pairs set aside as interrupted split evenly between the
- *    two kinds, so that setting them aside cannot hide a slow path.
+ *    context switch in one half of a pair (microseconds) would move them
+ *    too, and says nothing about the code.
+ *  - balance: the pairs set aside split evenly between known-slower and
+ *    unknown-slower, so that setting them aside cannot hide a slow path.
+ *  - per id (sparse store): an attacker times one id over and over, so a
+ *    cost that a few ids carry on every attempt matters; see per_id_set.
  *
- * Two stores. In the sparse one, tokens were created and most deleted, so
- * gdbm's buckets are nearly empty: every lookup is the same short search
- * and what is measured is this project's padding for a miss (lib/store.c,
- * lib/verify.c). Limits are tight: dropping the decoy record check moves
- * the median by over 3 %, and reading the file's first page instead of
- * where the id points, without the seek and the heap copy, by 2.6 to
- * 2.9 %. In the full one, as on a server, gdbm's buckets are well filled:
- * a miss searches a bucket to its next free slot while a hit stops at its
- * key, so unknown ids whose slot falls in a long run are slower. That is
- * gdbm's and is bounded, not hidden (docs/security.md).
+ * Two stores. In the sparse one, tokens were created and three in four
+ * deleted, so gdbm's buckets are nearly empty: every lookup is the same
+ * short search and what is measured is this project's padding for a miss
+ * (lib/store.c, lib/verify.c). Its limits are tight: the padding trimmed
+ * to one read of the file's first page moves the median by 3 %, dropping
+ * the decoy record check by 3.8 %, and one id in 100 that costs 1.8 us
+ * more, or one in 20 that costs 0.6 us more, fails the per-id check. In
+ * the full store, as on a server, gdbm's buckets are well filled: a miss
+ * searches a bucket to its next free slot while a hit stops at its key,
+ * so unknown ids whose slot falls in a long run are slower. That is
+ * gdbm's and is bounded here, not hidden (docs/security.md).
  *
- * A failing round is repeated up to ROUNDS times; a real difference fails
- * every round.
+ * A failing round is repeated up to ROUNDS times. A steady difference
+ * larger than a limit fails every round; the per-id rounds keep the same
+ * ids, so an id's own cost does too.
  *
  * Environment: HT_TIMING_SAMPLES (pairs per round, default 4000). */
 #include "config.h"
@@ -51,14 +54,22 @@
 #define ROUNDS          5
 #define INTERRUPTED     0.2     /* pairs apart by more are set aside ... */
 #define MIN_KEPT        0.25    /* ... but a round needs a quarter of them */
-#define MAX_LOPSIDED    4.0     /* and those set aside split evenly */
+#define PER_ID          300     /* ids of each kind */
+#define PER_ID_REPS     15      /* tries of each */
+#define PER_ID_SUSPECTS 8       /* the slowest of each kind, tried again */
+#define PER_ID_CONFIRM  40      /* this many times */
 
-/* Limits, as a share of the median verification, and what 20 runs on a
- * quiet machine measured (unknown ids the slower, where they differed). */
-#define SPARSE_SHIFT    0.015   /* 0.5 to 0.6 % */
-#define SPARSE_DECILE   0.025   /* 0.7 to 1.3 % */
-#define FULL_SHIFT      0.03    /* 1.0 to 2.1 % */
-#define FULL_DECILE     0.10    /* 2.6 to 5.7 %, at the 80th or 90th */
+/* Limits, as a share of the median verification (balance: standard
+ * deviations), and what 20 runs on a quiet machine measured, unknown ids
+ * the slower where they differed. */
+#define SPARSE_SHIFT    0.015   /* 0.0 to 0.4 % */
+#define SPARSE_DECILE   0.025   /* 0.3 to 2.0 % */
+#define SPARSE_LOPSIDED 5.0     /* -2.9 to +1.5 */
+#define PER_ID_LIMIT    0.03    /* within 0.6 % (90th), 1.1 % (slowest) */
+#define FULL_SHIFT      0.03    /* 0.6 to 2.1 % */
+#define FULL_DECILE     0.10    /* 1.6 to 6.0 %, at the 80th or 90th */
+#define FULL_LOPSIDED   8.0     /* -2.7 to +1.3; gdbm's slowest misses
+                                   push some pairs past a fifth */
 
 static struct hfix fx;
 
@@ -121,8 +132,8 @@ struct samples {
 struct round {
 	double median;        /* of all verifications, ns */
 	double shift;         /* median paired difference / median */
-	double gap[10];       /* gap[d]: (known - unknown) at the d-th decile of
-	                         the uninterrupted pairs, / median */
+	double gap[9];        /* gap[d - 1]: (known - unknown) at the d-th decile
+	                         of the pairs kept, / median */
 	double worst_decile;  /* the largest of them, signed */
 	double kept;          /* share of pairs left after drop_interrupted */
 	double lopsided;      /* of the pairs set aside, see drop_interrupted */
@@ -143,6 +154,27 @@ time_attempt(const struct hfix_token *t, ht_id id, enum ht_verdict expect, int *
 	return ns;
 }
 
+/* A known id with a wrong secret and an unknown id, back to back, in
+ * the order given; unexpected verdicts clear *good. */
+static void
+time_pair(const struct hfix_token *t, ht_id unknown, int known_first, double *known_ns,
+          double *unknown_ns, int *good)
+{
+	if (known_first) {
+		*known_ns = time_attempt(t, t->rec.id, HT_V_BAD_SECRET, good);
+		*unknown_ns = time_attempt(t, unknown, HT_V_UNKNOWN, good);
+	} else {
+		*unknown_ns = time_attempt(t, unknown, HT_V_UNKNOWN, good);
+		*known_ns = time_attempt(t, t->rec.id, HT_V_BAD_SECRET, good);
+	}
+}
+
+static ht_id
+random_id(void)
+{
+	return ((ht_id)hfix_rand() << 32) ^ hfix_rand();
+}
+
 /* Times n pairs, which goes first alternating so that drift hits both
  * alike; 0 when an attempt got an unexpected verdict. */
 static int
@@ -150,20 +182,9 @@ collect(const struct hfix_token *toks, size_t ntoks, struct samples *s)
 {
 	int good = 1;
 
-	for (size_t i = 0; i < s->n; i++) {
-		const struct hfix_token *t = &toks[hfix_rand() % ntoks];
-
-		ht_id unknown = ((ht_id)hfix_rand() << 32) ^ hfix_rand();
-
-		if (i & 1) {
-			s->known[i] = time_attempt(t, t->rec.id, HT_V_BAD_SECRET, &good);
-			s->unknown[i] = time_attempt(t, unknown, HT_V_UNKNOWN, &good);
-		} else {
-			s->unknown[i] = time_attempt(t, unknown, HT_V_UNKNOWN, &good);
-			s->known[i] = time_attempt(t, t->rec.id, HT_V_BAD_SECRET, &good);
-		}
-		s->diff[i] = s->known[i] - s->unknown[i];
-	}
+	for (size_t i = 0; i < s->n; i++)
+		time_pair(&toks[hfix_rand() % ntoks], random_id(), (int)(i & 1), &s->known[i],
+		          &s->unknown[i], &good);
 	return good;
 }
 
@@ -220,9 +241,9 @@ judge(struct samples *s, struct round *r)
 	for (int d = 1; d <= 9; d++) {
 		size_t at = kept * (size_t)d / 10;
 
-		r->gap[d] = (s->known[at] - s->unknown[at]) / r->median;
-		if (fabs(r->gap[d]) > fabs(r->worst_decile))
-			r->worst_decile = r->gap[d];
+		r->gap[d - 1] = (s->known[at] - s->unknown[at]) / r->median;
+		if (fabs(r->gap[d - 1]) > fabs(r->worst_decile))
+			r->worst_decile = r->gap[d - 1];
 	}
 }
 
@@ -250,46 +271,178 @@ static void
 report(const char *store, int round, size_t n, const struct round *r)
 {
 	printf("# %s store, round %d: %zu pairs, median %.2f us; median paired "
-	       "difference %+.2f %%; %.1f %% of pairs uninterrupted (those set aside "
+	       "difference %+.2f %%; %.1f %% of pairs within a fifth (the rest "
 	       "lopsided by %+.1f sd); decile gaps (%%):", store, round, n,
 	       r->median / 1000, r->shift * 100, r->kept * 100, r->lopsided);
 	for (int d = 1; d <= 9; d++)
-		printf(" %+.1f", r->gap[d] * 100);
+		printf(" %+.1f", r->gap[d - 1] * 100);
 	printf("\n");
+}
+
+/* Per id. Each of PER_ID ids of each kind is tried PER_ID_REPS times
+ * (pairs back to back, as above) and keeps its fastest time: one attempt
+ * free of interruptions is enough, and a cost of the id itself is in
+ * every attempt. Then the PER_ID_SUSPECTS slowest ids of each kind are
+ * tried PER_ID_CONFIRM times more, close together: an id that was only
+ * unlucky (every try in a busy spell) comes back fast, an id with a cost
+ * of its own does not. The 90th percentile of the first pass and the
+ * slowest suspect of the second must agree between the kinds. */
+struct per_id_set {
+	const struct hfix_token *known[PER_ID];
+	ht_id unknown[PER_ID];
+	double kmin[PER_ID], umin[PER_ID];
+};
+
+struct per_id_round {
+	double median;     /* of the known ids' fastest times, ns */
+	double gap[3];     /* known - unknown at the 50th and 90th percentile,
+	                      and of the slowest suspect, / median */
+	int verdicts_ok;
+};
+
+/* Fastest times of the pairs ki[j], ui[j] (j < n) over reps tries. */
+static void
+fastest_of(struct per_id_set *set, const size_t *ki, const size_t *ui, size_t n, int reps,
+           int *good)
+{
+	for (size_t j = 0; j < n; j++)
+		set->kmin[ki[j]] = set->umin[ui[j]] = HUGE_VAL;
+	for (int rep = 0; rep < reps; rep++)
+		for (size_t j = 0; j < n; j++) {
+			double k, u;
+
+			time_pair(set->known[ki[j]], set->unknown[ui[j]],
+			          (int)((j + (size_t)rep) & 1), &k, &u, good);
+			set->kmin[ki[j]] = fmin(set->kmin[ki[j]], k);
+			set->umin[ui[j]] = fmin(set->umin[ui[j]], u);
+		}
+}
+
+/* Indices of the n largest of v[0..PER_ID), largest first. */
+static void
+slowest(const double *v, size_t *out, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		size_t best = PER_ID;
+
+		for (size_t i = 0; i < PER_ID; i++) {
+			int taken = 0;
+
+			for (size_t q = 0; q < j; q++)
+				taken |= out[q] == i;
+			if (!taken && (best == PER_ID || v[i] > v[best]))
+				best = i;
+		}
+		out[j] = best;
+	}
+}
+
+static double
+largest(const double *v, const size_t *idx, size_t n)
+{
+	double m = 0;
+
+	for (size_t j = 0; j < n; j++)
+		m = fmax(m, v[idx[j]]);
+	return m;
+}
+
+static void
+per_id_measure(struct per_id_set *set, struct per_id_round *r)
+{
+	static double sorted_k[PER_ID], sorted_u[PER_ID];
+	size_t all[PER_ID], ks[PER_ID_SUSPECTS], us[PER_ID_SUSPECTS];
+	int good = 1;
+
+	for (size_t i = 0; i < PER_ID; i++)
+		all[i] = i;
+	fastest_of(set, all, all, PER_ID, PER_ID_REPS, &good);
+	memcpy(sorted_k, set->kmin, sizeof(sorted_k));
+	memcpy(sorted_u, set->umin, sizeof(sorted_u));
+	qsort(sorted_k, PER_ID, sizeof(double), cmp_double);
+	qsort(sorted_u, PER_ID, sizeof(double), cmp_double);
+	r->median = sorted_k[PER_ID / 2];
+	r->gap[0] = (sorted_k[PER_ID / 2] - sorted_u[PER_ID / 2]) / r->median;
+	r->gap[1] = (sorted_k[PER_ID * 9 / 10] - sorted_u[PER_ID * 9 / 10]) / r->median;
+	slowest(set->kmin, ks, PER_ID_SUSPECTS);
+	slowest(set->umin, us, PER_ID_SUSPECTS);
+	fastest_of(set, ks, us, PER_ID_SUSPECTS, PER_ID_CONFIRM, &good);
+	r->gap[2] = (largest(set->kmin, ks, PER_ID_SUSPECTS) -
+	             largest(set->umin, us, PER_ID_SUSPECTS)) / r->median;
+	r->verdicts_ok = good;
+}
+
+/* Rounds until one passes, on the same ids throughout: a cost an id
+ * carries fails every round, bad luck does not repeat. Returns the number
+ * of rounds, negated when none passed. */
+static int
+per_id_rounds(const struct hfix_token *toks, int *verdicts_ok)
+{
+	static struct per_id_set set;
+	struct per_id_round r;
+
+	for (size_t i = 0; i < PER_ID; i++) {
+		set.known[i] = &toks[hfix_rand() % STORE_TOKENS];
+		set.unknown[i] = random_id();
+	}
+	for (int round = 1; round <= ROUNDS; round++) {
+		int pass;
+
+		per_id_measure(&set, &r);
+		*verdicts_ok &= r.verdicts_ok;
+		pass = r.verdicts_ok && fabs(r.gap[1]) < PER_ID_LIMIT &&
+		       fabs(r.gap[2]) < PER_ID_LIMIT;
+		printf("# sparse store, per id, round %d: %d ids of each kind, fastest of %d "
+		       "tries, the %d slowest of %d more; gaps (%%) at the 50th, 90th "
+		       "percentile and the slowest id: %+.1f %+.1f %+.1f\n", round, PER_ID,
+		       PER_ID_REPS, PER_ID_SUSPECTS, PER_ID_CONFIRM, r.gap[0] * 100,
+		       r.gap[1] * 100, r.gap[2] * 100);
+		if (pass)
+			return round;
+	}
+	return -ROUNDS;
 }
 
 struct trial {
 	const char *store;     /* for the report */
 	size_t deleted;        /* tokens created, then deleted, to thin buckets */
-	double shift_limit, decile_limit;
-	int passed, rounds, verdicts_ok;
+	double shift_limit, decile_limit, lopsided_limit;
+	int per_id;            /* also compare the slowest ids (sparse only) */
+	int passed, rounds, verdicts_ok, per_id_rounds;
 	struct round last;
 };
 
 static int
 within(const struct round *r, const struct trial *t)
 {
-	return r->verdicts_ok && r->kept >= MIN_KEPT && fabs(r->lopsided) < MAX_LOPSIDED &&
+	return r->verdicts_ok && r->kept >= MIN_KEPT && fabs(r->lopsided) < t->lopsided_limit &&
 	       fabs(r->shift) < t->shift_limit && fabs(r->worst_decile) < t->decile_limit;
 }
 
-/* Deletes toks[keep..n): gdbm never merges buckets, so what is left sits
- * in buckets mostly empty. */
+/* Keeps one token in every (n / keep) and deletes the rest, moving those
+ * kept to toks[0..keep). gdbm never merges buckets, so what is left sits
+ * in buckets mostly empty; and it is spread over the whole file, as
+ * records are in a store that has lived, and as the read that stands in
+ * for a record on a miss is. */
 static void
 thin_out(struct hfix_token *toks, size_t keep, size_t n)
 {
 	struct ht_error err;
 	struct ht_txn *txn;
+	size_t kept = 0;
 
 	ht_error_clear(&err);
 	if (ht_txn_begin(fx.db, &fx.key, 10000, &txn, &err) != HT_OK) {
 		printf("Bail out! %s\n", err.msg);
 		exit(1);
 	}
-	for (size_t i = keep; i < n; i++)
-		(void)ht_txn_delete(txn, toks[i].rec.id, &err);
-	if (ht_txn_commit(txn, &err) != HT_OK) {
-		printf("Bail out! %s\n", err.msg);
+	for (size_t i = 0; i < n; i++)
+		if (i % (n / keep) == 0 && kept < keep)
+			toks[kept++] = toks[i];
+		else
+			(void)ht_txn_delete(txn, toks[i].rec.id, &err);
+	if (kept != keep || ht_txn_commit(txn, &err) != HT_OK) {
+		printf("Bail out! thinning the store: %s\n", err.msg);
 		exit(1);
 	}
 }
@@ -304,7 +457,7 @@ run_trial(struct trial *t, size_t n)
 	if (t->deleted > 0)
 		thin_out(toks, STORE_TOKENS, STORE_TOKENS + t->deleted);
 	measure(toks, STORE_TOKENS, n / 10, &t->last);   /* warm the caches */
-	t->verdicts_ok = 1;
+	t->verdicts_ok = t->last.verdicts_ok;
 	for (t->rounds = 1, t->passed = 0; !t->passed && t->rounds <= ROUNDS; t->rounds++) {
 		measure(toks, STORE_TOKENS, n, &t->last);
 		t->verdicts_ok &= t->last.verdicts_ok;
@@ -312,6 +465,8 @@ run_trial(struct trial *t, size_t n)
 		report(t->store, t->rounds, n, &t->last);
 	}
 	t->rounds--;
+	if (t->per_id)
+		t->per_id_rounds = per_id_rounds(toks, &t->verdicts_ok);
 	hfix_teardown(&fx);
 }
 
@@ -320,10 +475,11 @@ main(void)
 {
 	const char *env = getenv("HT_TIMING_SAMPLES");
 	size_t n = env ? strtoul(env, NULL, 10) : 4000;
-	struct trial sparse = { .store = "sparse", .deleted = SPARSE_DELETED,
-	                        .shift_limit = SPARSE_SHIFT, .decile_limit = SPARSE_DECILE };
+	struct trial sparse = { .store = "sparse", .deleted = SPARSE_DELETED, .per_id = 1,
+	                        .shift_limit = SPARSE_SHIFT, .decile_limit = SPARSE_DECILE,
+	                        .lopsided_limit = SPARSE_LOPSIDED };
 	struct trial full = { .store = "full", .shift_limit = FULL_SHIFT,
-	                      .decile_limit = FULL_DECILE };
+	                      .decile_limit = FULL_DECILE, .lopsided_limit = FULL_LOPSIDED };
 
 	if (sodium_init() < 0 || n < 10) {
 		printf("Bail out! sodium_init failed or HT_TIMING_SAMPLES under 10\n");
@@ -338,6 +494,9 @@ main(void)
 	   "within %.1f %%, every decile within %.1f %%, interruptions evenly split "
 	   "(%d round(s))", sparse.shift_limit * 100, sparse.decile_limit * 100,
 	   sparse.rounds);
+	ok(sparse.per_id_rounds > 0, "the padding for a miss, per id: of %d ids of each "
+	   "kind, the 90th percentile and the slowest within %.1f %% (%d round(s))",
+	   PER_ID, PER_ID_LIMIT * 100, abs(sparse.per_id_rounds));
 	ok(full.passed, "as on a server: full buckets, median paired difference within "
 	   "%.1f %%, every decile within %.1f %%, interruptions evenly split (%d round(s))",
 	   full.shift_limit * 100, full.decile_limit * 100, full.rounds);
