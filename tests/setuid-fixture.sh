@@ -8,6 +8,19 @@
 TESTPATHS="$top_builddir/tests/cli/tokenctl-testpaths"
 FIXED=/tmp/httptoken-setuid-test
 
+# setuid_fixture_require [TOOL...]: skip the whole suite unless it runs as
+# root with the test build, the accounts nobody and daemon, setpriv, flock
+# and the tools named.
+setuid_fixture_require() {
+	[ "$(id -u)" = 0 ] || tap_skip_all "needs root to install a setuid copy and switch users"
+	[ -x "$TESTPATHS" ] || tap_skip_all "tests/cli/tokenctl-testpaths not built"
+	for tool in setpriv flock "$@"; do
+		command -v "$tool" >/dev/null || tap_skip_all "$tool not installed"
+	done
+	getent passwd nobody >/dev/null && getent passwd daemon >/dev/null ||
+		tap_skip_all "accounts nobody and daemon are needed"
+}
+
 # setuid_fixture: lock, check and empty $FIXED, init a store there, and
 # install a setuid-root copy of the tool as $SUID.
 setuid_fixture() {

@@ -10,13 +10,7 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 . "$top_srcdir/tests/setuid-fixture.sh"
 SHIM="$top_builddir/tests/cli/.libs/syslog_capture.so"
-[ "$(id -u)" = 0 ] || tap_skip_all "needs root to install a setuid copy and switch users"
-[ -x "$TESTPATHS" ] || tap_skip_all "tests/cli/tokenctl-testpaths not built"
-for tool in setpriv flock; do
-	command -v "$tool" >/dev/null || tap_skip_all "$tool not installed"
-done
-getent passwd nobody >/dev/null && getent passwd daemon >/dev/null ||
-	tap_skip_all "accounts nobody and daemon are needed"
+setuid_fixture_require
 make_tmpdir
 
 setuid_fixture

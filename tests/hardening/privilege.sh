@@ -11,13 +11,7 @@
 # /tmp/httptoken-setuid-test), used under the rules in tests/cli/local.mk.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 . "$top_srcdir/tests/setuid-fixture.sh"
-[ "$(id -u)" = 0 ] || tap_skip_all "needs root to install a setuid copy and switch users"
-[ -x "$TESTPATHS" ] || tap_skip_all "tests/cli/tokenctl-testpaths not built"
-for tool in setpriv flock cc; do
-	command -v "$tool" >/dev/null || tap_skip_all "$tool not installed"
-done
-getent passwd nobody >/dev/null && getent passwd daemon >/dev/null ||
-	tap_skip_all "accounts nobody and daemon are needed"
+setuid_fixture_require cc
 make_tmpdir
 
 setuid_fixture
