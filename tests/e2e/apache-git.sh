@@ -5,10 +5,7 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 . "$top_srcdir/tests/e2e/apache-lib.sh"
 
-why=$(apache_missing)
-[ -z "$why" ] || tap_skip_all "$why"
-[ -x "$TOKENCTL" ] || tap_skip_all "tokenctl not built"
-[ -e "$PAM_MODULE" ] || tap_skip_all "pam_httptoken.so not built"
+apache_require
 command -v faketime >/dev/null || tap_skip_all "faketime not installed"
 
 make_tmpdir

@@ -26,6 +26,15 @@ apache_missing() {
 	command -v curl >/dev/null || { echo "curl not installed"; return; }
 }
 
+# apache_require: skip the whole suite unless the server can run here and
+# the tool and the module are built.
+apache_require() {
+	why=$(apache_missing)
+	[ -z "$why" ] || tap_skip_all "$why"
+	[ -x "$TOKENCTL" ] || tap_skip_all "tokenctl not built"
+	[ -e "$PAM_MODULE" ] || tap_skip_all "pam_httptoken.so not built"
+}
+
 # The account the children run as: a root-started server must drop to a
 # non-root user; otherwise it keeps the caller's identity.
 if [ "$(id -u)" -eq 0 ]; then
