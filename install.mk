@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What `make install` does beyond copying files, so that an installed tree
 # looks the way a sysadmin expects a PAM module to be installed.
 #

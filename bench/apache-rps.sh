@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Requests per second through Apache httpd with token authentication, next
 # to the same server with no authentication, with mod_authnz_pam over
 # pam_permit (the cost of PAM itself) and with an `htpasswd -B` file

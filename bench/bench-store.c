@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Builds a benchmark store of COUNT personal tokens through the library,
  * in one writer transaction, and keeps the text of SAMPLES of them
  * (spread evenly over the batch) in a 0600 file for the benchmarks to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small helpers shared by the benchmark programs: a monotonic clock,
  * order statistics over a run's samples, the process's resident set, and
  * reading one secret per line from a file. Not linked into the module. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Password hashes through libxcrypt, for the stacks a sysadmin would use
  * instead of tokens:
  *   crypt-bench hash PREFIX PASSWORD     prints a new hash ("$6$", "$y$",

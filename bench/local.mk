@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # rules for bench/
 
 # --- benchmarks of an authentication (bench/run.sh) ------------------------

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Whole PAM transactions in one process, the way mod_authnz_pam makes
  * them for every request: pam_start_confdir, PAM_RHOST, pam_authenticate
  * and pam_acct_mgmt (PAM_SILENT|PAM_DISALLOW_NULL_AUTHTOK), pam_end.

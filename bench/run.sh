@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every benchmark of an authentication in one command; prints a table of
 # medians with ratios to pam_permit, the targets, and the machine.
 #

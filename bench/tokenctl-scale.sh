@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tokenctl at scale: builds a store of COUNT tokens (default 100000) with
 # bench/bench-store, then times `tokenctl create` and `tokenctl list --all`
 # against it and compares them with the targets (create < 0.2 s, list --all

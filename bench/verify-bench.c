@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The module's own cost without the PAM framework: ht_verify_password(),
  * the whole check pam_httptoken makes, called directly.
  *

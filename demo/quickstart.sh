@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Quick start: see an HTTP access token used as the password for a real
 # `git clone` and `git push` through Apache, on this machine, in a minute.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Example configuration, shipped as documentation (the packaging installs it
 # under $(docdir)/examples). The end-to-end tests run these very files.
 EXTRA_DIST += \

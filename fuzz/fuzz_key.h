@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The fixed key the decoder targets use, so that seeds sealed by
  * fuzz/mkseeds stay valid across runs. */
 #ifndef HT_FUZZ_KEY_H

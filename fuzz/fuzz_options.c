@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target: the PAM module's argument parser. The input is split
  * at NUL and newline bytes into an argv. Accepted arguments must leave a
  * complete, valid configuration; refused ones must be logged (through

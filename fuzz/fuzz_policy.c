@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target: decoding of the stored policy under a fixed key, raw
  * and (to reach the field checks) with a correct MAC appended. A policy
  * that decodes must encode back to the same bytes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target: decoding of stored token records under a fixed key.
  * The first 8 bytes of the input choose the id the record is fetched
  * under; the rest is the stored value. Random bytes never carry a valid

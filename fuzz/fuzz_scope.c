@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target: names, project keys, repository slugs and the scope
  * rule. The input is split at the first NUL into a scope and a resource.
  * Checks: a valid name holds no control character (C0, DEL, or C1 in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target: token text parsing. Besides not crashing, a parse
  * that succeeds must round-trip: formatting the parsed token gives back
  * exactly the input, so the parser accepts nothing the formatter cannot

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Writes the seed corpora into fuzz/corpus/: well-formed token texts,
  * records and policies sealed with the fixed fuzzing key, plus near
  * misses. Run by hand after a format change (see docs/security.md). */

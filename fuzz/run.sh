@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the libFuzzer targets with clang (ASan + UBSan, outside the
 # autotools build) and runs each for SECONDS (default 30) from the seed
 # corpora in fuzz/corpus/. Exits non-zero when a target crashes, leaks,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Explicit big-endian byte encoding for stored values: a bounded writer
  * and a bounded reader that fail (and stay failed) instead of overrunning. */
 #ifndef HT_CODEC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Errors reported by the library: a category the callers map to their own
  * results (sysexits in tokenctl, PAM codes in the module) and a message that
  * names the file and what is wrong. The library never logs by itself. */

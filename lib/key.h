@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The secret key: 32 random bytes in a file of its own, outside the store,
  * so that a copy of the store alone verifies no token. Two sub-keys are
  * derived from it: one for the keyed hash of token secrets, one for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Last use of a token, kept outside the GDBM store so that authentication
  * never becomes a writer of it. PATH.lastused/ holds one small file per
  * token id whose content is the time of last use (decimal seconds); the

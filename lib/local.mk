@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The internal library shared by the module, tokenctl, the tests and the
 # benchmarks. It knows nothing of PAM or of the command line.
 noinst_LTLIBRARIES += lib/libhttptoken.la

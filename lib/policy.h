@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The global expiry policy, stored sealed in the store under "policy". */
 #ifndef HT_POLICY_H
 #define HT_POLICY_H

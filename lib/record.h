@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A token as stored: explicit versioned byte layout (never a raw struct),
  * sealed with a MAC bound to the record's GDBM key.
  *

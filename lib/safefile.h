@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Opening the files the module and tool trust: no symlinks, no FIFOs or
  * devices, owned by root (or by the process's own effective uid, which
  * could rewrite them anyway), not writable by group or others, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What a token may be called and what it may reach: validation of names,
  * project keys and repository slugs, and the scope rule the module applies
  * against its resource= argument. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Which store and key a verdict was reached on. Writers never change the
  * store in place (they rename a new file over it), and any chmod or chown
  * changes a file's ctime, so the same identity means the same contents

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The token store: one GDBM file that is never modified in place.
  *
  * Readers open it per use (GDBM_READER|GDBM_NOMMAP|GDBM_NOLOCK, through a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Internals shared by store.c, txn.c and backup.c; not for callers. */
 #ifndef HT_STORE_IMPL_H
 #define HT_STORE_IMPL_H

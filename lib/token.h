@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Token text: "htk_" + 16 lowercase hex (id, 64 random bits) + 43 base62
  * (secret, 256 random bits) + 6 base62 (CRC32 of everything before it).
  * The checksum lets the module turn away a non-token password without

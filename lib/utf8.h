@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One UTF-8 decoder for everything that judges or prints user text. */
 #ifndef HT_UTF8_H
 #define HT_UTF8_H

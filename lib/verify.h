@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The whole check of a presented password, shared by the PAM module and
  * the benchmarks: token text, store, MAC, user, scope, level, state,
  * policy, and the keyed hash compared in constant time. Opens and closes

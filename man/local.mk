@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Manual pages, written in mdoc(7): man-db (groff) and mandoc render them
 # as they are, so building the package needs no extra tool. The sources
 # (*.in) name the configured paths as @DB@, @KEYFILE@ ...; the pages say

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The PAM module: a thin layer over lib/verify.h. Only pam_sm_* is
 # exported, so the library inside cannot clash with a host's symbols.
 # -z nodelete: servers such as mod_authnz_pam call pam_end after every

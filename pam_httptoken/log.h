@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Logging from the module: pam_syslog only (the host process owns syslog,
  * so never openlog), always to the authpriv facility. */
 #ifndef PHT_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The module's arguments, parsed once per call into one structure. Values
  * point into argv, which libpam keeps alive for the whole call. */
 #ifndef PHT_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pam_httptoken: an HTTP access token accepted as the password.
  *
  * auth checks the presented password with ht_verify_password() and

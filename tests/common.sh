@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared setup for the shell tests (sourced after tap.sh is available).
 # The harness exports top_srcdir and top_builddir; running a test by hand
 # from the build directory works too.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared test helpers; each suite has its own local.mk beside its tests.
 EXTRA_DIST += tests/tap.sh tests/tap.h tests/common.sh tests/setuid-fixture.sh
 

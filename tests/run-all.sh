@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The whole test suite, as CI runs it, on a fresh Debian 12 machine:
 #   sudo tests/run-all.sh
 # installs the packages listed in .ci/packages (when run as root with

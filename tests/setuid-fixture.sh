@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The setuid fixture shared by tests/cli/setuid.sh and
 # tests/hardening/privilege.sh (sourced after tests/common.sh and
 # make_tmpdir). tests/cli/tokenctl-testpaths has its store and key compiled

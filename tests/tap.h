@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A minimal TAP producer for the C tests: ok(cond, fmt, ...) and done(). */
 #ifndef HT_TEST_TAP_H
 #define HT_TEST_TAP_H

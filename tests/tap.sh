@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # TAP helpers for the shell tests (sourced). Each test script plans its
 # count with tap_plan N (or tap_done at the end) and reports with ok/not_ok.
 tap_n=0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Argument values: numbers with strtoul, an end pointer and a range,
  * yes/no, token ids. Each returns 0, or prints why and returns EX_USAGE. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The audit trail: every change is logged to syslog, facility authpriv,
  * with who made it (real uid and user name), the command and the token id.
  * Callers never pass a secret here; there is no argument for one. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Who is calling and what they may do. Identity comes from the real uid
  * only: under setuid the effective uid says nothing about the caller. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* backup FILE and restore FILE: a consistent copy of the live store, and
  * its atomic replacement by a copy that verifies under the current key.
  * They name files, so a setuid caller cannot use them at all. */

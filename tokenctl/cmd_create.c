@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* create: a new token, printed once, alone, on stdout. Personal tokens
  * belong to the caller (there is no way to name another owner); project
  * and repository tokens are for administrators. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* edit ID: a token's name or permission level. Expiry is not editable
  * (SPEC): a token keeps the lifetime it was issued with. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* init: a new key, an empty store, the writers' lock file and the
  * last-use directory, optionally readable by a group (the web server's). */
 #include "config.h"

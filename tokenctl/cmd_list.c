@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* list: tokens streamed as the store is walked (nothing is loaded whole),
  * as a table or a JSON array. Without a filter: the caller's own. */
 #include "config.h"

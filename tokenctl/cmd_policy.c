@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* policy [show] and policy set: the global expiry policy, the admin
  * group and the last-use granularity. Anyone may read it; only an
  * administrator may change it. */

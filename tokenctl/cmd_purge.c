@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* purge: removes revoked and/or expired tokens for good (they stay in the
  * store for audit and list until then), with their last-use files. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* revoke: by id (all or nothing), every personal token of a user, or the
  * token presented on stdin (whoever holds a leaked token may kill it). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rotate ID: a new id and secret for the same name, kind, level, scope and
  * owner; the old token is revoked in the same transaction, so there is no
  * moment with both or neither. */

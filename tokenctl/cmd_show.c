@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* show ID: every field of one token. */
 #include "config.h"
 

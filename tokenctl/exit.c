@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Exit statuses (sysexits.h) and the messages that go with them. Every
  * message is "tokenctl: ..." on stderr, passed through the same filter as
  * any other text, so a path or name cannot smuggle terminal escapes. */

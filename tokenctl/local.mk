@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tokenctl: everything but the compiled-in paths lives in a convenience
 # library, so that tests/cli can link a second copy pointed at a scratch
 # store (see tests/cli/local.mk) from the very same code.

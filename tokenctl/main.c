@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tokenctl: manage HTTP access tokens. Parses the global options, decides
  * who the caller is and dispatches to one command. */
 #include "config.h"

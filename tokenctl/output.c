@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Everything tokenctl prints about tokens. Names and owners come from
  * users, so they are filtered on the way out: control characters, C1
  * controls, bidirectional overrides and invalid UTF-8 never reach a

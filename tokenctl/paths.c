@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The compiled-in store and key paths. Kept apart so that a test build of
  * the same program can be pointed at a fixed scratch location: a setuid
  * tokenctl never takes paths from its caller. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Hygiene for a program that may be installed setuid root: sane standard
  * descriptors, a private umask, no environment from the caller, and a
  * permanent, verified return to the caller's ids once root is not needed. */

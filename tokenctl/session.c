@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Opening the store for a command: the key, a read handle or a writer's
  * transaction, the policy, and whether the caller administers it. */
 #include "config.h"

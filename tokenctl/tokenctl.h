@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared declarations of the tokenctl command-line tool. Each command is
  * a function taking the parsed global context and its own arguments, and
  * returning a sysexits exit status. */

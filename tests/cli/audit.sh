@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The audit trail and secrets: every change is logged (authpriv) with the
 # acting uid and user, the command and the token id; the secret appears
 # nowhere but on the stdout of create and rotate. syslog() is captured

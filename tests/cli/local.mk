@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Command-level tests of tokenctl, run through the built binary.
 #
 # tests/cli/tokenctl-testpaths is tokenctl built from the same code with

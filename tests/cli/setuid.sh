@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tokenctl installed setuid root, used FOR REAL by unprivileged accounts
 # (nobody, daemon): each manages only their own personal tokens, cannot
 # choose paths, cannot reach administrator commands, and is not steered by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* An LD_PRELOAD shim for tests: syslog() messages are appended to the file
  * named by HT_SYSLOG_CAPTURE (one line each, "PRIORITY IDENT: MESSAGE")
  * instead of going to /dev/log, so a test can read the audit trail of a

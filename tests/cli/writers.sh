@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Concurrent writers: each waits for the lock (--wait) and every change
 # lands; one that cannot get the lock in time fails with 75 and changes
 # nothing; readers are never blocked.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: git clone and push through the real Apache httpd, with
 # mod_authnz_pam in front of git-http-backend and pam_httptoken behind it,
 # configured from etc/ (see apache-lib.sh). Tokens are the HTTP passwords.

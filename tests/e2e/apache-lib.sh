@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Start and stop a private Apache httpd serving git-http-backend behind
 # mod_authnz_pam, configured from the files in etc/ (sourced by the e2e test,
 # the quick-start demo and the benchmark).

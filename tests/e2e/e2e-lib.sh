@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared by the end-to-end scripts: pam_wrapper, PAM services from etc/,
 # free loopback ports.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End-to-end tests with the real servers (Apache httpd + git-http-backend,
 # sshd), configured from the example files in etc/, and the quick-start demo
 # they share the Apache code with.

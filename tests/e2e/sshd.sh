@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: ssh logins through the real sshd with the stacked service
 # etc/pam.d/sshd-httptoken (a token, or the Unix password) and the sshd
 # fragment etc/sshd/httptoken.conf. sshd runs privately: on a loopback port,

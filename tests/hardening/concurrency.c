@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Readers and writers at once: reader threads in several processes call
  * ht_verify_password in a loop, a pamtester process authenticates
  * through the module, while writer processes create and revoke tokens.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Damaged stores: every truncation point and thousands of random bit
  * flips of a real store holding tokens of every kind and state. For each
  * damaged copy, in a child under a deadline (a crash or hang fails the

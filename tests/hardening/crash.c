@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Killed writers: tokenctl create, revoke, rotate, purge and restore are
  * killed with SIGKILL after a random delay (microseconds, spread over the
  * command's own run time). After every kill the store must open and

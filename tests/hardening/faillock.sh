@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Brute force: pam_faillock stacked around pam_httptoken (the stack that
 # docs/security.md documents) locks a user out after 3 bad tokens, even
 # for a good token, until the lock is reset; nothing in the stack sends a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared pieces of the hardening tests: a scratch store with tokens of
  * every kind and state (made straight through the library, so the
  * fixture does not depend on tokenctl's command line), running a check

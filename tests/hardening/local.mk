@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Hardening: damaged stores, killed writers, concurrent readers and
 # writers, the setuid tool under a hostile caller, timing, brute force.
 # The C tests share a fixture that builds stores through the library.

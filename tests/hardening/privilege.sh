@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The setuid-root tokenctl against a hostile unprivileged caller (nobody,
 # through setpriv): a poisoned environment (PATH, LD_PRELOAD,
 # LD_LIBRARY_PATH, GDBM_*, TMPDIR, HOME, locale, MALLOC_*, GLIBC_TUNABLES),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Timing: an unknown token id and a known id with a wrong secret must
  * cost the same, or response times would tell an attacker which ids
  * exist. Each pair times one of each back to back through

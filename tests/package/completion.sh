@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Bash completion of tokenctl: commands, options, option values, and the
 # ids of the tokens the caller may see, taken from the store named by the
 # --db/--keyfile already on the command line.

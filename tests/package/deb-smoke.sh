@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Smoke test of the built Debian package, as a sysadmin would meet it:
 # install the .deb, check what postinst made, authenticate with pamtester
 # through a service in /etc/pam.d that names the module by name only,

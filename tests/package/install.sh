@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `make install DESTDIR=...` from this build: the module where PAM loads it
 # (without libtool's .la), tokenctl setuid (root-owned when installed as
 # root), the state and configuration directories 0755, the manual pages

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every manual page renders without warnings: through man-db and groff, as a
 # reader's `man` does at 80 columns, and through mandoc's linter (which also
 # knows mdoc's rules on section order and macro use).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the Debian package from a copy of this tree, lints it, and runs the
 # smoke test that installs, uses and purges it (tests/package/deb-smoke.sh).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Module arguments: every documented form works; anything unknown or
 # malformed fails closed with PAM_SERVICE_ERR (auth and account) and a
 # LOG_ERR line naming it.

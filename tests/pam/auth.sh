@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Who may use which token where: user, kind, scope, level, revocation,
 # unknown and wrong tokens, non-token passwords, logging, last use.
 . "$top_srcdir/tests/pam/pamenv.sh"

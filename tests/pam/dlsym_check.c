@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The module as a PAM host loads it: dlopen with RTLD_NOW (every symbol
  * resolves), the three entry points present, and nothing of the library
  * inside visible, so it cannot clash with the host's own symbols. */

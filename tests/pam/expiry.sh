@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Expiry (the clock moved with libfaketime: no test hook in the module)
 # and the policy's enforce-existing.
 . "$top_srcdir/tests/pam/pamenv.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What the built module shows a host: only pam_sm_* in its dynamic symbol
 # table, no writable static data (it runs in threaded servers), and it
 # stays loaded once loaded.

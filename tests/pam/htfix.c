@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* htfix: makes stores and tokens for the PAM tests straight through the
  * library, for what tokenctl deliberately cannot do (a personal token of
  * another user) and to keep the fixtures independent of the tool's

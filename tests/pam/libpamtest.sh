@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Auth, account and setcred in one handle through libpamtest.
 . "$top_srcdir/tests/pam/pamenv.sh"
 pam_env_setup

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # PAM-level tests: the built module through the real libpam, under
 # pam_wrapper with private service files (no root, nothing in /etc).
 check_PROGRAMS += tests/pam/pamrun tests/pam/htfix tests/pam/dlsym_check \

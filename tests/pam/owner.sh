@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A personal token works only for the account that created it: the same
 # name and the same uid, and not at all once the account is deleted, in
 # auth and in account (an account deleted between the two). A user account

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Names of PAM return codes, so that tests compare what an application
  * would see ("PAM_IGNORE") rather than numbers. */
 #ifndef HT_TEST_PAM_CODES_H

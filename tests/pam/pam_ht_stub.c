@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A stand-in for the modules stacked around pam_httptoken in the tests.
  *
  *   prompt      ask for the password as pam_unix does (pam_get_authtok),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared setup for the PAM-level tests (sourced). Each script gets its own
 # scratch directory, store and service directory; PAM reads the services
 # through pam_wrapper and the accounts through nss_wrapper, so nothing is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pamrun: one PAM transaction through the real libpam, driven the way
  * mod_authnz_pam drives it (PAM_RHOST set, PAM_SILENT|
  * PAM_DISALLOW_NULL_AUTHTOK, a conversation that answers only the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The auth-then-account sequence through libpamtest (pam_wrapper's own
  * test library), with a conversation of our own that counts every
  * message: one handle, the operations in order, each expected result.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Awkward passwords: empty, 1 MiB, embedded NUL, not UTF-8. PAM hands a
 # module C strings, so the module sees the bytes before the first NUL.
 . "$top_srcdir/tests/pam/pamenv.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The module in real stacks: fall-through to the next module for ordinary
 # passwords, use_first_pass / try_first_pass after a module that already
 # asked for the password, and account after auth in one handle.

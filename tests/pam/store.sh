@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Store and key problems: missing, unsafe, corrupt. Each is
 # PAM_AUTHINFO_UNAVAIL for a token (logged at LOG_ERR naming the file, and
 # nothing said to the client but the prompt), while an ordinary password

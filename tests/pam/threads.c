@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Several threads, each with its own PAM handles, authenticate in a loop
  * while another process (tokenctl, run from here) creates and revokes
  * tokens. Every answer is judged against what was known before the attempt

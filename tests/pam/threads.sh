@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The module from several threads at once (one PAM handle per attempt and
 # thread) while tokenctl, in other processes, creates and revokes tokens:
 # zero wrong answers. Private PAM config directory via pam_start_confdir.

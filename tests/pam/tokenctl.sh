@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The module against what the real tokenctl writes: every change made with
 # it is seen by the very next authentication, and last use shows up in
 # tokenctl show.

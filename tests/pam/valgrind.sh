@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The PAM-level C tests under valgrind memcheck: no invalid access, no use
 # of uninitialised memory, no definite leak, in the module, the library
 # and their use of libpam, for every kind of outcome.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A scratch directory with a fresh key and store, for the C unit tests. */
 #ifndef HT_TEST_FIXTURE_H
 #define HT_TEST_FIXTURE_H

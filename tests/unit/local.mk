@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Unit tests of the internal library (C, TAP).
 unit_tests = \
 	tests/unit/test_token \

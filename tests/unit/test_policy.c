@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Policy rules: defaults, expiry required, max-days, enforce-existing, and
  * the sealed policy record. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Record encoding: round trip, and every truncated, extended or
  * bit-flipped variant rejected without a crash. */
 #include "config.h"

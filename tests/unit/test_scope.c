@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Names, project keys, repository slugs and the scope rule. */
 #include "config.h"
 

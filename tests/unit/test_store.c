@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The store's safety checks, writer transactions, backup and restore. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Token text: generation, round trip, and rejection of everything that is
  * not exactly a well-formed token with the right checksum. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The verify path the module runs: every verdict, and last-use records. */
 #include "config.h"
 
