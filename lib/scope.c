@@ -18,15 +18,15 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Length of the character at p when it is well-formed UTF-8 and not a
- * control character (C0, DEL or C1); 0 otherwise. */
+/* Length of the character at p when it is well-formed UTF-8 and neither a
+ * control nor an invisible format character; 0 otherwise. */
 static size_t
 printable_char_len(const unsigned char *p, size_t avail)
 {
 	unsigned long cp;
 	size_t n = ht_utf8_decode(p, avail, &cp);
 
-	if (n == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+	if (n == 0 || ht_utf8_is_invisible(cp))
 		return 0;
 	return n;
 }

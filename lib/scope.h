@@ -10,7 +10,8 @@
 #define HT_PROJECT_KEY_MAX 128
 #define HT_SLUG_MAX        128
 
-/* A display name: 1..HT_NAME_MAX bytes of UTF-8 with no control characters. */
+/* A display name: 1..HT_NAME_MAX bytes of UTF-8 with no control or
+ * invisible format character (ht_utf8_is_invisible). */
 int ht_name_valid(const char *name);
 
 /* A project key: a letter, then letters, digits or '_'; at most 128. */

@@ -54,7 +54,8 @@ parse_edit(int argc, char **argv, struct edit_args *a)
 		return tk_usage("edit: nothing to change (give --name or --perm)");
 	if (a->name != NULL && !ht_name_valid(a->name))
 		return tk_error(EX_DATAERR, "edit: invalid name: it must be 1 to %d bytes "
-		                "of UTF-8 without control characters", HT_NAME_MAX);
+		                "of UTF-8 without control or invisible format characters "
+		                "(Unicode Cc, Cf, Zl, Zp)", HT_NAME_MAX);
 	return 0;
 }
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Everything tokenctl prints about tokens. Names and owners come from
  * users, so they are filtered on the way out: control characters, C1
- * controls, bidirectional overrides and invalid UTF-8 never reach a
- * terminal raw, and JSON strings are always valid JSON. */
+ * controls, invisible format characters (bidirectional overrides among
+ * them) and invalid UTF-8 never reach a terminal raw, and JSON strings are
+ * always valid JSON. A store written before names refused format
+ * characters may still hold some. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -16,15 +18,6 @@
 #include "safefile.h"
 #include "utf8.h"
 #include "tokenctl.h"
-
-/* Characters that change how a terminal shows what follows them. */
-static int
-is_unsafe_cp(unsigned long c)
-{
-	return c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
-	       (c >= 0x200e && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
-	       (c >= 0x2066 && c <= 0x2069) || c == 0x061c;
-}
 
 void
 out_safe(FILE *f, const char *s)
@@ -40,11 +33,13 @@ out_safe(FILE *f, const char *s)
 			n = 1;
 		} else if (cp == '\\') {
 			fputs("\\\\", f);
-		} else if (is_unsafe_cp(cp)) {
+		} else if (ht_utf8_is_invisible(cp)) {
 			if (cp < 0x100)
 				fprintf(f, "\\x%02lx", cp);
-			else
+			else if (cp < 0x10000)
 				fprintf(f, "\\u%04lx", cp);
+			else
+				fprintf(f, "\\U%08lx", cp);
 		} else {
 			fwrite(p, 1, n, f);
 		}
@@ -68,8 +63,11 @@ out_json_str(FILE *f, const char *s)
 		} else if (cp == '"' || cp == '\\') {
 			fputc('\\', f);
 			fputc((int)cp, f);
-		} else if (is_unsafe_cp(cp)) {
+		} else if (ht_utf8_is_invisible(cp) && cp < 0x10000) {
 			fprintf(f, "\\u%04lx", cp);
+		} else if (ht_utf8_is_invisible(cp)) {   /* JSON's surrogate pair */
+			fprintf(f, "\\u%04lx\\u%04lx", 0xd800 + ((cp - 0x10000) >> 10),
+			        0xdc00 + ((cp - 0x10000) & 0x3ff));
 		} else {
 			fwrite(p, 1, n, f);
 		}
