@@ -15,7 +15,9 @@ lib_libhttptoken_la_SOURCES = \
 	lib/snapshot.c lib/snapshot.h \
 	lib/store.c lib/store.h lib/store_impl.h \
 	lib/token.c lib/token.h \
+	lib/tombstone.c lib/tombstone.h \
 	lib/txn.c \
 	lib/utf8.c lib/utf8.h \
-	lib/verify.c lib/verify.h
+	lib/verify.c lib/verify.h \
+	lib/writer.c
 lib_libhttptoken_la_LIBADD = $(SODIUM_LIBS) $(GDBM_LIBS)

@@ -18,6 +18,18 @@ ht_record_key(ht_id id, char out[HT_RECORD_KEY_LEN + 1])
 	memcpy(out + 4, t.s, HT_ID_HEX_LEN + 1);
 }
 
+int
+ht_record_key_id(const char *key, size_t len, ht_id *id)
+{
+	char hex[HT_ID_HEX_LEN + 1];
+
+	if (len != HT_RECORD_KEY_LEN || memcmp(key, "tok:", 4) != 0)
+		return -1;
+	memcpy(hex, key + 4, HT_ID_HEX_LEN);
+	hex[HT_ID_HEX_LEN] = '\0';
+	return ht_id_parse(hex, id);
+}
+
 static void
 encode_body(const struct ht_record *rec, struct ht_writer *w)
 {

@@ -49,6 +49,10 @@ struct ht_record {
 #define HT_RECORD_KEY_LEN (4 + HT_ID_HEX_LEN)
 void ht_record_key(ht_id id, char out[HT_RECORD_KEY_LEN + 1]);
 
+/* The id of a token record's GDBM key (len bytes, no NUL); -1 when it is
+ * not one. */
+int ht_record_key_id(const char *key, size_t len, ht_id *id);
+
 /* Encodes into out (HT_RECORD_MAX bytes); returns the length, 0 when a
  * field does not fit (which validation should have caught). */
 size_t ht_record_encode(const struct ht_record *rec, const struct ht_key *key,

@@ -11,6 +11,12 @@
 
 #include "error.h"
 
+/* Bytes of any path the library builds, NUL included. Paths given to it
+ * must leave HT_PATH_SUFFIX_ROOM for what it appends to a store's path:
+ * ".lock", ".tmp.XXXXXX", ".lastused/<16 hex digits>" and its temp files. */
+#define HT_PATH_MAX         4096
+#define HT_PATH_SUFFIX_ROOM 96
+
 /* Opens path read-only with O_CLOEXEC|O_NOFOLLOW|O_NOCTTY and checks the
  * descriptor. what names the file in messages ("store", "key file").
  * Returns the descriptor, or -1 with err set: HT_ERR_UNAVAIL when it is

@@ -70,17 +70,38 @@ enum ht_status ht_txn_commit(struct ht_txn *txn, struct ht_error *err);
 void ht_txn_abort(struct ht_txn *txn);
 
 /* A consistent copy of the live store into dest (mode 0600, replaced
- * atomically), and the atomic replacement of the live store by a copy
- * that verifies completely under key.
- *
- * Restore never brings a revoked token back: a token revoked in the live
- * store (when it can still be read) stays revoked in the restored one.
- * *kept_revoked (may be NULL) gets how many such revocations were carried
- * over; -1 when the live store could not be read to look. */
+ * atomically). The copy holds the records only, never what purge removed. */
 enum ht_status ht_store_backup(const char *path, const struct ht_key *key,
                                const char *dest, struct ht_error *err);
+
+/* The atomic replacement of the live store by a backup that verifies
+ * completely under key. The zero value of the options keeps the live
+ * store's policy.
+ *
+ * Restore never brings a revoked token back: a token the live store has
+ * revoked, or purged after revoking it (its tombstone says so), is revoked
+ * in the restored store, and the tombstones are kept. When the live store
+ * cannot be read (missing, damaged), nothing can be kept: the report says
+ * so. */
+struct ht_restore_options {
+	int timeout_ms;    /* for the writers' lock */
+	int with_policy;   /* 1: take the backup's policy too */
+};
+
+enum ht_restore_policy {
+	HT_RESTORE_POLICY_KEPT,          /* the live store's */
+	HT_RESTORE_POLICY_FROM_BACKUP,   /* asked for, or the live one unreadable */
+};
+
+struct ht_restore_report {
+	unsigned long tokens;          /* tokens in the restored store */
+	unsigned long kept_revoked;    /* of them, revoked (or purged) since the backup */
+	int live_read;                 /* 0: the replaced store could not be read */
+	enum ht_restore_policy policy;
+};
+
 enum ht_status ht_store_restore(const char *path, const struct ht_key *key,
-                                const char *src, int timeout_ms, long *kept_revoked,
-                                struct ht_error *err);
+                                const char *src, const struct ht_restore_options *opt,
+                                struct ht_restore_report *rep, struct ht_error *err);
 
 #endif

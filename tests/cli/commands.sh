@@ -163,16 +163,15 @@ printf '%020d\n' 1767225600 > "$DB.lastused/$ID4"
 check_match "show: last used from the last-use file" "^last used: +2026-01-01 00:00" \
 	"$(tk show "$ID4" | grep '^last used:')"
 
-# Names reach the terminal and JSON safely: a right-to-left override is
-# shown escaped, quotes and backslashes are escaped in JSON.
-tricky=$(printf 'q"uo\\te \342\200\256evil \303\274n')
+# Names reach the terminal and JSON safely: a backslash is shown escaped,
+# quotes and backslashes are escaped in JSON. (A right-to-left override is
+# refused in a name: tests/cli/names.sh.)
+tricky=$(printf 'q"uo\\te evil \303\274n')
 TX=$(tk create --name "$tricky"); IX=$(printf '%s' "$TX" | cut -c5-20)
 UE=$(printf '\303\274')
-check_match "table: RLO escaped, UTF-8 kept" 'q"uo\\\\te \\u202eevil '"$UE"'n$' "$(tk list --all | grep "^$IX")"
-check_match "JSON: quote, backslash and RLO escaped" '"name":"q\\"uo\\\\te \\u202eevil '"$UE"'n"' \
+check_match "table: backslash escaped, UTF-8 kept" 'q"uo\\\\te evil '"$UE"'n$' "$(tk list --all | grep "^$IX")"
+check_match "JSON: quote and backslash escaped" '"name":"q\\"uo\\\\te evil '"$UE"'n"' \
 	"$(tk --json show "$IX")"
-check "no raw RLO anywhere in the output" 0 \
-	"$( (tk list --all; tk show "$IX"; tk --json list --all) | grep -c "$(printf '\342\200\256')")"
 
 # show of a token that is not there reads no uninitialised memory, also
 # when enforce-existing makes show judge the record against the policy.

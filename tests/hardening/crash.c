@@ -154,15 +154,21 @@ expected(const struct snap *old, enum op op, ht_id id, struct snap *exp,
 }
 
 /* What restore makes: the backup, with every token the replaced store had
- * revoked still revoked (restore never brings a revoked token back). */
+ * revoked still revoked (restore never brings a revoked token back). A
+ * backup token the replaced store no longer has was purged, which here
+ * (no token expires) means revoked first: its tombstone keeps it revoked. */
 static void
 restored(const struct snap *backup, const struct snap *old, struct snap *exp)
 {
 	*exp = *backup;
-	for (size_t i = 0; i < exp->n; i++)
-		for (size_t j = 0; j < old->n; j++)
-			if (old->e[j].id == exp->e[i].id && old->e[j].revoked)
-				exp->e[i].revoked = 1;
+	for (size_t i = 0; i < exp->n; i++) {
+		size_t j;
+
+		for (j = 0; j < old->n && old->e[j].id != exp->e[i].id; j++)
+			;
+		if (j == old->n || old->e[j].revoked)
+			exp->e[i].revoked = 1;
+	}
 }
 
 static int

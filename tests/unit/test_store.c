@@ -241,9 +241,10 @@ test_backup_restore(struct fixture *fx)
 {
 	struct ht_error err = { 0 };
 	char bak[400], text[HT_TOKEN_LEN + 1];
+	struct ht_restore_options opt = { 1000, 0 };
+	struct ht_restore_report rep;
 	struct ht_key other;
 	struct stat st;
-	long kept;
 	ht_id id;
 
 	snprintf(bak, sizeof(bak), "%s/backup.db", fx->dir);
@@ -252,7 +253,7 @@ test_backup_restore(struct fixture *fx)
 	fixture_add_token(fx, "bob", HT_PERM_READ, 0, text, &id);
 	ok(count_tokens(fx) == 2, "store has two tokens after the backup");
 	chmod(fx->db, 0600);
-	ok(ht_store_restore(fx->db, &fx->key, bak, 1000, NULL, &err) == HT_OK && count_tokens(fx) == 1,
+	ok(ht_store_restore(fx->db, &fx->key, bak, &opt, &rep, &err) == HT_OK && count_tokens(fx) == 1,
 	   "restore brings back the backed-up state");
 	ok(stat(fx->db, &st) == 0 && (st.st_mode & 0777) == 0600,
 	   "restore keeps the live store's mode");
@@ -260,13 +261,12 @@ test_backup_restore(struct fixture *fx)
 	other = fx->key;
 	other.mac_key[3] ^= 0x40;
 	ht_error_clear(&err);
-	ok(ht_store_restore(fx->db, &other, bak, 1000, NULL, &err) == HT_ERR_DATA &&
+	ok(ht_store_restore(fx->db, &other, bak, &opt, &rep, &err) == HT_ERR_CORRUPT &&
 	   count_tokens(fx) == 1, "restore of a backup that does not verify is refused, store intact");
 	truncate(fx->db, 100);
 	ht_error_clear(&err);
-	kept = 0;
-	ok(ht_store_restore(fx->db, &fx->key, bak, 1000, &kept, &err) == HT_OK &&
-	   count_tokens(fx) == 1 && kept == -1,
+	ok(ht_store_restore(fx->db, &fx->key, bak, &opt, &rep, &err) == HT_OK &&
+	   count_tokens(fx) == 1 && !rep.live_read && rep.policy == HT_RESTORE_POLICY_FROM_BACKUP,
 	   "restore repairs a damaged live store, and says it could not look for revocations");
 }
 
@@ -291,16 +291,18 @@ test_restore_keeps_revocations(struct fixture *fx)
 {
 	struct ht_error err = { 0 };
 	char bak[400], text[HT_TOKEN_LEN + 1];
+	struct ht_restore_options opt = { 1000, 0 };
+	struct ht_restore_report rep;
 	struct ht_store *st;
 	struct ht_record rec;
-	long kept = 0;
 	ht_id id;
 
 	snprintf(bak, sizeof(bak), "%s/backup2.db", fx->dir);
 	fixture_add_token(fx, "carol", HT_PERM_READ, 0, text, &id);
 	ht_store_backup(fx->db, &fx->key, bak, &err);
 	revoke_token(fx, id);
-	ok(ht_store_restore(fx->db, &fx->key, bak, 1000, &kept, &err) == HT_OK && kept == 1,
+	ok(ht_store_restore(fx->db, &fx->key, bak, &opt, &rep, &err) == HT_OK &&
+	   rep.kept_revoked == 1,
 	   "restore reports one revocation made after the backup");
 	ht_store_open(fx->db, &fx->key, &st, &err);
 	ok(ht_store_get(st, id, &rec, &err) == HT_OK && rec.revoked && rec.revoked_at == 1234567,
