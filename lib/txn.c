@@ -152,7 +152,7 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 		return s;
 	}
 	ht_store_close(live);
-	return ht_store_attach(fd, txn->path, GDBM_WRITER | GDBM_NOMMAP | GDBM_NOLOCK, key,
+	return ht_store_attach(fd, txn->path, GDBM_WRITER | GDBM_NOLOCK, key,
 	                       &txn->st, err);
 }
 

@@ -24,10 +24,11 @@ judge_owner(const struct ht_verify_request *req, const struct ht_record *rec)
 	if (req->token_user != NULL && strcmp(req->user, req->token_user) == 0)
 		return HT_V_WRONG_USER;
 	switch (req->user_lookup) {
-	case HT_USER_UNCHECKED:
-		return HT_V_OK;
 	case HT_USER_FOUND:
 		return req->user_uid == rec->owner_uid ? HT_V_OK : HT_V_OWNER_ACCOUNT;
+	case HT_USER_UNCHECKED:
+		return HT_V_OK;
+	case HT_USER_NOT_LOOKED_UP:
 	case HT_USER_MISSING:
 		break;
 	}
@@ -51,8 +52,10 @@ judge(const struct ht_verify_request *req, const struct ht_record *rec,
 		return HT_V_WRONG_USER;
 	if (rec->kind == HT_KIND_PERSONAL)
 		v = judge_owner(req, rec);
+	else if (req->token_user != NULL && strcmp(req->user, req->token_user) == 0)
+		v = HT_V_OK;
 	else
-		v = strcmp(req->user, req->token_user) == 0 ? HT_V_OK : HT_V_WRONG_USER;
+		v = HT_V_WRONG_USER;
 	if (v != HT_V_OK)
 		return v;
 	if (!ht_scope_allows(rec, req->resource))
@@ -66,17 +69,25 @@ judge(const struct ht_verify_request *req, const struct ht_record *rec,
  * HT_V_UNKNOWN when there is no such record, HT_V_ERROR on failure. */
 static enum ht_verdict
 load(const struct ht_verify_request *req, ht_id id, struct ht_key *key,
-     struct ht_policy *pol, struct ht_record *rec, struct ht_snapshot *snap,
+     struct ht_policy *pol, struct ht_record *rec, struct ht_verify_result *res,
      struct ht_error *err)
 {
+	struct ht_snapshot *snap = &res->snap;
 	struct ht_store *st;
 	struct stat key_st;
 	enum ht_status s;
 
-	if (ht_key_load_stat(req->key_path, key, &key_st, err) != HT_OK)
+	sodium_memzero(key, sizeof(*key));
+	if (req->key_path == NULL || req->db_path == NULL)
+		s = ht_error_set(err, HT_ERR_USAGE, "no store or key file given");
+	else
+		s = ht_key_load_stat(req->key_path, key, &key_st, err);
+	if (s == HT_OK)
+		s = ht_store_open(req->db_path, key, &st, err);
+	if (s != HT_OK) {
+		res->status = s;
 		return HT_V_ERROR;
-	if (ht_store_open(req->db_path, key, &st, err) != HT_OK)
-		return HT_V_ERROR;
+	}
 	ht_file_identity_of(&key_st, &snap->key);
 	ht_file_identity_of(ht_store_stat(st), &snap->store);
 	s = ht_store_get_policy(st, pol, err);
@@ -85,6 +96,7 @@ load(const struct ht_verify_request *req, ht_id id, struct ht_key *key,
 	ht_store_close(st);
 	if (s == HT_ERR_NOTFOUND)
 		return HT_V_UNKNOWN;
+	res->status = s;
 	return s == HT_OK ? HT_V_OK : HT_V_ERROR;
 }
 
@@ -105,7 +117,7 @@ ht_verify_password(const struct ht_verify_request *req, const char *password,
 	if (ht_token_parse(password, len, &tok) != 0)
 		return res->verdict = HT_V_NOT_TOKEN;
 	res->id = tok.id;
-	v = load(req, tok.id, &key, &pol, &rec, &res->snap, err);
+	v = load(req, tok.id, &key, &pol, &rec, res, err);
 	/* An unknown id skips the MAC check and decoding of a record; do that
 	 * work on a decoy so that both take the same time. The verdict stays
 	 * HT_V_UNKNOWN whatever the decoy holds. */
@@ -140,7 +152,7 @@ ht_verify_id(const struct ht_verify_request *req, ht_id id,
 
 	memset(res, 0, sizeof(*res));
 	res->id = id;
-	v = load(req, id, &key, &pol, &rec, &res->snap, err);
+	v = load(req, id, &key, &pol, &rec, res, err);
 	if (v == HT_V_OK) {
 		v = judge(req, &rec, &pol);
 		res->kind = rec.kind;

@@ -18,19 +18,25 @@
  * account database. A personal token belongs to one account, the name AND
  * the uid that created it: a deleted account's tokens must stop working,
  * and an account that later reuses the name must not inherit them.
- * HT_USER_UNCHECKED (the zero value) skips the uid comparison; only the
- * library's own tests and benchmarks may leave it so, never the module. */
+ * The zero value, HT_USER_NOT_LOOKED_UP, refuses every personal token, so
+ * a caller that forgets the lookup fails closed. HT_USER_UNCHECKED skips
+ * the uid comparison; only the library's own tests and benchmarks may ask
+ * for it, never the module. */
 enum ht_user_lookup {
-	HT_USER_UNCHECKED = 0,
+	HT_USER_NOT_LOOKED_UP = 0,
 	HT_USER_FOUND,      /* user_uid is the account's uid */
 	HT_USER_MISSING,    /* no such account (or the lookup failed) */
+	HT_USER_UNCHECKED,
 };
 
+/* A zeroed request refuses: no store or key path is an error, no user or
+ * token_user matches no token, and the owner check refuses as above. */
 struct ht_verify_request {
 	const char *db_path;
 	const char *key_path;
 	const char *user;        /* the PAM user */
-	const char *token_user;  /* user name for project/repository tokens */
+	const char *token_user;  /* user name for project/repository tokens;
+	                            NULL: none, they are refused */
 	const char *resource;    /* NULL: none configured */
 	enum ht_perm require;
 	int64_t now;
@@ -57,6 +63,7 @@ enum ht_verdict {
 
 struct ht_verify_result {
 	enum ht_verdict verdict;
+	enum ht_status status;     /* why, for HT_V_ERROR; HT_OK otherwise */
 	ht_id id;                  /* valid from HT_V_UNKNOWN on */
 	unsigned lastused_granularity;
 	enum ht_kind kind;         /* valid when the record was read */

@@ -107,7 +107,7 @@ build(int fd, const char *tmp, const struct ht_key *key, ht_store_fill fill, voi
 
 	/* The file is reachable by no reader until it is published: no
 	 * locking, and no mmap (DESIGN-NOTES: readahead of a large file). */
-	s = ht_store_attach(fd, tmp, GDBM_NEWDB | GDBM_NOMMAP | GDBM_NOLOCK, key, &dst, err);
+	s = ht_store_attach(fd, tmp, GDBM_NEWDB | GDBM_NOLOCK, key, &dst, err);
 	if (s != HT_OK)
 		return s;
 	s = fill(&dst, ctx, err);

@@ -199,15 +199,15 @@ record_use(pam_handle_t *pamh, const struct options *opt,
 }
 
 static int
-auth_code(enum ht_verdict v, const struct ht_error *err)
+auth_code(const struct ht_verify_result *res)
 {
-	switch (v) {
+	switch (res->verdict) {
 	case HT_V_OK:
 		return PAM_SUCCESS;
 	case HT_V_NOT_TOKEN:
 		return PAM_IGNORE;
 	case HT_V_ERROR:
-		return err->status == HT_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
+		return res->status == HT_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
 	default:
 		return PAM_AUTH_ERR;
 	}
@@ -280,7 +280,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	request_init(pamh, &req, &opt, user);
 	ht_verify_password(&req, password, strlen(password), &res, &err);
 	log_auth(pamh, &opt, user, &res, &err);
-	rc = auth_code(res.verdict, &err);
+	rc = auth_code(&res);
 	if (rc == PAM_SUCCESS) {
 		rc = remember_login(pamh, &req, &res, argc, argv);
 		if (rc == PAM_SUCCESS)
@@ -290,16 +290,16 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 }
 
 static int
-account_code(enum ht_verdict v, const struct ht_error *err)
+account_code(const struct ht_verify_result *res)
 {
-	switch (v) {
+	switch (res->verdict) {
 	case HT_V_OK:
 		return PAM_SUCCESS;
 	case HT_V_EXPIRED:
 	case HT_V_POLICY:
 		return PAM_ACCT_EXPIRED;
 	case HT_V_ERROR:
-		return err->status == HT_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
+		return res->status == HT_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
 	default:
 		return PAM_PERM_DENIED;
 	}
@@ -345,7 +345,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	else if (opt.debug)
 		log_decision(pamh, LOG_DEBUG, "account", "accepted", ht_kind_str(res.kind),
 		             id, user);
-	return account_code(res.verdict, &err);
+	return account_code(&res);
 }
 
 PAM_EXTERN int

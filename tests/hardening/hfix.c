@@ -179,6 +179,7 @@ hfix_request(const struct hfix *fx, const char *db, const struct hfix_token *tok
 	req->resource = HFIX_RESOURCE;
 	req->require = HT_PERM_READ;
 	req->now = (int64_t)time(NULL);
+	req->user_lookup = HT_USER_UNCHECKED;
 }
 
 unsigned char *

@@ -21,7 +21,7 @@ request(const struct fixture *fx, const char *user)
 	struct ht_verify_request req = {
 		.db_path = fx->db, .key_path = fx->keyfile, .user = user,
 		.token_user = "x-token-auth", .resource = NULL,
-		.require = HT_PERM_READ, .now = time(NULL),
+		.require = HT_PERM_READ, .now = time(NULL), .user_lookup = HT_USER_UNCHECKED,
 	};
 	return req;
 }
@@ -156,6 +156,44 @@ test_owner_account(struct fixture *fx)
 	   "personal token of an account named like token_user: refused, unchecked too");
 }
 
+/* A request whose fields were left zero refuses: the owner check is not
+ * skipped, a missing token_user matches no token, missing paths are an
+ * error and nothing is dereferenced. */
+static void
+test_zero_request(struct fixture *fx)
+{
+	struct ht_verify_request req = request(fx, "dave");
+	struct ht_verify_result res;
+	struct ht_error err = { 0 };
+	char text[HT_TOKEN_LEN + 1], proj[HT_TOKEN_LEN + 1];
+	ht_id id, pid;
+
+	fixture_add_token(fx, "dave", HT_PERM_READ, 0, text, &id);
+	fixture_add_token(fx, "root", HT_PERM_READ, 0, proj, &pid);
+	update(fx, pid, make_project);
+	req.user_lookup = 0;
+	ok(check(&req, text) == HT_V_OWNER_ACCOUNT,
+	   "user_lookup left zero: the personal token is refused (owner account), got %s",
+	   ht_verdict_str(check(&req, text)));
+	ok(ht_verify_id(&req, id, &res, &err) == HT_V_OWNER_ACCOUNT,
+	   "user_lookup left zero: account phase refuses too");
+	req = request(fx, "x-token-auth");
+	req.resource = "PROJ";
+	ok(check(&req, proj) == HT_V_OK, "a project token with token_user set: accepted");
+	req.token_user = NULL;
+	ok(check(&req, proj) == HT_V_WRONG_USER,
+	   "token_user left NULL: a project token is refused, got %s",
+	   ht_verdict_str(check(&req, proj)));
+	memset(&req, 0, sizeof(req));
+	ht_error_clear(&err);
+	ok(ht_verify_password(&req, text, strlen(text), &res, &err) == HT_V_ERROR &&
+	   res.status == HT_ERR_USAGE && err.msg[0] != '\0',
+	   "an all-zero request: an error with a message, not a crash (%s)", err.msg);
+	ht_error_clear(&err);
+	ok(ht_verify_id(&req, id, &res, &err) == HT_V_ERROR && res.status == HT_ERR_USAGE,
+	   "an all-zero request, account phase: an error");
+}
+
 static void
 test_unavailable(struct fixture *fx)
 {
@@ -241,6 +279,7 @@ main(void)
 	test_personal(&fx);
 	test_project(&fx);
 	test_owner_account(&fx);
+	test_zero_request(&fx);
 	test_unavailable(&fx);
 	test_lastused(&fx);
 	fixture_teardown(&fx);
