@@ -63,9 +63,13 @@ enum ht_status ht_txn_begin(const char *path, const struct ht_key *key, int time
 struct ht_store *ht_txn_store(struct ht_txn *txn);
 enum ht_status ht_txn_put(struct ht_txn *txn, const struct ht_record *rec,
                           struct ht_error *err);
+/* Deleting a revoked token leaves its tombstone (tombstone.h). */
 enum ht_status ht_txn_delete(struct ht_txn *txn, ht_id id, struct ht_error *err);
 enum ht_status ht_txn_put_policy(struct ht_txn *txn, const struct ht_policy *pol,
                                  struct ht_error *err);
+/* Asks commit to write the store afresh even when nothing was deleted,
+ * dropping whatever an older version left in the file's free space. */
+void ht_txn_compact(struct ht_txn *txn);
 enum ht_status ht_txn_commit(struct ht_txn *txn, struct ht_error *err);
 void ht_txn_abort(struct ht_txn *txn);
 

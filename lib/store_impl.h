@@ -49,10 +49,8 @@ enum ht_status ht_writer_enter(const char *path, int timeout_ms, int *lock_fd,
  * owner before widening its mode. */
 int ht_make_temp(const char *path, char *tmp, size_t size);
 
-/* A nameless temp file beside path holding a byte copy of src_fd,
- * positioned at its start: a writer's private working copy. Returns the
- * descriptor, or -1 with errno. */
-int ht_private_copy(int src_fd, const char *path);
+/* Copies all of src_fd into dst_fd and rewinds dst_fd; 0, or -1 with errno. */
+int ht_copy_fd(int src_fd, int dst_fd);
 
 /* Owner and mode of a file a writer makes ((uid_t)-1 / (gid_t)-1: the
  * process's own). */
@@ -67,19 +65,42 @@ enum ht_write_how {
 	HT_WRITE_NEW,       /* only when path does not exist yet */
 };
 
+/* A file being written to replace (or create) path: PATH.tmp.XXXXXX. */
+struct ht_newfile {
+	int fd;                  /* -1 once published or discarded */
+	const char *path;
+	char tmp[HT_PATH_MAX];
+};
+
+/* The one writer path. open creates the temp file beside path, owned and
+ * moded as own says (owner first, then mode); attach opens it as a GDBM
+ * file (GDBM_NOLOCK added: nobody else can reach it). publish fsyncs it,
+ * renames it over path (or links it, never replacing) and fsyncs the
+ * directory; on failure, and in discard, the temp file is removed and
+ * path is as it was. */
+enum ht_status ht_newfile_open(struct ht_newfile *nf, const char *path,
+                               const struct ht_file_owner *own, struct ht_error *err);
+enum ht_status ht_newfile_attach(struct ht_newfile *nf, int flags, const struct ht_key *key,
+                                 struct ht_store *st, struct ht_error *err);
+enum ht_status ht_newfile_publish(struct ht_newfile *nf, enum ht_write_how how,
+                                  struct ht_error *err);
+void ht_newfile_discard(struct ht_newfile *nf);
+
+/* gdbm_sync and gdbm_close of a store opened for writing. */
+enum ht_status ht_store_close_written(struct ht_store *st, struct ht_error *err);
+
 /* Writes the records of a new store into dst. */
 typedef enum ht_status (*ht_store_fill)(struct ht_store *dst, void *ctx,
                                         struct ht_error *err);
 
-/* The one writer path: a temp file beside path, owned and moded as own
- * says, opened as a new empty store, filled by fill, synced, closed,
- * fsynced, then renamed over path (or linked to it), and the directory
- * fsynced. On failure the temp file is removed and path is as it was. */
+/* A new store at path: an empty GDBM file written by fill, published
+ * through the writer path above. */
 enum ht_status ht_store_write(const char *path, const struct ht_key *key,
                               const struct ht_file_owner *own, enum ht_write_how how,
                               ht_store_fill fill, void *ctx, struct ht_error *err);
 
-/* ht_store_write of every record of src, as stored, over path. */
+/* ht_store_write of every record of src, as stored, over path: the file
+ * holds the records and nothing of src's free space. */
 enum ht_status ht_store_write_copy(struct ht_store *src, const char *path,
                                    const struct ht_file_owner *own, struct ht_error *err);
 

@@ -18,9 +18,11 @@
 #include "tombstone.h"
 
 struct ht_txn {
-	struct ht_store st;          /* the private working copy */
-	struct ht_file_owner owner;  /* the live store's, for the file commit writes */
+	struct ht_store st;          /* the working copy, opened on nf */
+	struct ht_newfile nf;
+	struct ht_file_owner owner;  /* the live store's */
 	int lock_fd;
+	int freed;                   /* the copy has lost values to GDBM's free space */
 	char path[HT_PATH_MAX];
 };
 
@@ -125,16 +127,15 @@ ht_writer_enter(const char *path, int timeout_ms, int *lock_fd, struct ht_error 
 	return s;
 }
 
-/* Opens the live store (checked like any reader's) and gives the
- * transaction a private byte copy of it to change. The copy may carry
- * GDBM's free space; commit never publishes it, only its records. */
+/* Opens the live store (checked like any reader's) and copies it into a
+ * new file beside it, owned like it and with its mode, for the
+ * transaction to change. */
 static enum ht_status
 open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 {
 	struct ht_store *live;
 	const struct stat *sb;
 	enum ht_status s;
-	int fd;
 
 	s = ht_store_open(txn->path, key, &live, err);
 	if (s != HT_OK)
@@ -143,17 +144,16 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 	 * private (0600) must not become group-readable on the next write. */
 	sb = ht_store_stat(live);
 	txn->owner = (struct ht_file_owner){ sb->st_uid, sb->st_gid, sb->st_mode & 0644 };
-	fd = ht_private_copy(gdbm_fdesc(live->dbf), txn->path);
-	if (fd < 0) {
-		s = ht_error_set(err, errno == EACCES ? HT_ERR_PERM : HT_ERR_IO,
-		                 "store %s: cannot make a working copy: %s",
+	s = ht_newfile_open(&txn->nf, txn->path, &txn->owner, err);
+	if (s == HT_OK && ht_copy_fd(gdbm_fdesc(live->dbf), txn->nf.fd) < 0)
+		s = ht_error_set(err, HT_ERR_IO, "store %s: cannot make a working copy: %s",
 		                 txn->path, strerror(errno));
-		ht_store_close(live);
-		return s;
-	}
 	ht_store_close(live);
-	return ht_store_attach(fd, txn->path, GDBM_WRITER | GDBM_NOLOCK, key,
-	                       &txn->st, err);
+	if (s == HT_OK)
+		s = ht_newfile_attach(&txn->nf, GDBM_WRITER, key, &txn->st, err);
+	if (s != HT_OK)
+		ht_newfile_discard(&txn->nf);
+	return s;
 }
 
 enum ht_status
@@ -168,6 +168,7 @@ ht_txn_begin(const char *path, const struct ht_key *key, int timeout_ms,
 	if (txn == NULL)
 		return ht_error_set(err, HT_ERR_NOMEM, "out of memory");
 	txn->lock_fd = -1;
+	txn->nf.fd = -1;
 	if (snprintf(txn->path, sizeof(txn->path), "%s", path) >= (int)sizeof(txn->path)) {
 		free(txn);
 		return ht_error_set(err, HT_ERR_USAGE, "store %s: path too long", path);
@@ -191,6 +192,30 @@ ht_txn_store(struct ht_txn *txn)
 	return &txn->st;
 }
 
+/* Stores a value; notes when the one it replaces goes to GDBM's free
+ * space (GDBM overwrites a value of the same size in place). */
+static enum ht_status
+txn_put_raw(struct ht_txn *txn, const char *name, const void *val, size_t len,
+            struct ht_error *err)
+{
+	datum k = { (char *)(uintptr_t)name, (int)strlen(name) };
+	datum old = gdbm_fetch(txn->st.dbf, k);
+
+	if (old.dptr != NULL) {
+		if ((size_t)old.dsize != len)
+			txn->freed = 1;
+		sodium_memzero(old.dptr, (size_t)old.dsize);
+		free(old.dptr);
+	}
+	return ht_store_put_raw(&txn->st, name, val, len, err);
+}
+
+void
+ht_txn_compact(struct ht_txn *txn)
+{
+	txn->freed = 1;
+}
+
 enum ht_status
 ht_txn_put(struct ht_txn *txn, const struct ht_record *rec, struct ht_error *err)
 {
@@ -201,7 +226,7 @@ ht_txn_put(struct ht_txn *txn, const struct ht_record *rec, struct ht_error *err
 	if (len == 0)
 		return ht_error_set(err, HT_ERR_USAGE, "token record too large");
 	ht_record_key(rec->id, name);
-	return ht_store_put_raw(&txn->st, name, buf, len, err);
+	return txn_put_raw(txn, name, buf, len, err);
 }
 
 /* A revoked token leaves its tombstone: a restore of an older backup reads
@@ -217,7 +242,7 @@ leave_tombstone(struct ht_txn *txn, const struct ht_record *rec, struct ht_error
 		return HT_OK;
 	ht_tombstone_key(rec->id, name);
 	ht_tombstone_encode(rec->id, rec->revoked_at, txn->st.key, buf);
-	return ht_store_put_raw(&txn->st, name, buf, sizeof(buf), err);
+	return txn_put_raw(txn, name, buf, sizeof(buf), err);
 }
 
 enum ht_status
@@ -237,6 +262,7 @@ ht_txn_delete(struct ht_txn *txn, ht_id id, struct ht_error *err)
 	if (s != HT_OK)
 		return s;
 	ht_record_key(id, name);
+	txn->freed = 1;
 	if (gdbm_delete(txn->st.dbf, k) == 0)
 		return HT_OK;
 	return ht_error_set(err, HT_ERR_IO, "store %s: delete failed: %s", txn->path,
@@ -251,14 +277,24 @@ ht_txn_put_policy(struct ht_txn *txn, const struct ht_policy *pol, struct ht_err
 
 	if (len == 0)
 		return ht_error_set(err, HT_ERR_USAGE, "policy record too large");
-	return ht_store_put_raw(&txn->st, HT_POLICY_KEY, buf, len, err);
+	return txn_put_raw(txn, HT_POLICY_KEY, buf, len, err);
 }
 
+/* A copy that lost nothing to GDBM's free space is published as it is;
+ * one that did is written afresh, record by record, so that no deleted or
+ * replaced value (a purged token's name and hash) reaches the live file. */
 enum ht_status
 ht_txn_commit(struct ht_txn *txn, struct ht_error *err)
 {
-	enum ht_status s = ht_store_write_copy(&txn->st, txn->path, &txn->owner, err);
+	enum ht_status s;
 
+	if (txn->freed) {
+		s = ht_store_write_copy(&txn->st, txn->path, &txn->owner, err);
+	} else {
+		s = ht_store_close_written(&txn->st, err);
+		if (s == HT_OK)
+			s = ht_newfile_publish(&txn->nf, HT_WRITE_REPLACE, err);
+	}
 	ht_txn_abort(txn);
 	return s;
 }
@@ -269,7 +305,8 @@ ht_txn_abort(struct ht_txn *txn)
 	if (txn == NULL)
 		return;
 	if (txn->st.dbf != NULL)
-		gdbm_close(txn->st.dbf);   /* the copy has no name: it is gone */
+		gdbm_close(txn->st.dbf);
+	ht_newfile_discard(&txn->nf);
 	if (txn->lock_fd >= 0)
 		close(txn->lock_fd);
 	free(txn);

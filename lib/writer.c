@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The one way a store file is written: every writer (a transaction's
- * commit, init's new store, restore, backup) builds a fresh GDBM file in a
- * temp file beside its target and publishes it whole. Building it fresh,
- * record by record, rather than copying the old file's bytes, is what
- * keeps purged tokens out of it: GDBM leaves deleted and replaced values
- * in its free space, and a byte copy would carry them along for good. */
+/* The one way a store file is written: every writer (a transaction, init's
+ * new store, restore, backup) makes a temp file beside its target with
+ * ht_newfile_open, writes it, and ht_newfile_publish fsyncs it, renames
+ * (or links) it into place and fsyncs the directory, or removes it.
+ *
+ * GDBM leaves deleted values, and replaced ones whose size changed, in its
+ * free space. A file that lost any is never published as it is: its
+ * records are inserted into a fresh file (ht_store_write), so nothing of
+ * a purged token stays behind and the file shrinks. */
 #include "config.h"
 
 #include <errno.h>
@@ -42,8 +45,8 @@ ht_make_temp(const char *path, char *tmp, size_t size)
 	return fd;
 }
 
-static int
-copy_fd(int src_fd, int dst_fd)
+int
+ht_copy_fd(int src_fd, int dst_fd)
 {
 	char buf[65536];
 	off_t off = 0;
@@ -55,31 +58,11 @@ copy_fd(int src_fd, int dst_fd)
 		if (n < 0)
 			return -1;
 		if (n == 0)
-			return 0;
+			return lseek(dst_fd, 0, SEEK_SET) == 0 ? 0 : -1;
 		if (ht_write_all(dst_fd, buf, (size_t)n) < 0)
 			return -1;
 		off += n;
 	}
-}
-
-int
-ht_private_copy(int src_fd, const char *path)
-{
-	char tmp[HT_PATH_MAX];
-	int fd = ht_make_temp(path, tmp, sizeof(tmp));
-	int e;
-
-	if (fd < 0)
-		return -1;
-	/* Nameless from here on: nobody can open it, and nothing is left
-	 * behind whatever happens to this process. */
-	unlink(tmp);
-	if (copy_fd(src_fd, fd) == 0 && lseek(fd, 0, SEEK_SET) == 0)
-		return fd;
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
 }
 
 /* Owner before mode: the temp file starts 0600, so the caller's group
@@ -96,33 +79,38 @@ set_owner(int fd, const char *tmp, const struct ht_file_owner *own, struct ht_er
 	return HT_OK;
 }
 
-/* Opens the temp file as a new, empty store, lets fill write it, and
- * closes it with everything on disk. fd is consumed. */
-static enum ht_status
-build(int fd, const char *tmp, const struct ht_key *key, ht_store_fill fill, void *ctx,
-      struct ht_error *err)
+enum ht_status
+ht_newfile_open(struct ht_newfile *nf, const char *path, const struct ht_file_owner *own,
+                struct ht_error *err)
 {
-	struct ht_store dst;
 	enum ht_status s;
 
-	/* The file is reachable by no reader until it is published: no
-	 * locking, and no mmap (DESIGN-NOTES: readahead of a large file). */
-	s = ht_store_attach(fd, tmp, GDBM_NEWDB | GDBM_NOLOCK, key, &dst, err);
+	nf->path = path;
+	nf->fd = ht_make_temp(path, nf->tmp, sizeof(nf->tmp));
+	if (nf->fd < 0)
+		return ht_error_set(err, errno == EACCES ? HT_ERR_PERM : HT_ERR_IO,
+		                    "%s: cannot write a new file beside it: %s", path,
+		                    strerror(errno));
+	s = set_owner(nf->fd, nf->tmp, own, err);
 	if (s != HT_OK)
-		return s;
-	s = fill(&dst, ctx, err);
-	if (s == HT_OK && gdbm_sync(dst.dbf) != 0)
-		s = ht_error_set(err, HT_ERR_IO, "%s: sync failed: %s", tmp,
-		                 gdbm_strerror(gdbm_last_errno(dst.dbf)));
-	if (gdbm_close(dst.dbf) != 0 && s == HT_OK)
-		s = ht_error_set(err, HT_ERR_IO, "%s: close failed", tmp);
+		ht_newfile_discard(nf);
 	return s;
+}
+
+void
+ht_newfile_discard(struct ht_newfile *nf)
+{
+	if (nf->fd < 0)
+		return;
+	close(nf->fd);
+	unlink(nf->tmp);
+	nf->fd = -1;
 }
 
 /* Puts the finished temp file in place: rename over path, or for
  * HT_WRITE_NEW a link that never replaces what is there. */
 static enum ht_status
-publish(const char *tmp, const char *path, enum ht_write_how how, struct ht_error *err)
+put_in_place(const char *tmp, const char *path, enum ht_write_how how, struct ht_error *err)
 {
 	char dir[HT_PATH_MAX];
 
@@ -139,38 +127,71 @@ publish(const char *tmp, const char *path, enum ht_write_how how, struct ht_erro
 }
 
 enum ht_status
-ht_store_write(const char *path, const struct ht_key *key, const struct ht_file_owner *own,
-               enum ht_write_how how, ht_store_fill fill, void *ctx, struct ht_error *err)
+ht_newfile_publish(struct ht_newfile *nf, enum ht_write_how how, struct ht_error *err)
 {
-	char tmp[HT_PATH_MAX];
-	enum ht_status s;
-	int fd, keep;
+	enum ht_status s = HT_OK;
 
-	fd = ht_make_temp(path, tmp, sizeof(tmp));
-	if (fd < 0)
-		return ht_error_set(err, errno == EACCES ? HT_ERR_PERM : HT_ERR_IO,
-		                    "%s: cannot write a new file beside it: %s", path,
-		                    strerror(errno));
-	/* Our own descriptor for the fsync: gdbm_close closes its own. */
-	keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (keep < 0) {
-		s = ht_error_set(err, HT_ERR_IO, "%s: %s", tmp, strerror(errno));
-		close(fd);
-	} else if ((s = set_owner(keep, tmp, own, err)) != HT_OK) {
-		close(fd);
-	} else {
-		s = build(fd, tmp, key, fill, ctx, err);
-	}
-	if (s == HT_OK && fsync(keep) < 0)
-		s = ht_error_set(err, HT_ERR_IO, "%s: fsync: %s", tmp, strerror(errno));
+	if (fsync(nf->fd) < 0)
+		s = ht_error_set(err, HT_ERR_IO, "%s: fsync: %s", nf->tmp, strerror(errno));
 	if (s == HT_OK)
-		s = publish(tmp, path, how, err);
-	if (keep >= 0)
-		close(keep);
+		s = put_in_place(nf->tmp, nf->path, how, err);
+	close(nf->fd);
+	nf->fd = -1;
 	/* After a rename there is nothing left to remove; after a link, or a
 	 * failure, the temp name goes and the target stays as it was. */
 	if (s != HT_OK || how == HT_WRITE_NEW)
-		unlink(tmp);
+		unlink(nf->tmp);
+	return s;
+}
+
+enum ht_status
+ht_newfile_attach(struct ht_newfile *nf, int flags, const struct ht_key *key,
+                  struct ht_store *st, struct ht_error *err)
+{
+	/* gdbm_close closes the descriptor it is given: it gets its own. */
+	int fd = fcntl(nf->fd, F_DUPFD_CLOEXEC, 0);
+
+	if (fd < 0)
+		return ht_error_set(err, HT_ERR_IO, "%s: %s", nf->tmp, strerror(errno));
+	/* The file is reachable by no reader until it is published: no
+	 * locking. */
+	return ht_store_attach(fd, nf->tmp, flags | GDBM_NOLOCK, key, st, err);
+}
+
+enum ht_status
+ht_store_close_written(struct ht_store *st, struct ht_error *err)
+{
+	enum ht_status s = HT_OK;
+
+	if (gdbm_sync(st->dbf) != 0)
+		s = ht_error_set(err, HT_ERR_IO, "%s: sync failed: %s", st->path,
+		                 gdbm_strerror(gdbm_last_errno(st->dbf)));
+	if (gdbm_close(st->dbf) != 0 && s == HT_OK)
+		s = ht_error_set(err, HT_ERR_IO, "%s: close failed", st->path);
+	st->dbf = NULL;
+	return s;
+}
+
+enum ht_status
+ht_store_write(const char *path, const struct ht_key *key, const struct ht_file_owner *own,
+               enum ht_write_how how, ht_store_fill fill, void *ctx, struct ht_error *err)
+{
+	struct ht_newfile nf;
+	struct ht_store dst;
+	enum ht_status s;
+
+	s = ht_newfile_open(&nf, path, own, err);
+	if (s != HT_OK)
+		return s;
+	s = ht_newfile_attach(&nf, GDBM_NEWDB, key, &dst, err);
+	if (s == HT_OK) {
+		s = fill(&dst, ctx, err);
+		if (ht_store_close_written(&dst, err) != HT_OK && s == HT_OK)
+			s = HT_ERR_IO;
+	}
+	if (s == HT_OK)
+		return ht_newfile_publish(&nf, how, err);
+	ht_newfile_discard(&nf);
 	return s;
 }
 

@@ -101,7 +101,10 @@ purge(struct session *ses, struct purge_walk *w)
 	for (size_t i = 0; i < w->n; i++)
 		if (ht_txn_delete(ses->txn, w->ids[i], &err) != HT_OK)
 			return tk_fail(&err);
-	return w->n > 0 ? session_commit(ses) : 0;
+	/* Written afresh even when nothing went: what an older version left
+	 * in the file's free space goes too. */
+	ht_txn_compact(ses->txn);
+	return session_commit(ses);
 }
 
 int
