@@ -31,11 +31,13 @@ decode(const struct ht_key *key, ht_id id, const unsigned char *buf, size_t len)
 {
 	struct ht_record rec;
 	struct ht_error err;
+	enum ht_status s;
 
 	ht_error_clear(&err);
-	if (ht_record_decode(id, buf, len, key, &rec, &err) == HT_OK)
+	s = ht_record_decode(id, buf, len, key, &rec, &err);
+	if (s == HT_OK)
 		check_roundtrip(key, &rec, buf, len);
-	else if (err.status != HT_ERR_CORRUPT || err.msg[0] == '\0')
+	else if (s != HT_ERR_CORRUPT || err.msg[0] == '\0')
 		abort();
 }
 

@@ -64,9 +64,9 @@ ht_key_load_stat(const char *path, struct ht_key *key, struct stat *st,
 
 	if (sodium_init() < 0)
 		return ht_error_set(err, HT_ERR_UNAVAIL, "libsodium failed to initialise");
-	fd = ht_open_safely(path, "key file", st, err);
-	if (fd < 0)
-		return err->status;
+	s = ht_open_safely(path, "key file", st, &fd, err);
+	if (s != HT_OK)
+		return s;
 	s = read_master(fd, path, st, master, err);
 	close(fd);
 	if (s == HT_OK)

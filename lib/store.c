@@ -122,6 +122,7 @@ ht_store_open(const char *path, const struct ht_key *key, struct ht_store **out,
               struct ht_error *err)
 {
 	struct ht_store *st;
+	enum ht_status s;
 	struct stat sb;
 	int fd;
 
@@ -129,27 +130,29 @@ ht_store_open(const char *path, const struct ht_key *key, struct ht_store **out,
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return ht_error_set(err, HT_ERR_NOMEM, "out of memory");
-	fd = ht_open_safely(path, "store", &sb, err);
+	s = ht_open_safely(path, "store", &sb, &fd, err);
 	/* GDBM_NOLOCK: the live file is never written in place, so readers
 	 * need no lock; taking gdbm's flock would let anyone who can read the
 	 * file (the server's group) hold LOCK_EX on it and so refuse every
 	 * authentication and every tokenctl change.
 	 * No GDBM_XVERIFY: it walks gdbm's whole free-space chain on every
-	 * open, which made a check against a million tokens cost 65 us instead
-	 * of 8 and grow with the store's write history. Damage to what we read
+	 * open, a cost that grows with the file (docs/benchmarks.md has the
+	 * numbers). Damage to what we read
 	 * is caught by the MAC on every value, and gdbm still validates each
 	 * bucket it reads (tests/hardening/corruption proves no crash, hang or
 	 * false acceptance without it). Restore keeps it for the file it is
 	 * about to install. */
-	if (fd < 0 ||
-	    ht_store_attach(fd, path, GDBM_READER | GDBM_NOMMAP | GDBM_NOLOCK,
-	                    key, st, err) != HT_OK) {
+	if (s == HT_OK)
+		s = ht_store_attach(fd, path, GDBM_READER | GDBM_NOMMAP | GDBM_NOLOCK, key, st,
+		                    err);
+	if (s != HT_OK) {
 		free(st);
-		return err->status;
+		return s;
 	}
-	if (ht_store_check_meta(st, err) != HT_OK) {
+	s = ht_store_check_meta(st, err);
+	if (s != HT_OK) {
 		ht_store_close(st);
-		return err->status;
+		return s;
 	}
 	st->sb = sb;
 	*out = st;
@@ -372,9 +375,11 @@ enum ht_status
 ht_store_verify(struct ht_store *st, unsigned long *count, struct ht_error *err)
 {
 	struct ht_policy pol;
+	enum ht_status s;
 
 	*count = 0;
-	if (ht_store_check_meta(st, err) != HT_OK || ht_store_get_policy(st, &pol, err) != HT_OK)
-		return err->status;
-	return walk(st, NULL, NULL, 1, count, err);
+	s = ht_store_check_meta(st, err);
+	if (s == HT_OK)
+		s = ht_store_get_policy(st, &pol, err);
+	return s == HT_OK ? walk(st, NULL, NULL, 1, count, err) : s;
 }

@@ -25,9 +25,10 @@ static int
 load_key(const struct ctl *ctl, struct ht_key *key)
 {
 	struct ht_error err = { 0 };
+	enum ht_status s;
 
-	if (ht_key_load(ctl->keyfile, key, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_key_load(ctl->keyfile, key, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	return 0;
 }
 
@@ -92,6 +93,7 @@ cmd_backup(struct ctl *ctl, int argc, char **argv)
 	struct ht_error err = { 0 };
 	struct session ses;
 	int rc;
+	enum ht_status s;
 
 	if ((rc = one_file_arg("backup", argc, argv)) != 0)
 		return rc;
@@ -104,8 +106,8 @@ cmd_backup(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if (!ses.admin)
 		rc = tk_error(EX_NOPERM, "backup: permission denied (administrators only)");
-	else if (ht_store_backup(ctl->db, &ses.key, argv[1], &err) != HT_OK)
-		rc = tk_fail(&err);
+	else if ((s = ht_store_backup(ctl->db, &ses.key, argv[1], &err)) != HT_OK)
+		rc = tk_fail(s, &err);
 	session_end(&ses);
 	if (rc != 0)
 		return rc;
@@ -201,7 +203,7 @@ cmd_restore(struct ctl *ctl, int argc, char **argv)
 	if (s == HT_ERR_CORRUPT)
 		return tk_error(EX_DATAERR, "%s", err.msg);
 	if (s != HT_OK)
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	audit_change(ctl, "restore", NULL, "from=%s kept_revoked=%lu policy=%s", file,
 	             rep.kept_revoked, rep.policy == HT_RESTORE_POLICY_KEPT ? "kept" : "backup");
 	report_restore(ctl, file, &rep);

@@ -92,11 +92,12 @@ store_new(const struct ctl *ctl, struct session *ses, const struct create_args *
 {
 	struct ht_error err = { 0 };
 	int rc;
+	enum ht_status s;
 
 	memset(rec, 0, sizeof(*rec));
-	if (ht_policy_expiry_for_create(&ses->pol, a->days, ctl->now, &rec->expires,
-	                                &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_policy_expiry_for_create(&ses->pol, a->days, ctl->now, &rec->expires,
+	                                &err)) != HT_OK)
+		return tk_fail(s, &err);
 	if ((rc = session_new_id(ses, tok)) != 0)
 		return rc;
 	rec->id = tok->id;
@@ -108,8 +109,8 @@ store_new(const struct ctl *ctl, struct session *ses, const struct create_args *
 	snprintf(rec->scope, sizeof(rec->scope), "%s", a->scope);
 	snprintf(rec->name, sizeof(rec->name), "%s", a->name);
 	ht_secret_hash(&ses->key, tok, rec->hash);
-	if (ht_txn_put(ses->txn, rec, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_txn_put(ses->txn, rec, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	return session_commit(ses);
 }
 

@@ -65,6 +65,7 @@ apply(const struct ctl *ctl, struct session *ses, const char *idtext,
 {
 	struct ht_error err = { 0 };
 	int rc = session_get(ctl, ses, idtext, rec);
+	enum ht_status s;
 
 	if (rc != 0)
 		return rc;
@@ -74,8 +75,8 @@ apply(const struct ctl *ctl, struct session *ses, const char *idtext,
 		snprintf(rec->name, sizeof(rec->name), "%s", a->name);
 	if (a->has_perm)
 		rec->perm = a->perm;
-	if (ht_txn_put(ses->txn, rec, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_txn_put(ses->txn, rec, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	return session_commit(ses);
 }
 

@@ -74,8 +74,8 @@ create_all(const struct ctl *ctl, gid_t gid)
 	struct ht_key key;
 	enum ht_status s;
 
-	if (ht_key_create(ctl->keyfile, gid, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_key_create(ctl->keyfile, gid, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	s = ht_key_load(ctl->keyfile, &key, &err);
 	if (s == HT_OK)
 		s = ht_store_create(ctl->db, &key, gid, &err);
@@ -83,7 +83,7 @@ create_all(const struct ctl *ctl, gid_t gid)
 	if (s != HT_OK) {
 		/* The key was made a moment ago for this store only. */
 		unlink(ctl->keyfile);
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	}
 	if (ht_lastused_dir_create(ctl->db, gid) < 0)
 		return tk_error(EX_CANTCREAT, "last-use directory %s.lastused: %s", ctl->db,

@@ -183,7 +183,7 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 	if (fflush(stdout) != 0)
 		return tk_error(EX_IOERR, "list: write error on standard output");
 	if (s != HT_OK)
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	if (w.shown == 0 && !ctl->json)
 		tk_note("no tokens");
 	return EX_OK;

@@ -111,6 +111,7 @@ policy_set(const struct ctl *ctl, int argc, char **argv)
 	struct ht_policy pol;
 	struct session ses;
 	int rc, changes = 0;
+	enum ht_status s;
 
 	/* Parse against a scratch copy first: usage errors need no store. */
 	ht_policy_defaults(&pol);
@@ -125,8 +126,8 @@ policy_set(const struct ctl *ctl, int argc, char **argv)
 	pol = ses.pol;
 	changes = 0;
 	if ((rc = parse_set(argc, argv, &pol, &changes)) == 0 &&
-	    ht_txn_put_policy(ses.txn, &pol, &err) != HT_OK)
-		rc = tk_fail(&err);
+	    (s = ht_txn_put_policy(ses.txn, &pol, &err)) != HT_OK)
+		rc = tk_fail(s, &err);
 	if (rc == 0)
 		rc = session_commit(&ses);
 	session_end(&ses);

@@ -92,15 +92,16 @@ static int
 purge(struct session *ses, struct purge_walk *w)
 {
 	struct ht_error err = { 0 };
+	enum ht_status s;
 
 	/* Collect first: deleting while walking a GDBM file skips keys. */
-	if (ht_store_foreach(ses->st, collect, w, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_store_foreach(ses->st, collect, w, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	if (w->failed)
 		return tk_error(EX_OSERR, "out of memory");
 	for (size_t i = 0; i < w->n; i++)
-		if (ht_txn_delete(ses->txn, w->ids[i], &err) != HT_OK)
-			return tk_fail(&err);
+		if ((s = ht_txn_delete(ses->txn, w->ids[i], &err)) != HT_OK)
+			return tk_fail(s, &err);
 	/* Written afresh even when nothing went: what an older version left
 	 * in the file's free space goes too. */
 	ht_txn_compact(ses->txn);

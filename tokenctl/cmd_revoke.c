@@ -46,6 +46,7 @@ static int
 revoke_one(const struct ctl *ctl, struct session *ses, struct ht_record *rec, int *changed)
 {
 	struct ht_error err = { 0 };
+	enum ht_status s;
 
 	if (rec->revoked) {
 		tk_note("token %s was already revoked", ht_id_format(rec->id).s);
@@ -53,8 +54,8 @@ revoke_one(const struct ctl *ctl, struct session *ses, struct ht_record *rec, in
 	}
 	rec->revoked = 1;
 	rec->revoked_at = ctl->now;
-	if (ht_txn_put(ses->txn, rec, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_txn_put(ses->txn, rec, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	(*changed)++;
 	return 0;
 }
@@ -143,6 +144,7 @@ revoke_user(const struct ctl *ctl, const char *user)
 	struct ht_error err = { 0 };
 	struct session ses;
 	int rc, changed = 0;
+	enum ht_status s;
 
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
@@ -153,15 +155,15 @@ revoke_user(const struct ctl *ctl, const char *user)
 	if (!ses.admin)
 		w.self = &ctl->who;
 	/* Collect first: changing a GDBM file while walking it is undefined. */
-	if (ht_store_foreach(ses.st, collect_user, &w, &err) != HT_OK)
-		rc = tk_fail(&err);
+	if ((s = ht_store_foreach(ses.st, collect_user, &w, &err)) != HT_OK)
+		rc = tk_fail(s, &err);
 	else if (w.ids.failed)
 		rc = tk_error(EX_OSERR, "out of memory");
 	for (size_t i = 0; rc == 0 && i < w.ids.n; i++) {
 		struct ht_record rec;
 
-		if (ht_store_get(ses.st, w.ids.ids[i], &rec, &err) != HT_OK)
-			rc = tk_fail(&err);
+		if ((s = ht_store_get(ses.st, w.ids.ids[i], &rec, &err)) != HT_OK)
+			rc = tk_fail(s, &err);
 		else
 			rc = revoke_one(ctl, &ses, &rec, &changed);
 	}
@@ -229,7 +231,7 @@ revoke_presented(const struct ctl *ctl, const struct ht_token *tok)
 	if (s == HT_ERR_NOTFOUND)
 		rc = tk_error(EX_NOINPUT, "revoke: no such token in this store");
 	else if (s != HT_OK)
-		rc = tk_fail(&err);
+		rc = tk_fail(s, &err);
 	else
 		rc = revoke_one(ctl, &ses, &rec, &changed);
 	if (rc != 0) {

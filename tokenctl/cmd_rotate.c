@@ -25,6 +25,7 @@ new_expiry(const struct ctl *ctl, const struct ht_policy *pol, const struct ht_r
 {
 	struct ht_error err = { 0 };
 	int64_t life;
+	enum ht_status s;
 
 	if (days < 0 && old->expires != 0) {
 		life = old->expires - old->created;
@@ -35,8 +36,8 @@ new_expiry(const struct ctl *ctl, const struct ht_policy *pol, const struct ht_r
 		*expires = ctl->now + life;
 		return 0;
 	}
-	if (ht_policy_expiry_for_create(pol, days, ctl->now, expires, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_policy_expiry_for_create(pol, days, ctl->now, expires, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	return 0;
 }
 
@@ -46,6 +47,7 @@ rotate(const struct ctl *ctl, struct session *ses, const char *idtext, long days
 {
 	struct ht_error err = { 0 };
 	int rc = session_get(ctl, ses, idtext, old);
+	enum ht_status s;
 
 	if (rc != 0)
 		return rc;
@@ -65,9 +67,12 @@ rotate(const struct ctl *ctl, struct session *ses, const char *idtext, long days
 	ht_secret_hash(&ses->key, tok, rec->hash);
 	old->revoked = 1;
 	old->revoked_at = ctl->now;
-	if (ht_txn_put(ses->txn, rec, &err) != HT_OK || ht_txn_put(ses->txn, old, &err) != HT_OK) {
+	s = ht_txn_put(ses->txn, rec, &err);
+	if (s == HT_OK)
+		s = ht_txn_put(ses->txn, old, &err);
+	if (s != HT_OK) {
 		ht_token_wipe(tok);
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	}
 	rc = session_commit(ses);
 	if (rc != 0)

@@ -16,10 +16,11 @@ static int
 load_key(const struct ctl *ctl, struct session *ses)
 {
 	struct ht_error err = { 0 };
+	enum ht_status s;
 
 	memset(ses, 0, sizeof(*ses));
-	if (ht_key_load(ctl->keyfile, &ses->key, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_key_load(ctl->keyfile, &ses->key, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	ses->key_loaded = 1;
 	return 0;
 }
@@ -28,9 +29,10 @@ static int
 load_policy(const struct ctl *ctl, struct session *ses)
 {
 	struct ht_error err = { 0 };
+	enum ht_status s;
 
-	if (ht_store_get_policy(ses->st, &ses->pol, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_store_get_policy(ses->st, &ses->pol, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	ses->admin = caller_is_admin(ctl, &ses->pol);
 	return 0;
 }
@@ -40,12 +42,13 @@ session_read(const struct ctl *ctl, struct session *ses)
 {
 	struct ht_error err = { 0 };
 	int rc = load_key(ctl, ses);
+	enum ht_status s;
 
 	if (rc != 0)
 		return rc;
-	if (ht_store_open(ctl->db, &ses->key, &ses->st, &err) != HT_OK) {
+	if ((s = ht_store_open(ctl->db, &ses->key, &ses->st, &err)) != HT_OK) {
 		session_end(ses);
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	}
 	rc = load_policy(ctl, ses);
 	if (rc != 0)
@@ -58,12 +61,13 @@ session_write(const struct ctl *ctl, struct session *ses)
 {
 	struct ht_error err = { 0 };
 	int rc = load_key(ctl, ses);
+	enum ht_status s;
 
 	if (rc != 0)
 		return rc;
-	if (ht_txn_begin(ctl->db, &ses->key, ctl->wait_ms, &ses->txn, &err) != HT_OK) {
+	if ((s = ht_txn_begin(ctl->db, &ses->key, ctl->wait_ms, &ses->txn, &err)) != HT_OK) {
 		session_end(ses);
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	}
 	ses->st = ht_txn_store(ses->txn);
 	rc = load_policy(ctl, ses);
@@ -78,11 +82,12 @@ session_commit(struct session *ses)
 {
 	struct ht_error err = { 0 };
 	struct ht_txn *txn = ses->txn;
+	enum ht_status s;
 
 	ses->txn = NULL;
 	ses->st = NULL;
-	if (ht_txn_commit(txn, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_txn_commit(txn, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	return 0;
 }
 
@@ -117,7 +122,7 @@ session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
 	if (s == HT_ERR_NOTFOUND)
 		return tk_error(EX_NOINPUT, "no such token %s", idtext);
 	if (s != HT_OK)
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	if (!ses->admin && !caller_owns_token(&ctl->who, rec))
 		return tk_error(EX_NOPERM, "token %s: permission denied (not your token)",
 		                idtext);
@@ -140,7 +145,7 @@ session_new_id(struct session *ses, struct ht_token *tok)
 			return 0;
 		if (s != HT_OK && s != HT_ERR_CORRUPT) {
 			ht_token_wipe(tok);
-			return tk_fail(&err);
+			return tk_fail(s, &err);
 		}
 	}
 	ht_token_wipe(tok);

@@ -63,7 +63,7 @@ int lookup_group(const char *name, gid_t *gid);
 
 /* exit.c */
 int tk_exit_code(enum ht_status s);
-int tk_fail(const struct ht_error *err);
+int tk_fail(enum ht_status s, const struct ht_error *err);
 int tk_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tk_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tk_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

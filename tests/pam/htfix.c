@@ -32,7 +32,7 @@
 static int
 fail(const struct ht_error *err)
 {
-	fprintf(stderr, "htfix: %s\n", err->msg[0] ? err->msg : ht_status_str(err->status));
+	fprintf(stderr, "htfix: %s\n", err->msg[0] ? err->msg : "failed");
 	return 1;
 }
 
