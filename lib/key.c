@@ -94,7 +94,7 @@ write_new_key(int fd, const char *tmp, gid_t gid, struct ht_error *err)
 enum ht_status
 ht_key_create(const char *path, gid_t gid, struct ht_error *err)
 {
-	char tmp[4096], dir[4096];
+	char tmp[HT_PATH_MAX], dir[HT_PATH_MAX];
 	enum ht_status s;
 	int fd;
 

@@ -14,7 +14,6 @@
 #include "safefile.h"
 
 #define STAMP_LEN 21   /* 20 digits and a newline: fixed, so no truncation */
-#define PATH_BUF 4096
 
 static int
 entry_path(const char *db_path, ht_id id, char *buf, size_t size)
@@ -31,7 +30,7 @@ entry_path(const char *db_path, ht_id id, char *buf, size_t size)
 static int
 open_entry(const char *db_path, ht_id id, int flags)
 {
-	char path[PATH_BUF];
+	char path[HT_PATH_MAX];
 	struct stat st;
 	int fd;
 
@@ -111,7 +110,7 @@ ht_lastused_get(const char *db_path, ht_id id)
 void
 ht_lastused_remove(const char *db_path, ht_id id)
 {
-	char path[PATH_BUF];
+	char path[HT_PATH_MAX];
 
 	if (entry_path(db_path, id, path, sizeof(path)) == 0)
 		unlink(path);
@@ -120,7 +119,7 @@ ht_lastused_remove(const char *db_path, ht_id id)
 int
 ht_lastused_dir_create(const char *db_path, gid_t gid)
 {
-	char path[PATH_BUF];
+	char path[HT_PATH_MAX];
 	int fd;
 
 	if (snprintf(path, sizeof(path), "%s.lastused", db_path) >= (int)sizeof(path)) {

@@ -7,8 +7,6 @@
 #include "policy.h"
 
 #define POLICY_KEY "policy"
-#define DAY 86400
-
 void
 ht_policy_defaults(struct ht_policy *pol)
 {
@@ -67,7 +65,7 @@ ht_policy_expiry_for_create(const struct ht_policy *pol, long days, int64_t now,
                             int64_t *expires, struct ht_error *err)
 {
 	if (days < 0) {
-		*expires = pol->expiry_required ? now + (int64_t)pol->max_days * DAY : 0;
+		*expires = pol->expiry_required ? now + (int64_t)pol->max_days * HT_DAY : 0;
 		return HT_OK;
 	}
 	if (days == 0 || (unsigned long)days > HT_MAX_DAYS_LIMIT)
@@ -77,7 +75,7 @@ ht_policy_expiry_for_create(const struct ht_policy *pol, long days, int64_t now,
 		return ht_error_set(err, HT_ERR_DATA,
 		                    "policy allows tokens of at most %u days (asked for %ld)",
 		                    pol->max_days, days);
-	*expires = now + (int64_t)days * DAY;
+	*expires = now + (int64_t)days * HT_DAY;
 	return HT_OK;
 }
 
@@ -88,5 +86,5 @@ ht_policy_refuses(const struct ht_policy *pol, const struct ht_record *rec)
 		return 0;
 	if (rec->expires == 0)
 		return 1;
-	return rec->expires - rec->created > (int64_t)pol->max_days * DAY;
+	return rec->expires - rec->created > (int64_t)pol->max_days * HT_DAY;
 }

@@ -15,6 +15,8 @@
 #define HT_GRANULARITY_LIMIT       2592000u    /* 30 days */
 #define HT_POLICY_MAX              256
 
+#define HT_DAY                     86400       /* seconds */
+
 struct ht_policy {
 	int expiry_required;
 	unsigned max_days;

@@ -37,7 +37,7 @@ ht_dirname(const char *path, char *buf, size_t size)
 enum ht_status
 ht_check_parent_dir(const char *path, const char *what, struct ht_error *err)
 {
-	char dir[4096];
+	char dir[HT_PATH_MAX];
 	struct stat st;
 
 	if (ht_dirname(path, dir, sizeof(dir)) < 0)

@@ -7,11 +7,11 @@
 
 #include "log.h"
 #include "options.h"
+#include "safefile.h"
 #include "scope.h"
 
-/* Room left in the library's 4096-byte path buffers for ".lastused/<id>"
- * and the writers' ".tmp.XXXXXX". */
-#define PHT_PATH_MAX 4000
+/* What the library appends to a store's path must still fit. */
+#define PHT_PATH_MAX (HT_PATH_MAX - HT_PATH_SUFFIX_ROOM)
 
 /* The key=value arguments as written, before validation. */
 struct raw_args {

@@ -16,13 +16,12 @@
 #include "safefile.h"
 #include "tokenctl.h"
 
-#define PATH_BUF 4096
 
 /* Creates the missing directories above path, 0755, like mkdir -p. */
 static int
 make_parents(const char *path)
 {
-	char dir[PATH_BUF];
+	char dir[HT_PATH_MAX];
 
 	if (ht_dirname(path, dir, sizeof(dir)) < 0)
 		return tk_error(EX_CANTCREAT, "%s: path too long", path);
@@ -55,7 +54,7 @@ refuse_existing(const char *path, const char *what)
 static int
 make_lock_file(const char *db)
 {
-	char lock[PATH_BUF];
+	char lock[HT_PATH_MAX];
 	int fd;
 
 	if (snprintf(lock, sizeof(lock), "%s.lock", db) >= (int)sizeof(lock))

@@ -11,8 +11,6 @@
 #include "lastused.h"
 #include "tokenctl.h"
 
-#define DAY 86400
-
 enum list_what { L_MINE, L_USER, L_ALL, L_PROJECT, L_REPO };
 
 struct list_args {
@@ -124,7 +122,7 @@ selected(const struct list_walk *w, const struct ht_record *rec)
 		return 0;
 	if (a->expiring >= 0 &&
 	    (ht_record_state(rec, w->ctl->now) != HT_STATE_ACTIVE || rec->expires == 0 ||
-	     rec->expires > w->ctl->now + (int64_t)a->expiring * DAY))
+	     rec->expires > w->ctl->now + (int64_t)a->expiring * HT_DAY))
 		return 0;
 	return 1;
 }

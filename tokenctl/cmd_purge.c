@@ -11,8 +11,6 @@
 #include "lastused.h"
 #include "tokenctl.h"
 
-#define DAY 86400
-
 struct purge_walk {
 	int revoked, expired;
 	int64_t now, before;     /* only what ended before this time */
@@ -76,7 +74,7 @@ parse_purge(int argc, char **argv, struct purge_walk *w, int64_t now)
 		case 'o':
 			if ((rc = parse_ulong("--older-than", optarg, 0, HT_MAX_DAYS_LIMIT, &days)) != 0)
 				return rc;
-			w->before = now - (int64_t)days * DAY;
+			w->before = now - (int64_t)days * HT_DAY;
 			break;
 		default: return unknown_option("purge", c, argv);
 		}

@@ -14,8 +14,6 @@
 #include "safefile.h"
 #include "tokenctl.h"
 
-#define DAY 86400
-
 /* Without --expires the new token lives as long as the old one was meant
  * to (capped by the policy when expiry is required); a token that never
  * expired gets what create would give. */
@@ -29,10 +27,10 @@ new_expiry(const struct ctl *ctl, const struct ht_policy *pol, const struct ht_r
 
 	if (days < 0 && old->expires != 0) {
 		life = old->expires - old->created;
-		if (life < DAY)
-			life = DAY;
-		if (pol->expiry_required && life > (int64_t)pol->max_days * DAY)
-			life = (int64_t)pol->max_days * DAY;
+		if (life < HT_DAY)
+			life = HT_DAY;
+		if (pol->expiry_required && life > (int64_t)pol->max_days * HT_DAY)
+			life = (int64_t)pol->max_days * HT_DAY;
 		*expires = ctl->now + life;
 		return 0;
 	}

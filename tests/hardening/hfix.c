@@ -19,7 +19,7 @@
 #include "lastused.h"
 #include "store.h"
 
-#define DAY 86400
+#define DAY HT_DAY
 
 static void
 bail(const char *what, const struct ht_error *err)

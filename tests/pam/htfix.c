@@ -27,7 +27,7 @@
 #include "lastused.h"
 #include "store.h"
 
-#define DAY 86400
+#define DAY HT_DAY
 
 static int
 fail(const struct ht_error *err)

@@ -10,7 +10,6 @@
 #include "policy.h"
 #include "tap.h"
 
-#define DAY 86400
 #define NOW 1800000000
 
 static void
@@ -35,12 +34,12 @@ test_create_expiry(void)
 	ok(ht_policy_expiry_for_create(&pol, -1, NOW, &exp, &err) == HT_OK && exp == 0,
 	   "not required, none asked: no expiry");
 	ok(ht_policy_expiry_for_create(&pol, 400, NOW, &exp, &err) == HT_OK &&
-	   exp == NOW + 400LL * DAY, "not required: any lifetime allowed");
+	   exp == NOW + 400LL * HT_DAY, "not required: any lifetime allowed");
 	pol.expiry_required = 1;
 	ok(ht_policy_expiry_for_create(&pol, -1, NOW, &exp, &err) == HT_OK &&
-	   exp == NOW + 90LL * DAY, "required, none asked: max-days");
+	   exp == NOW + 90LL * HT_DAY, "required, none asked: max-days");
 	ok(ht_policy_expiry_for_create(&pol, 90, NOW, &exp, &err) == HT_OK &&
-	   exp == NOW + 90LL * DAY, "required: exactly max-days allowed");
+	   exp == NOW + 90LL * HT_DAY, "required: exactly max-days allowed");
 	ok(ht_policy_expiry_for_create(&pol, 91, NOW, &exp, &err) == HT_ERR_DATA &&
 	   strstr(err.msg, "90") != NULL, "required: max-days + 1 refused, message says the limit");
 	ht_error_clear(&err);
@@ -66,9 +65,9 @@ test_enforce_existing(void)
 	ok(!ht_policy_refuses(&pol, &rec), "required but not enforced: existing token still works");
 	pol.enforce_existing = 1;
 	ok(ht_policy_refuses(&pol, &rec), "enforced: a token without expiry is refused");
-	rec.expires = NOW + 91LL * DAY;
+	rec.expires = NOW + 91LL * HT_DAY;
 	ok(ht_policy_refuses(&pol, &rec), "enforced: a lifetime over max-days is refused");
-	rec.expires = NOW + 90LL * DAY;
+	rec.expires = NOW + 90LL * HT_DAY;
 	ok(!ht_policy_refuses(&pol, &rec), "enforced: a lifetime of max-days is accepted");
 	pol.expiry_required = 0;
 	rec.expires = 0;

@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "policy.h"
 #include "record.h"
 #include "tap.h"
 
@@ -25,7 +26,7 @@ make_record(struct ht_record *rec)
 	rec->kind = HT_KIND_REPO;
 	rec->perm = HT_PERM_WRITE;
 	rec->created = 1700000000;
-	rec->expires = 1700000000 + 86400 * 30;
+	rec->expires = 1700000000 + 30 * HT_DAY;
 	rec->owner_uid = 0;
 	strcpy(rec->owner, "root");
 	strcpy(rec->scope, "PROJ/repo");
