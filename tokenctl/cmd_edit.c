@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* edit ID: a token's name or permission level. Expiry is not editable
- * (SPEC): a token keeps the lifetime it was issued with. */
+/* edit ID: a token's name or permission level. Expiry is not editable: a
+ * token keeps the lifetime it was issued with (tokenctl(8)). */
 #include "config.h"
 
 #include <getopt.h>

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Every exit status SPEC.md lists, with a message that says what is wrong
-# (and, for files, which file).
+# Every exit status tokenctl(8) lists (EXIT STATUS), with a message that
+# says what is wrong (and, for files, which file).
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 [ -x "$TOKENCTL" ] || tap_skip_all "tokenctl not built"
 make_tmpdir
