@@ -6,3 +6,10 @@ EXTRA_DIST += tests/tap.sh tests/tap.h tests/common.sh tests/setuid-fixture.sh
 print-tests:
 	@echo $(TESTS)
 .PHONY: print-tests
+
+# Static analysis: gcc -fanalyzer over the library, the module and tokenctl,
+# in a build directory of its own (tests/analyze.sh). Not part of check.
+EXTRA_DIST += tests/analyze.sh
+analyze:
+	$(top_srcdir)/tests/analyze.sh $(abs_top_builddir)/_analyze
+.PHONY: analyze

@@ -85,7 +85,7 @@ allowed(const struct ctl *ctl, const struct list_args *a)
 	if (a->what == L_MINE)
 		return 1;
 	if (a->what == L_USER)
-		return ctl->who.has_name && strcmp(a->arg, ctl->who.name) == 0;
+		return a->arg != NULL && ctl->who.has_name && strcmp(a->arg, ctl->who.name) == 0;
 	return 0;
 }
 
