@@ -8,6 +8,7 @@ lib_libhttptoken_la_SOURCES = \
 	lib/error.c lib/error.h \
 	lib/key.c lib/key.h \
 	lib/lastused.c lib/lastused.h \
+	lib/newfile.c lib/newfile.h \
 	lib/policy.c lib/policy.h \
 	lib/record.c lib/record.h \
 	lib/safefile.c lib/safefile.h \

@@ -5,6 +5,7 @@
 
 #include <gdbm.h>
 
+#include "newfile.h"
 #include "safefile.h"
 #include "store.h"
 
@@ -18,7 +19,6 @@ struct ht_store {
 
 #define HT_META_KEY   "meta"
 #define HT_POLICY_KEY "policy"
-#define HT_TEMP_INFIX ".tmp."   /* PATH.tmp.XXXXXX: a writer's file */
 
 /* Opens a GDBM file on an already checked descriptor (consumed). */
 enum ht_status ht_store_attach(int fd, const char *path, int flags,
@@ -45,46 +45,10 @@ enum ht_status ht_store_foreach_raw(struct ht_store *st, ht_raw_visit visit, voi
 enum ht_status ht_writer_enter(const char *path, int timeout_ms, int *lock_fd,
                                struct ht_error *err);
 
-/* Creates PATH.tmp.XXXXXX beside path, mode 0600; name into tmp. Set its
- * owner before widening its mode. */
-int ht_make_temp(const char *path, char *tmp, size_t size);
-
-/* Copies all of src_fd into dst_fd and rewinds dst_fd; 0, or -1 with errno. */
-int ht_copy_fd(int src_fd, int dst_fd);
-
-/* Owner and mode of a file a writer makes ((uid_t)-1 / (gid_t)-1: the
- * process's own). */
-struct ht_file_owner {
-	uid_t uid;
-	gid_t gid;
-	mode_t mode;
-};
-
-enum ht_write_how {
-	HT_WRITE_REPLACE,   /* rename over path */
-	HT_WRITE_NEW,       /* only when path does not exist yet */
-};
-
-/* A file being written to replace (or create) path: PATH.tmp.XXXXXX. */
-struct ht_newfile {
-	int fd;                  /* -1 once published or discarded */
-	const char *path;
-	char tmp[HT_PATH_MAX];
-};
-
-/* The one writer path. open creates the temp file beside path, owned and
- * moded as own says (owner first, then mode); attach opens it as a GDBM
- * file (GDBM_NOLOCK added: nobody else can reach it). publish fsyncs it,
- * renames it over path (or links it, never replacing) and fsyncs the
- * directory; on failure, and in discard, the temp file is removed and
- * path is as it was. */
-enum ht_status ht_newfile_open(struct ht_newfile *nf, const char *path,
-                               const struct ht_file_owner *own, struct ht_error *err);
+/* Opens a new file as a GDBM file (GDBM_NOLOCK added: nobody else can
+ * reach it before it is published). */
 enum ht_status ht_newfile_attach(struct ht_newfile *nf, int flags, const struct ht_key *key,
                                  struct ht_store *st, struct ht_error *err);
-enum ht_status ht_newfile_publish(struct ht_newfile *nf, enum ht_write_how how,
-                                  struct ht_error *err);
-void ht_newfile_discard(struct ht_newfile *nf);
 
 /* gdbm_sync and gdbm_close of a store opened for writing. */
 enum ht_status ht_store_close_written(struct ht_store *st, struct ht_error *err);
