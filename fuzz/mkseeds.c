@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Writes the seed corpora into fuzz/corpus/: well-formed token texts,
- * records and policies sealed with the fixed fuzzing key, plus near
- * misses. Run by hand after a format change (see docs/security.md). */
+ * records, policies and tombstones sealed with the fixed fuzzing key, plus
+ * near misses. Run by hand after a format change (see docs/security.md). */
 #include "config.h"
 
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "fuzz_key.h"
 #include "policy.h"
 #include "record.h"
+#include "tombstone.h"
 #include "token.h"
 
 static void
@@ -121,6 +122,24 @@ policy_seeds(const char *dir)
 	put(dir, "strict-body", buf, n - HT_MAC_BYTES);
 }
 
+static void
+tombstone_seeds(const char *dir)
+{
+	unsigned char buf[8 + HT_TOMBSTONE_LEN];
+	char name[HT_TOMBSTONE_KEY_LEN + 1];
+	struct ht_key key;
+	ht_id id = 0x0123456789abcdefULL;
+
+	fuzz_key(&key);
+	for (int i = 0; i < 8; i++)
+		buf[i] = (unsigned char)(id >> (56 - 8 * i));
+	ht_tombstone_encode(id, 1767225600, &key, buf + 8);
+	put(dir, "revoked", buf, sizeof(buf));
+	put(dir, "revoked-body", buf, sizeof(buf) - HT_MAC_BYTES);
+	ht_tombstone_key(id, name);
+	put(dir, "key", name, HT_TOMBSTONE_KEY_LEN);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -136,5 +155,7 @@ main(int argc, char **argv)
 	record_seeds(dir);
 	snprintf(dir, sizeof(dir), "%s/policy", argv[1]);
 	policy_seeds(dir);
+	snprintf(dir, sizeof(dir), "%s/tombstone", argv[1]);
+	tombstone_seeds(dir);
 	return 0;
 }
