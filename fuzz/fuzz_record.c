@@ -46,15 +46,11 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	unsigned char sealed[HT_RECORD_MAX + HT_MAC_BYTES];
 	struct ht_key key;
-	ht_id id = 0;
+	ht_id id;
 	char dbkey[HT_RECORD_KEY_LEN + 1];
 
-	if (size < 8)
+	if (!fuzz_take_id(&data, &size, &id))
 		return 0;
-	for (int i = 0; i < 8; i++)
-		id = (id << 8) | data[i];
-	data += 8;
-	size -= 8;
 	fuzz_key(&key);
 	decode(&key, id, data, size);
 	if (size <= HT_RECORD_MAX - HT_MAC_BYTES) {

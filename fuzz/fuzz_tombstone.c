@@ -54,15 +54,11 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	unsigned char sealed[HT_TOMBSTONE_LEN];
 	char name[HT_TOMBSTONE_KEY_LEN + 1];
 	struct ht_key key;
-	ht_id id = 0;
+	ht_id id;
 
 	parse_key(data, size);
-	if (size < 8)
+	if (!fuzz_take_id(&data, &size, &id))
 		return 0;
-	for (int i = 0; i < 8; i++)
-		id = (id << 8) | data[i];
-	data += 8;
-	size -= 8;
 	fuzz_key(&key);
 	decode(&key, id, data, size);
 	if (size == HT_TOMBSTONE_LEN - HT_MAC_BYTES) {
