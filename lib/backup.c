@@ -154,7 +154,8 @@ read_live(const char *path, const struct ht_key *key, struct live *l)
 		return;
 	if (ht_store_foreach_raw(ctx.st, read_live_one, &ctx, &err) == HT_OK) {
 		l->readable = 1;
-		qsort(l->r, l->n, sizeof(*l->r), by_id);
+		if (l->n > 0)
+			qsort(l->r, l->n, sizeof(*l->r), by_id);
 	} else {
 		l->n = 0;
 		l->policy_len = 0;
