@@ -5,7 +5,9 @@
  * descriptor checked by ht_open_safely()). Writers serialise on PATH.lock,
  * copy the live file to PATH.tmp.XXXXXX, change the copy, fsync it and
  * rename() it over PATH, so a reader sees the old file or the new one,
- * never a partial write, and never fails because a write is running.
+ * never a partial write, and never fails because a write is running. A
+ * copy that lost values to GDBM's free space is written afresh instead
+ * (writer.c), so purged data never reaches the live file.
  *
  * Every value is sealed with the key's MAC; "meta" holds the schema
  * version, "policy" the policy, "tok:<id>" the tokens. */
