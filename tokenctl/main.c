@@ -51,7 +51,7 @@ usage(FILE *f)
 	      "  policy set [--expiry-required yes|no] [--max-days N] [--enforce-existing yes|no]\n"
 	      "             [--admin-group GROUP|none] [--lastused-granularity SECONDS]\n"
 	      "  purge [--revoked] [--expired] [--older-than DAYS]\n"
-	      "  backup FILE | restore FILE\n"
+	      "  backup FILE | restore [--with-policy] FILE\n"
 	      "Defaults: --db ", f);
 	fputs(tk_default_db(), f);
 	fputs(" --keyfile ", f);
