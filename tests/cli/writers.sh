@@ -28,7 +28,7 @@ sleep 0.3
 T=$(tk --wait 10 create --name "patient"); rc=$?
 wait "$holder"
 check "a writer within --wait succeeds after the holder ends" 0 "$rc"
-check_match "its token is stored" "patient" "$(tk show "$(printf '%s' "$T" | cut -c5-20)")"
+check_match "its token is stored" "patient" "$(tk show "$(token_id "$T")")"
 
 # Two different kinds of change racing: both land.
 ID=$(tk list | tail -n +2 | head -1 | cut -c1-16)
