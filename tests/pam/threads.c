@@ -26,6 +26,7 @@
 
 #include <security/pam_appl.h>
 
+#include "conv.h"
 #include "pam_codes.h"
 #include "tap.h"
 
@@ -56,25 +57,10 @@ struct worker {
 };
 
 static int
-conv(int n, const struct pam_message **msg, struct pam_response **resp, void *appdata)
+authenticate(const struct shared *sh, const char *password)
 {
-	struct pam_response *r;
-
-	if (n != 1 || msg[0]->msg_style != PAM_PROMPT_ECHO_OFF)
-		return PAM_CONV_ERR;
-	r = calloc(1, sizeof(*r));
-	if (r == NULL || (r->resp = strdup(appdata)) == NULL) {
-		free(r);
-		return PAM_BUF_ERR;
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
-static int
-authenticate(const struct shared *sh, char *password)
-{
-	struct pam_conv pc = { conv, password };
+	struct conv_answer ans = conv_answer_of(password);
+	struct pam_conv pc = conv_for(&ans);
 	pam_handle_t *pamh = NULL;
 	int rc = pam_start_confdir(sh->service, sh->user, &pc, sh->confdir, &pamh);
 
@@ -227,8 +213,8 @@ main(int argc, char **argv)
 {
 	struct shared sh;
 	struct worker *w;
-	char empty[1] = "";
-	struct pam_conv pc = { conv, empty };
+	struct conv_answer empty = conv_answer_of("");
+	struct pam_conv pc = conv_for(&empty);
 	pam_handle_t *pinned = NULL;
 	long cycles, failures = 0;
 	int n, fds_before;
