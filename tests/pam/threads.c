@@ -229,11 +229,12 @@ main(int argc, char **argv)
 	pthread_mutex_init(&sh.lock, NULL);
 	for (int i = 0; i < STABLE; i++) {
 		if (create_token(sh.stable[i].text) != 0)
-			return ok(0, "creating the stable tokens"), done();
+			bail("setup failed: creating stable token %d ($HT_CREATE)", i);
 		sh.stable[i].state = LIVE;
 	}
 	/* Keeps the modules loaded between transactions, as a server does. */
-	pam_start_confdir(sh.service, sh.user, &pc, sh.confdir, &pinned);
+	if (pam_start_confdir(sh.service, sh.user, &pc, sh.confdir, &pinned) != PAM_SUCCESS)
+		bail("setup failed: pam_start for service %s in %s", sh.service, sh.confdir);
 	/* The module looks the user up; a name service may keep a descriptor
 	 * of its own from the first lookup on (nss_wrapper its passwd file,
 	 * sssd a socket), which is not the module's to close. */
@@ -255,13 +256,12 @@ main(int argc, char **argv)
 	       "revoked before %ld, racing %ld\n", atomic_load(&sh.attempts), n, cycles,
 	       atomic_load(&sh.accepted_live), atomic_load(&sh.refused_revoked),
 	       atomic_load(&sh.racing));
-	ok(failures == 0, "every create and revoke succeeded (%ld failed)", failures);
+	is_int(failures, 0, "every create and revoke succeeded");
 	ok(cycles >= 3, "tokens were created and revoked during the run (%ld)", cycles);
 	ok(atomic_load(&sh.accepted_live) > 0 && atomic_load(&sh.refused_revoked) > 0,
 	   "both valid and revoked tokens were tried");
-	ok(atomic_load(&sh.wrong) == 0, "zero wrong answers (%ld)", atomic_load(&sh.wrong));
-	ok(fds_before > 0 && count_fds() == fds_before,
-	   "no descriptor left open after all those attempts (%d before, %d after)",
-	   fds_before, count_fds());
+	is_int(atomic_load(&sh.wrong), 0, "zero wrong answers");
+	ok(fds_before > 0, "descriptors counted before the run (%d)", fds_before);
+	is_int(count_fds(), fds_before, "no descriptor left open after all those attempts");
 	return done();
 }

@@ -46,7 +46,6 @@ test_personal(struct fixture *fx)
 	char text[HT_TOKEN_LEN + 1], forged[HT_TOKEN_LEN + 1];
 	struct ht_token tok;
 	ht_id id;
-	int forged_ok;
 
 	fixture_add_token(fx, "alice", HT_PERM_WRITE, 0, text, &id);
 	is_verdict(check(&req, text), HT_V_OK, "owner's token accepted");
@@ -61,9 +60,8 @@ test_personal(struct fixture *fx)
 	is_verdict(check(&req, ""), HT_V_EMPTY, "empty password refused as empty");
 
 	/* Same id, another valid-looking secret: the checksum is right, the hash is not. */
-	forged_ok = fixture_forge(text, forged);
-	if (forged_ok != 0 || strcmp(forged, text) == 0)
-		bail("fixture_forge did not make a different token of %s", text);
+	if (fixture_forge(text, forged) != 0)
+		bail("setup failed: fixture_forge of a good token");
 	is_verdict(check(&req, forged), HT_V_BAD_SECRET, "right id with a wrong secret refused");
 	ht_token_generate(&tok);
 	ht_token_format(&tok, forged);
