@@ -58,5 +58,7 @@ check "a writer past --wait: exit 75" 75 "$rc"
 check_match "a writer past --wait: says try again" "try again" "$err"
 check "a reader is not blocked while the lock is held" 0 "$list_rc"
 check "a refused writer changed nothing" "$before" "$(tk list | wc -l)"
-check "no temporary copies are left behind" "" "$(ls "$TEST_TMP/store" | grep '\.tmp\.')"
+left=$(ls -A "$TEST_TMP/store"); rc=$?
+check "no temporary copies are left behind" "exit 0 []" \
+	"exit $rc [$(printf '%s\n' "$left" | grep '\.tmp\.')]"
 tap_done
