@@ -6,9 +6,14 @@ unit_tests = \
 	tests/unit/test_policy \
 	tests/unit/test_scope \
 	tests/unit/test_store \
-	tests/unit/test_verify
+	tests/unit/test_verify \
+	tests/unit/test_fixture
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
+
+# The shell helpers of tests/common.sh.
+TESTS += tests/unit/helpers.sh
+EXTRA_DIST += tests/unit/helpers.sh
 
 tests_unit_test_token_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_token_LDADD = $(FIXTURE_LIBS)
@@ -22,3 +27,5 @@ tests_unit_test_store_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_store_LDADD = $(FIXTURE_LIBS)
 tests_unit_test_verify_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_verify_LDADD = $(FIXTURE_LIBS)
+tests_unit_test_fixture_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_fixture_LDADD = $(FIXTURE_LIBS)
