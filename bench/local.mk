@@ -7,9 +7,11 @@
 noinst_PROGRAMS += bench/bench-store bench/pam-bench bench/verify-bench bench/crypt-bench
 BENCH_UTIL = bench/bench-util.c bench/bench-util.h
 bench_bench_store_SOURCES = bench/bench-store.c $(BENCH_UTIL)
-bench_bench_store_LDADD = lib/libhttptoken.la $(SODIUM_LIBS)
+bench_bench_store_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+bench_bench_store_LDADD = $(FIXTURE_LIBS)
 bench_pam_bench_SOURCES = bench/pam-bench.c $(BENCH_UTIL)
-bench_pam_bench_LDADD = $(PAM_LIBS)
+bench_pam_bench_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+bench_pam_bench_LDADD = tests/fixture/libpamconv.la $(PAM_LIBS)
 bench_verify_bench_SOURCES = bench/verify-bench.c $(BENCH_UTIL)
 bench_verify_bench_CFLAGS = $(AM_CFLAGS) -pthread
 bench_verify_bench_LDADD = lib/libhttptoken.la $(SODIUM_LIBS) $(GDBM_LIBS) -lpthread

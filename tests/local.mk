@@ -13,3 +13,14 @@ EXTRA_DIST += tests/analyze.sh
 analyze:
 	$(top_srcdir)/tests/analyze.sh $(abs_top_builddir)/_analyze
 .PHONY: analyze
+# The one fixture of the C tests and benchmarks (stores, keys, tokens;
+# files, programs under a deadline, seeded random numbers), and the one
+# PAM conversation. Built with everything (noinst), since the benchmarks
+# use them too.
+noinst_LTLIBRARIES += tests/fixture/libfixture.la tests/fixture/libpamconv.la
+tests_fixture_libfixture_la_SOURCES = tests/fixture/fixture.c tests/fixture/fixture.h \
+	tests/fixture/support.c tests/fixture/support.h
+tests_fixture_libfixture_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_fixture_libpamconv_la_SOURCES = tests/fixture/conv.c tests/fixture/conv.h
+FIXTURE_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -I$(top_srcdir)/tests/fixture
+FIXTURE_LIBS = tests/fixture/libfixture.la lib/libhttptoken.la $(SODIUM_LIBS) $(GDBM_LIBS)

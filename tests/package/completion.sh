@@ -34,8 +34,8 @@ comp() {
 
 make_tmpdir
 make_store
-a=$(tk create --name first 2>/dev/null | cut -c5-20)
-b=$(tk create --name second 2>/dev/null | cut -c5-20)
+a=$(token_id "$(tk create --name first 2>/dev/null)")
+b=$(token_id "$(tk create --name second 2>/dev/null)")
 ids=$(printf '%s\n' "$a" "$b" | sort | tr '\n' ' ' | sed 's/ $//')
 g=("$TOKENCTL" --db "$DB" --keyfile "$KEY")
 

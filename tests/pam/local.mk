@@ -4,16 +4,18 @@
 check_PROGRAMS += tests/pam/pamrun tests/pam/htfix tests/pam/dlsym_check \
 	tests/pam/threads tests/pam/pamtest_account
 tests_pam_pamrun_SOURCES = tests/pam/pamrun.c tests/pam/pam_codes.h
-tests_pam_pamrun_LDADD = $(PAM_LIBS)
+tests_pam_pamrun_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_pam_pamrun_LDADD = tests/fixture/libpamconv.la $(PAM_LIBS)
 tests_pam_htfix_SOURCES = tests/pam/htfix.c
-tests_pam_htfix_LDADD = lib/libhttptoken.la
+tests_pam_htfix_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_pam_htfix_LDADD = $(FIXTURE_LIBS)
 tests_pam_threads_SOURCES = tests/pam/threads.c tests/pam/pam_codes.h
-tests_pam_threads_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_pam_threads_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_pam_threads_CFLAGS = $(AM_CFLAGS) -pthread
-tests_pam_threads_LDADD = $(PAM_LIBS) -lpthread
+tests_pam_threads_LDADD = tests/fixture/libpamconv.la $(PAM_LIBS) -lpthread
 tests_pam_pamtest_account_SOURCES = tests/pam/pamtest_account.c tests/pam/pam_codes.h
-tests_pam_pamtest_account_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
-tests_pam_pamtest_account_LDADD = -lpamtest $(PAM_LIBS)
+tests_pam_pamtest_account_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_pam_pamtest_account_LDADD = tests/fixture/libpamconv.la -lpamtest $(PAM_LIBS)
 tests_pam_dlsym_check_SOURCES = tests/pam/dlsym_check.c
 tests_pam_dlsym_check_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_pam_dlsym_check_LDADD = -ldl
