@@ -5,6 +5,7 @@ unit_tests = \
 	tests/unit/test_record \
 	tests/unit/test_policy \
 	tests/unit/test_scope \
+	tests/unit/test_gitreq \
 	tests/unit/test_store \
 	tests/unit/test_verify
 check_PROGRAMS += $(unit_tests)
@@ -23,6 +24,8 @@ tests_unit_test_policy_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_policy_LDADD = $(unit_ldadd)
 tests_unit_test_scope_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_scope_LDADD = $(unit_ldadd)
+tests_unit_test_gitreq_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_gitreq_LDADD = $(unit_ldadd)
 tests_unit_test_store_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_store_LDADD = tests/unit/libfixture.la $(unit_ldadd)
 tests_unit_test_verify_CPPFLAGS = $(unit_cppflags)
