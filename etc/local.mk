@@ -10,3 +10,4 @@ EXTRA_DIST += \
 	etc/pam.d/git-write-proj-repo \
 	etc/pam.d/sshd-httptoken \
 	etc/sshd/httptoken.conf
+EXTRA_DIST += etc/nginx/httptoken-git.conf etc/pam.d/nginx-git

@@ -13,15 +13,7 @@ make_tmpdir
 trap 'apache_stop; wrapper_cleanup; rm -rf "$TEST_TMP"' EXIT
 
 # git without the caller's configuration, prompts or credential helpers.
-export HOME="$TEST_TMP/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 \
-	GIT_ASKPASS=/bin/false
-mkdir -p "$HOME"
-unset SSH_ASKPASS GIT_CONFIG_GLOBAL
-git config --global user.name "E2E Test"
-git config --global user.email e2e@localhost
-git config --global init.defaultBranch main
-GITLOG="$TEST_TMP/git.log"
-gitq() { echo "+ git $*" >>"$GITLOG"; git "$@" >>"$GITLOG" 2>&1; }
+git_client_setup
 
 # A store the httpd user reads through its group. As root the server drops
 # to www-data; otherwise it runs as the caller, who owns the store.
