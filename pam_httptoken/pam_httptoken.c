@@ -130,8 +130,8 @@ struct login {
 	uid_t user_uid;
 	char *user;
 	char *args;
-	char *resource;     /* what auth judged against: with git_request= */
-	enum ht_perm require; /* it comes from the request, not the arguments */
+	char *resource;         /* what auth judged against: with git_request=, */
+	enum ht_perm require;   /* from the request rather than the arguments */
 };
 
 static void
