@@ -64,6 +64,11 @@ examples_pamd_DATA = \
 	etc/pam.d/sshd-httptoken
 examples_sshddir = $(docdir)/examples/sshd
 examples_sshd_DATA = etc/sshd/httptoken.conf
+examples_pamd_DATA += etc/pam.d/nginx-git etc/pam.d/dovecot-httptoken
+examples_nginxdir = $(docdir)/examples/nginx
+examples_nginx_DATA = etc/nginx/httptoken-git.conf
+examples_dovecotdir = $(docdir)/examples/dovecot
+examples_dovecot_DATA = etc/dovecot/10-auth-httptoken.conf
 
 dist_doc_DATA = docs/install.md
 

@@ -10,3 +10,5 @@ EXTRA_DIST += \
 	etc/pam.d/git-write-proj-repo \
 	etc/pam.d/sshd-httptoken \
 	etc/sshd/httptoken.conf
+EXTRA_DIST += etc/nginx/httptoken-git.conf etc/pam.d/nginx-git
+EXTRA_DIST += etc/dovecot/10-auth-httptoken.conf etc/pam.d/dovecot-httptoken

@@ -6,6 +6,7 @@ lib_libhttptoken_la_SOURCES = \
 	lib/backup.c \
 	lib/codec.c lib/codec.h \
 	lib/error.c lib/error.h \
+	lib/gitreq.c lib/gitreq.h \
 	lib/key.c lib/key.h \
 	lib/lastused.c lib/lastused.h \
 	lib/newfile.c lib/newfile.h \

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "gitreq.h"
 #include "log.h"
 #include "options.h"
 #include "safefile.h"
@@ -16,6 +17,7 @@
 /* The key=value arguments as written, before validation. */
 struct raw_args {
 	const char *db;
+	const char *git_request;
 	const char *keyfile;
 	const char *require;
 	const char *resource;
@@ -62,6 +64,7 @@ static const struct {
 	int (*valid)(const char *);
 } value_args[] = {
 	{ "db",         offsetof(struct raw_args, db),         path_valid },
+	{ "git_request", offsetof(struct raw_args, git_request), ht_git_prefix_valid },
 	{ "keyfile",    offsetof(struct raw_args, keyfile),    path_valid },
 	{ "require",    offsetof(struct raw_args, require),    perm_valid },
 	{ "resource",   offsetof(struct raw_args, resource),   ht_resource_valid },
@@ -113,8 +116,9 @@ parse_value(pam_handle_t *pamh, const char *arg, struct raw_args *raw)
 int
 options_parse(pam_handle_t *pamh, int argc, const char **argv, struct options *opt)
 {
-	struct raw_args raw = { NULL, NULL, NULL, NULL, NULL };
+	struct raw_args raw;
 
+	memset(&raw, 0, sizeof(raw));
 	memset(opt, 0, sizeof(*opt));
 	for (int i = 0; i < argc; i++) {
 		if (argv[i] == NULL)
@@ -122,6 +126,14 @@ options_parse(pam_handle_t *pamh, int argc, const char **argv, struct options *o
 		if (!parse_flag(argv[i], opt) && parse_value(pamh, argv[i], &raw) != 0)
 			return PAM_SERVICE_ERR;
 	}
+	/* With git_request= each request names its own resource and level: a
+	 * fixed one beside it would leave the reader guessing which applies. */
+	if (raw.git_request != NULL && (raw.resource != NULL || raw.require != NULL)) {
+		(void)refuse(pamh, raw.git_request - strlen("git_request="),
+		             "cannot be combined with resource= or require=");
+		return PAM_SERVICE_ERR;
+	}
+	opt->git_prefix = raw.git_request;
 	opt->db_path = raw.db != NULL ? raw.db : HT_DEFAULT_DB;
 	opt->key_path = raw.keyfile != NULL ? raw.keyfile : HT_DEFAULT_KEY;
 	opt->token_user = raw.token_user != NULL ? raw.token_user : PHT_TOKEN_USER_DEFAULT;

@@ -17,6 +17,8 @@ struct options {
 	const char *token_user;
 	const char *resource;      /* NULL: none configured */
 	enum ht_perm require;
+	const char *git_prefix;    /* git_request=: resource and level come from
+	                              each request line; NULL: not set */
 	int no_lastused;
 	int debug;
 };

@@ -23,6 +23,7 @@
 #include <security/pam_modules.h>
 #include <security/pam_modutil.h>
 
+#include "gitreq.h"
 #include "lastused.h"
 #include "log.h"
 #include "options.h"
@@ -86,6 +87,37 @@ log_decision(pam_handle_t *pamh, int priority, const char *phase, const char *ou
 	        phase, outcome, detail, t.s, u, s, r);
 }
 
+/* With git_request=, the resource and level of this request, read from the
+ * request line the server put in the PAM environment (nginx's auth-pam
+ * module calls it REQUEST); they replace the options' (which are unset,
+ * options_parse sees to that). gr holds the resource the options then
+ * point to. A line that is missing or not canonical refuses the request,
+ * whatever the password: the server would serve a path other than the one
+ * judged. No secret is involved, so no token id is logged. */
+static int
+resolve_request(pam_handle_t *pamh, struct options *opt, struct ht_git_request *gr,
+                const char *phase, const char *user)
+{
+	char u[PHT_LOG_FIELD_MAX + 4], s[PHT_LOG_FIELD_MAX + 4], r[PHT_LOG_FIELD_MAX + 4];
+	struct ht_error err;
+
+	if (opt->git_prefix == NULL)
+		return 0;
+	ht_error_clear(&err);
+	if (ht_git_request_parse(pam_getenv(pamh, "REQUEST"), opt->git_prefix, gr, &err) ==
+	    HT_OK) {
+		opt->resource = gr->resource;
+		opt->require = gr->require;
+		return 0;
+	}
+	pht_log_field(user, u);
+	pht_log_field(item_text(pamh, PAM_SERVICE), s);
+	pht_log_field(item_text(pamh, PAM_RHOST), r);
+	pht_log(pamh, LOG_NOTICE, "%s refused (%s): user=%s service=%s rhost=%s",
+	        phase, err.msg, u, s, r);
+	return -1;
+}
+
 /* What this handle's auth step established, kept for its account step
  * (never the secret). When nothing it depended on has changed, account
  * needs only the clock: see login_unchanged(). */
@@ -98,6 +130,8 @@ struct login {
 	uid_t user_uid;
 	char *user;
 	char *args;
+	char *resource;         /* what auth judged against: with git_request=, */
+	enum ht_perm require;   /* from the request rather than the arguments */
 };
 
 static void
@@ -109,6 +143,7 @@ free_login(pam_handle_t *pamh, void *data, int error_status)
 	(void)error_status;
 	free(l->user);
 	free(l->args);
+	free(l->resource);
 	free(l);
 }
 
@@ -150,7 +185,9 @@ remember_login(pam_handle_t *pamh, const struct ht_verify_request *req,
 	l->user_uid = req->user_uid;
 	l->user = strdup(req->user);
 	l->args = join_args(argc, argv);
-	if (l->user == NULL || l->args == NULL) {
+	l->resource = strdup(req->resource != NULL ? req->resource : "");
+	l->require = req->require;
+	if (l->user == NULL || l->args == NULL || l->resource == NULL) {
 		free_login(pamh, l, 0);
 		return PAM_BUF_ERR;
 	}
@@ -174,6 +211,9 @@ login_unchanged(const struct login *l, const struct ht_verify_request *req,
 
 	if (req->user == NULL || strcmp(req->user, l->user) != 0 ||
 	    req->user_lookup != l->user_lookup || req->user_uid != l->user_uid)
+		return 0;
+	if (strcmp(req->resource != NULL ? req->resource : "", l->resource) != 0 ||
+	    req->require != l->require)
 		return 0;
 	if (ht_snapshot_current(req->db_path, req->key_path, &now) != 0 ||
 	    !ht_snapshot_same(&now, &l->snap))
@@ -258,6 +298,7 @@ PAM_EXTERN int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct options opt;
+	struct ht_git_request gr;
 	struct ht_verify_request req;
 	struct ht_verify_result res;
 	struct ht_error err;
@@ -276,6 +317,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			        pam_strerror(pamh, rc));
 		return rc;
 	}
+	if (resolve_request(pamh, &opt, &gr, "auth", user) != 0)
+		return PAM_AUTH_ERR;
 	ht_error_clear(&err);
 	request_init(pamh, &req, &opt, user);
 	ht_verify_password(&req, password, strlen(password), &res, &err);
@@ -309,6 +352,7 @@ PAM_EXTERN int
 pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct options opt;
+	struct ht_git_request gr;
 	struct ht_verify_request req;
 	struct ht_verify_result res;
 	struct ht_error err;
@@ -325,6 +369,8 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	login = data;
 	id = login->id;
 	user = item_text(pamh, PAM_USER);
+	if (resolve_request(pamh, &opt, &gr, "account", user) != 0)
+		return PAM_PERM_DENIED;
 	ht_error_clear(&err);
 	request_init(pamh, &req, &opt, user);
 	if (login_unchanged(login, &req, argc, argv)) {

@@ -6,6 +6,8 @@ TESTS += \
 	tests/e2e/apache-git.sh \
 	tests/e2e/sshd.sh \
 	tests/e2e/quickstart.sh
+TESTS += tests/e2e/nginx-git.sh
+EXTRA_DIST += tests/e2e/nginx-git.sh tests/e2e/nginx-lib.sh
 EXTRA_DIST += \
 	tests/e2e/apache-git.sh \
 	tests/e2e/sshd.sh \

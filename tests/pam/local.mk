@@ -33,5 +33,6 @@ PAM_TESTS = tests/pam/auth.sh tests/pam/store.sh tests/pam/args.sh tests/pam/pas
 	tests/pam/stacking.sh tests/pam/expiry.sh tests/pam/exports.sh tests/pam/threads.sh \
 	tests/pam/tokenctl.sh tests/pam/libpamtest.sh tests/pam/valgrind.sh tests/pam/owner.sh
 PAM_TESTS += tests/pam/results.sh
+PAM_TESTS += tests/pam/gitrequest.sh
 TESTS += $(PAM_TESTS)
 EXTRA_DIST += $(PAM_TESTS)

@@ -7,6 +7,7 @@
  * others=0", and exits 0 unless it could not run at all.
  *
  *   pamrun [-a | -A] [-c] [-x COMMAND] [-s PASSWORD] [-r RHOST]
+ *          [-e NAME=VALUE]... [-E NAME[=VALUE]]...
  *          [-p PASSWORD | -f FILE] SERVICE USER
  *
  * -a runs account after auth in the same handle, -A account only; -x runs
@@ -14,7 +15,9 @@
  * between auth and account); -f reads the password's exact bytes from
  * FILE (NULs and all); -s authenticates a second time in the same handle
  * with another password before account; -c establishes credentials last,
- * as sshd does after a login. */
+ * as sshd does after a login; -e puts NAME=VALUE in the PAM environment
+ * before auth (as nginx's auth-pam module puts REQUEST there), -E changes
+ * it (or with NAME alone, removes it) between auth and account. */
 #include "config.h"
 
 #include <stdio.h>
@@ -55,9 +58,21 @@ read_file(const char *path, char **buf, size_t *len)
 }
 
 static void
+putenv_or_die(pam_handle_t *pamh, const char *name_value)
+{
+	int rc = pam_putenv(pamh, name_value);
+
+	/* Removing a variable that is not set is no failure here. */
+	if (rc != PAM_SUCCESS && !(rc == PAM_BAD_ITEM && strchr(name_value, '=') == NULL)) {
+		fprintf(stderr, "pam_putenv: %s\n", pam_code_name(rc));
+		exit(2);
+	}
+}
+
+static void
 usage(void)
 {
-	fprintf(stderr, "usage: pamrun [-a|-A] [-c] [-x COMMAND] [-s PASSWORD] [-r RHOST] [-p PASSWORD|-f FILE] SERVICE USER\n");
+	fprintf(stderr, "usage: pamrun [-a|-A] [-c] [-x COMMAND] [-s PASSWORD] [-r RHOST] [-e NAME=VALUE]... [-E NAME[=VALUE]]... [-p PASSWORD|-f FILE] SERVICE USER\n");
 	exit(2);
 }
 
@@ -71,9 +86,11 @@ main(int argc, char **argv)
 	const char *rhost = "192.0.2.7";
 	pam_handle_t *pamh = NULL;
 	const char *between = NULL, *second = NULL;
+	const char *env_before[8], *env_after[8];
+	int n_before = 0, n_after = 0;
 	int do_auth = 1, do_acct = 0, do_cred = 0, c, rc;
 
-	while ((c = getopt(argc, argv, "aAcx:s:r:p:f:")) != -1) {
+	while ((c = getopt(argc, argv, "aAcx:s:r:p:f:e:E:")) != -1) {
 		switch (c) {
 		case 'a': do_acct = 1; break;
 		case 'A': do_acct = 1; do_auth = 0; break;
@@ -81,6 +98,10 @@ main(int argc, char **argv)
 		case 'x': between = optarg; break;
 		case 's': second = optarg; break;
 		case 'r': rhost = optarg; break;
+		case 'e': if (n_before == 8) usage();
+		          env_before[n_before++] = optarg; break;
+		case 'E': if (n_after == 8) usage();
+		          env_after[n_after++] = optarg; break;
 		case 'p': ans.password = optarg; ans.len = strlen(optarg); break;
 		case 'f': free(file_password);
 		          if (read_file(optarg, &file_password, &ans.len) != 0) {
@@ -100,6 +121,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	pam_set_item(pamh, PAM_RHOST, rhost);
+	for (int i = 0; i < n_before; i++)
+		putenv_or_die(pamh, env_before[i]);
 	rc = PAM_SUCCESS;
 	if (do_auth) {
 		rc = pam_authenticate(pamh, flags);
@@ -114,6 +137,8 @@ main(int argc, char **argv)
 	}
 	if (between != NULL && system(between) != 0)
 		fprintf(stderr, "pamrun: %s failed\n", between);
+	for (int i = 0; i < n_after; i++)
+		putenv_or_die(pamh, env_after[i]);
 	if (do_acct)
 		printf("acct=%s ", pam_code_name(pam_acct_mgmt(pamh, flags)));
 	if (do_cred)

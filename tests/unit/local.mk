@@ -6,6 +6,7 @@ unit_tests = \
 	tests/unit/test_policy \
 	tests/unit/test_scope \
 	tests/unit/test_names \
+	tests/unit/test_gitreq \
 	tests/unit/test_store \
 	tests/unit/test_verify \
 	tests/unit/test_fixture
@@ -32,3 +33,5 @@ tests_unit_test_fixture_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_fixture_LDADD = $(FIXTURE_LIBS)
 tests_unit_test_names_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_names_LDADD = $(FIXTURE_LIBS)
+tests_unit_test_gitreq_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_gitreq_LDADD = $(FIXTURE_LIBS)
