@@ -84,7 +84,7 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 	struct edit_args a;
 	struct session ses;
 	struct ht_record rec;
-	int64_t used;
+	struct ht_lastuse use;
 	int rc;
 
 	if ((rc = parse_edit(argc, argv, &a)) != 0)
@@ -95,12 +95,12 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 	session_end(&ses);
 	if (rc != 0)
 		return rc;
-	used = ht_lastused_get(ctl->db, rec.id);
+	(void)ht_lastused_read(ctl->db, rec.id, &use);
 	privs_drop();
 	audit_change(ctl, "edit", &rec.id, "name=%s perm=%s", a.name ? "changed" : "kept",
 	             ht_perm_str(rec.perm));
 	if (ctl->json) {
-		out_record_json(stdout, &rec, ctl->now, used, 0);
+		out_record_json(stdout, &rec, ctl->now, &use, 0, HT_REFUSE_NONE);
 		fputc('\n', stdout);
 	} else {
 		tk_note("token %s updated", ht_id_format(rec.id).s);

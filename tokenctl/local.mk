@@ -11,6 +11,7 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/caller.c \
 	tokenctl/exit.c \
 	tokenctl/output.c \
+	tokenctl/owner.c \
 	tokenctl/privs.c \
 	tokenctl/session.c \
 	tokenctl/cmd_backup.c \
@@ -22,7 +23,8 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_purge.c \
 	tokenctl/cmd_revoke.c \
 	tokenctl/cmd_rotate.c \
-	tokenctl/cmd_show.c
+	tokenctl/cmd_show.c \
+	tokenctl/cmd_sweep.c
 
 sbin_PROGRAMS += tokenctl/tokenctl
 tokenctl_tokenctl_SOURCES = tokenctl/paths.c

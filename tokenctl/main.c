@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "purge", cmd_purge },
 	{ "backup", cmd_backup },
 	{ "restore", cmd_restore },
+	{ "sweep", cmd_sweep },
 };
 
 static void
@@ -52,6 +53,8 @@ usage(FILE *f)
 	      "             [--admin-group GROUP|none] [--lastused-granularity SECONDS]\n"
 	      "  purge [--revoked] [--expired] [--older-than DAYS]\n"
 	      "  backup FILE | restore FILE\n"
+	      "  sweep [--dry-run] [--max-missing N] | sweep --reinstate USER\n"
+	      "                                        refuse tokens of locked, expired, missing owners\n"
 	      "Defaults: --db ", f);
 	fputs(tk_default_db(), f);
 	fputs(" --keyfile ", f);

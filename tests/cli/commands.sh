@@ -58,7 +58,7 @@ check_match "show --json" "\"id\":\"$IDP\",\"kind\":\"project\".*\"scope\":\"PRO
 
 # list: own tokens by default, everything with --all, scopes, --json.
 list=$(tk list)
-check_match "list: header" "^ID +KIND +OWNER/SCOPE +PERM +STATUS +CREATED +EXPIRES +LAST USED +NAME" \
+check_match "list: header" "^ID +KIND +OWNER/SCOPE +PERM +STATUS +CREATED +EXPIRES +LAST USED +FROM +NAME" \
 	"$(printf '%s\n' "$list" | head -1)"
 check "list: default shows the caller's 3 personal tokens" 3 "$(printf '%s\n' "$list" | grep -c ' personal ')"
 check "list --all: all 5" 5 "$(tk list --all | tail -n +2 | wc -l)"
