@@ -395,7 +395,9 @@ sweep(const struct ctl *ctl, struct session *ses, const struct sweep_args *a,
 	why = outage(o, live, a->max_missing, &newly);
 	if (why == NULL && !a->dry_run && (rc = apply(ses, o, ctl->now, &changes)) != 0)
 		return rc;
-	if (changes > 0 && (rc = session_commit(ses)) != 0)
+	for (size_t i = 0; a->dry_run && i < o->n; i++)
+		changes += o->v[i].want != o->v[i].had;
+	if (changes > 0 && !a->dry_run && (rc = session_commit(ses)) != 0)
 		return rc;
 	if (ctl->json)
 		report_json(o, live, a, why, newly, changes);
@@ -413,8 +415,9 @@ sweep(const struct ctl *ctl, struct session *ses, const struct sweep_args *a,
 	if (!a->dry_run)
 		audit(ctl, o);
 	if (!ctl->json)
-		tk_note("%s%d change%s, %zu owner%s checked", a->dry_run ? "dry run: " : "",
-		        changes, changes == 1 ? "" : "s", live, live == 1 ? "" : "s");
+		tk_note("%s%d change%s%s, %zu owner%s checked", a->dry_run ? "dry run: " : "",
+		        changes, changes == 1 ? "" : "s", a->dry_run ? " (not made)" : "",
+		        live, live == 1 ? "" : "s");
 	return EX_OK;
 }
 

@@ -14,6 +14,10 @@
  *   htfix policy DB KEY EXPIRY_REQUIRED MAX_DAYS ENFORCE_EXISTING
  *   htfix forge TOKEN         the same id with another secret, and a
  *                             correct checksum: a well-formed wrong token
+ *   htfix raw DB KEY NAME TEXT       stores TEXT under GDBM key NAME as it is
+ *                                    (no MAC): a damaged entry
+ *   htfix seal DB KEY NAME HEX       stores the bytes HEX under NAME with a
+ *                                    correct MAC: a well-sealed malformed body
  */
 #include "config.h"
 
@@ -25,7 +29,9 @@
 
 #include "key.h"
 #include "lastused.h"
+#include "sealed.h"
 #include "store.h"
+#include "store_impl.h"
 
 #define DAY 86400
 
@@ -171,6 +177,34 @@ do_policy(struct ht_txn *txn, const struct ht_key *key, void *ctx, struct ht_err
 	return ht_txn_put_policy(txn, &pol, err);
 }
 
+static enum ht_status
+do_raw(struct ht_txn *txn, const struct ht_key *key, void *ctx, struct ht_error *err)
+{
+	char **a = ctx;
+
+	(void)key;
+	return ht_store_put_raw(ht_txn_store(txn), a[0], a[1], strlen(a[1]), err);
+}
+
+static enum ht_status
+do_seal(struct ht_txn *txn, const struct ht_key *key, void *ctx, struct ht_error *err)
+{
+	char **a = ctx;
+	unsigned char body[HT_SEALED_BODY_MAX];
+	size_t n = strlen(a[1]) / 2;
+
+	(void)key;
+	if (n > sizeof(body))
+		return ht_error_set(err, HT_ERR_USAGE, "too long");
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (sscanf(a[1] + 2 * i, "%2x", &v) != 1)
+			return ht_error_set(err, HT_ERR_USAGE, "bad hex");
+		body[i] = (unsigned char)v;
+	}
+	return ht_txn_put_sealed(txn, a[0], body, n, err);
+}
+
 static int
 cmd_forge(const char *text)
 {
@@ -206,6 +240,10 @@ main(int argc, char **argv)
 			return 2;
 		return write_txn(argv[2], argv[3], do_revoke, &id);
 	}
+	if (argc == 6 && strcmp(argv[1], "raw") == 0)
+		return write_txn(argv[2], argv[3], do_raw, argv + 4);
+	if (argc == 6 && strcmp(argv[1], "seal") == 0)
+		return write_txn(argv[2], argv[3], do_seal, argv + 4);
 	if (argc == 3 && strcmp(argv[1], "forge") == 0)
 		return cmd_forge(argv[2]);
 	if (argc == 7 && strcmp(argv[1], "policy") == 0)
