@@ -76,48 +76,50 @@ parse_time(const char *s, size_t len, int64_t *t)
 	if (len != STAMP_DIGITS)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
+		uint64_t d = (uint64_t)(s[i] - '0');
+
+		if (s[i] < '0' || s[i] > '9' || v > ((uint64_t)INT64_MAX - d) / 10)
 			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-		if (v > INT64_MAX)
-			return -1;
+		v = v * 10 + d;
 	}
 	*t = (int64_t)v;
 	return 0;
 }
 
-/* The next blank-separated field of the line at *p (before end). */
+/* The next field of the line at *p (before end); *sep: whether a blank
+ * followed it. */
 static const char *
-next_field(const char **p, const char *end, size_t *len)
+next_field(const char **p, const char *end, size_t *len, int *sep)
 {
 	const char *start = *p, *q = start;
 
 	while (q < end && *q != ' ')
 		q++;
 	*len = (size_t)(q - start);
+	*sep = q < end;
 	*p = q < end ? q + 1 : q;
 	return start;
 }
 
+/* TIME SERVICE FROM HOST, single blanks between, none after. */
 static int
 parse_line(const char *line, size_t n, struct ht_lastuse *use)
 {
 	const char *p = line, *end = line + n, *f;
 	size_t len;
+	int sep;
 
-	f = next_field(&p, end, &len);
-	if (parse_time(f, len, &use->time) != 0)
+	f = next_field(&p, end, &len, &sep);
+	if (!sep || parse_time(f, len, &use->time) != 0)
 		return -1;
-	f = next_field(&p, end, &len);
-	if (p == end || parse_field(f, len, HT_LASTUSE_SERVICE_MAX, use->service) != 0)
+	f = next_field(&p, end, &len, &sep);
+	if (!sep || parse_field(f, len, HT_LASTUSE_SERVICE_MAX, use->service) != 0)
 		return -1;
-	f = next_field(&p, end, &len);
-	if (p == end || parse_field(f, len, HT_LASTUSE_FROM_MAX, use->from) != 0)
+	f = next_field(&p, end, &len, &sep);
+	if (!sep || parse_field(f, len, HT_LASTUSE_FROM_MAX, use->from) != 0)
 		return -1;
-	f = next_field(&p, end, &len);
-	/* The last field runs to the end of the line: a blank inside it (or
-	 * a fifth field) makes it invalid. */
-	if (p != end || parse_field(f, len, HT_LASTUSE_HOST_MAX, use->host) != 0)
+	f = next_field(&p, end, &len, &sep);
+	if (sep || parse_field(f, len, HT_LASTUSE_HOST_MAX, use->host) != 0)
 		return -1;
 	return 0;
 }
