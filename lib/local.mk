@@ -9,6 +9,7 @@ lib_libhttptoken_la_SOURCES = \
 	lib/error.c lib/error.h \
 	lib/key.c lib/key.h \
 	lib/lastused.c lib/lastused.h \
+	lib/notified.c lib/notified.h \
 	lib/policy.c lib/policy.h \
 	lib/record.c lib/record.h \
 	lib/refusal.c lib/refusal.h \

@@ -10,6 +10,7 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/audit.c \
 	tokenctl/caller.c \
 	tokenctl/exit.c \
+	tokenctl/mail.c \
 	tokenctl/output.c \
 	tokenctl/owner.c \
 	tokenctl/privs.c \
@@ -19,6 +20,7 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_edit.c \
 	tokenctl/cmd_init.c \
 	tokenctl/cmd_list.c \
+	tokenctl/cmd_notify.c \
 	tokenctl/cmd_policy.c \
 	tokenctl/cmd_purge.c \
 	tokenctl/cmd_revoke.c \

@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "backup", cmd_backup },
 	{ "restore", cmd_restore },
 	{ "sweep", cmd_sweep },
+	{ "notify", cmd_notify },
 };
 
 static void
@@ -55,6 +56,8 @@ usage(FILE *f)
 	      "  backup FILE | restore FILE\n"
 	      "  sweep [--dry-run] [--max-missing N] | sweep --reinstate USER\n"
 	      "                                        refuse tokens of locked, expired, missing owners\n"
+	      "  notify --expiring DAYS [--user USER] [--dry-run]\n"
+	      "                                        mail owners about tokens that expire soon\n"
 	      "Defaults: --db ", f);
 	fputs(tk_default_db(), f);
 	fputs(" --keyfile ", f);

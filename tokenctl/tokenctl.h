@@ -104,6 +104,18 @@ void out_list_row(FILE *f, const struct ht_record *rec, int64_t now,
 /* The refusal the last sweep recorded for a personal token's owner. */
 enum ht_refusal owner_refusal(struct ht_store *st, const struct ht_record *rec);
 
+/* mail.c */
+struct mail {
+	FILE *f;
+	pid_t pid;
+	void (*old_pipe)(int);
+};
+const char *mail_program(const struct ctl *ctl);
+int mail_available(const struct ctl *ctl);
+int mail_recipient_valid(const char *name);
+int mail_open(const struct ctl *ctl, struct mail *m, const char *to, const char *subject);
+int mail_close(struct mail *m, const char *to);
+
 /* audit.c */
 void audit_open(void);
 void audit_refused(const struct ctl *ctl, const char *command);
@@ -123,5 +135,6 @@ int cmd_purge(struct ctl *ctl, int argc, char **argv);
 int cmd_backup(struct ctl *ctl, int argc, char **argv);
 int cmd_restore(struct ctl *ctl, int argc, char **argv);
 int cmd_sweep(struct ctl *ctl, int argc, char **argv);
+int cmd_notify(struct ctl *ctl, int argc, char **argv);
 
 #endif
