@@ -85,6 +85,7 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 	struct session ses;
 	struct ht_record rec;
 	struct ht_lastuse use;
+	struct owner_mail om;
 	int rc;
 
 	if ((rc = parse_edit(argc, argv, &a)) != 0)
@@ -96,6 +97,7 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	(void)ht_lastused_read(ctl->db, rec.id, &use);
+	owner_mail_prepare(ctl, &rec.id, 1, &om);
 	privs_drop();
 	audit_change(ctl, "edit", &rec.id, "name=%s perm=%s", a.name ? "changed" : "kept",
 	             ht_perm_str(rec.perm));
@@ -105,5 +107,6 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 	} else {
 		tk_note("token %s updated", ht_id_format(rec.id).s);
 	}
+	owner_mail_send(ctl, &om, "edited");
 	return EX_OK;
 }

@@ -13,6 +13,7 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/mail.c \
 	tokenctl/output.c \
 	tokenctl/owner.c \
+	tokenctl/owner_mail.c \
 	tokenctl/privs.c \
 	tokenctl/session.c \
 	tokenctl/cmd_backup.c \

@@ -52,6 +52,7 @@ usage(FILE *f)
 	      "  policy [show]\n"
 	      "  policy set [--expiry-required yes|no] [--max-days N] [--enforce-existing yes|no]\n"
 	      "             [--admin-group GROUP|none] [--lastused-granularity SECONDS]\n"
+	      "             [--notify-owner yes|no]\n"
 	      "  purge [--revoked] [--expired] [--older-than DAYS]\n"
 	      "  backup FILE | restore FILE\n"
 	      "  sweep [--dry-run] [--max-missing N] | sweep --reinstate USER\n"

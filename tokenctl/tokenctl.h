@@ -116,6 +116,16 @@ int mail_recipient_valid(const char *name);
 int mail_open(const struct ctl *ctl, struct mail *m, const char *to, const char *subject);
 int mail_close(struct mail *m, const char *to);
 
+/* owner_mail.c: with policy notify-owner, mails the owners of the
+ * personal tokens among ids that the caller does not own; after commit. */
+struct owner_mail {
+	struct ht_record *recs;
+	size_t n;
+};
+void owner_mail_prepare(const struct ctl *ctl, const ht_id *ids, size_t n,
+                        struct owner_mail *om);
+void owner_mail_send(const struct ctl *ctl, struct owner_mail *om, const char *what);
+
 /* audit.c */
 void audit_open(void);
 void audit_refused(const struct ctl *ctl, const char *command);

@@ -138,6 +138,27 @@ check "the next run mails it, JSON" \
 	"{\"dry_run\":false,\"mails\":[{\"to\":\"$P-a\",\"sent\":true,\"ids\":[\"$(id_of "$A1")\"]}]}" \
 	"$(cat "$TEST_TMP/out.json")"
 check "the retried mail arrived" 2 "$(mails $P-a)"
+# --- policy notify-owner: an administrator's change reaches the owner --------------
+n=$(mails $P-a)
+tk edit "$(id_of "$A0")" --name quietly >/dev/null 2>&1
+check "notify-owner no (the default): an administrator's edit mails nobody" "$n" "$(mails $P-a)"
+expect "--notify-owner maybe" 64 "--notify-owner: expected yes or no" policy set --notify-owner maybe
+expect "policy set --notify-owner yes" 0 "policy updated" policy set --notify-owner yes
+check_match "policy show: notify-owner" "notify-owner: +yes" "$(tk policy show)"
+tk edit "$(id_of "$A0")" --perm write >/dev/null 2>&1
+check "notify-owner: the owner is mailed about an edit" $((n + 1)) "$(mails $P-a)"
+check_match "edit mail: subject" "^Subject: Your HTTP access token on .* was edited" "$(cat "$M/$P-a")"
+check_match "edit mail: who and which" "an administrator \(root\) edited this one" "$(cat "$M/$P-a")"
+tk revoke "$(id_of "$A30")" >/dev/null 2>&1
+check "notify-owner: the owner is mailed about a revocation" $((n + 2)) "$(mails $P-a)"
+check_match "revoke mail: what to do" "create a\$" "$(cat "$M/$P-a")"
+nb=$(mails $P-b)
+tk revoke --user $P-b >/dev/null 2>&1
+check "revoke --user: one mail to the owner" $((nb + 1)) "$(mails $P-b)"
+check_match "revoke --user: it lists the personal token" "  $(id_of "$B2")  read" "$(cat "$M/$P-b")"
+check "revoke --user: the project token is not the owner's to hear about" 1 \
+	"$(grep -c "$(id_of "$BP")" "$M/$P-b")"
+check "no secret in any mail" 0 "$(cat "$M/$P-a" "$M/$P-b" | grep -cE 'htk_[0-9a-f]{16}[0-9A-Za-z]')"
 check "no token appears in exim's log" 0 \
 	"$(grep -cE 'htk_[0-9a-f]{16}' "$X/mainlog")"
 tap_done
