@@ -116,7 +116,7 @@ check_match "policy: max-days 90" "max-days: +90" "$pol"
 tk policy set --expiry-required yes --max-days 30 --enforce-existing yes \
 	--lastused-granularity 60 --admin-group "$(id -gn)" 2>/dev/null
 check "policy set: exit 0" 0 $?
-check "policy --json" "{\"expiry_required\":true,\"max_days\":30,\"enforce_existing\":true,\"admin_group\":\"$(id -gn)\",\"lastused_granularity\":60}" \
+check "policy --json" "{\"expiry_required\":true,\"max_days\":30,\"enforce_existing\":true,\"admin_group\":\"$(id -gn)\",\"lastused_granularity\":60,\"notify_owner\":false}" \
 	"$(tk --json policy show)"
 T4=$(tk create --name "bounded"); ID4=$(printf '%s' "$T4" | cut -c5-20)
 check_match "expiry required: create without --expires gets max-days" \
