@@ -247,6 +247,19 @@ check_match "revoked by the administrator: sweep forgets the owner" \
 T_new=$(as $P-del3 create --name fresh)
 check "the re-created account's own new token works" 200 "$(web $P-del3 "$T_new")"
 
+# --- who may run these --------------------------------------------------------------
+err=$(as nobody sweep 2>&1 >/dev/null); rc=$?
+check "nobody may not sweep: exit 77" 77 "$rc"
+check_match "nobody may not sweep: message" "sweep: permission denied \(system administrators only\)" "$err"
+err=$(as nobody notify --expiring 7 --dry-run 2>&1 >/dev/null); rc=$?
+check "nobody may not notify: exit 77" 77 "$rc"
+check_match "nobody may not notify: message" "notify: permission denied" "$err"
+err=$(HTTPTOKEN_TOKENCTL=$TESTPATHS "$HOOK" a b 2>&1); rc=$?
+check "the hook with two arguments: exit 64" 64 "$rc"
+check_match "the hook with two arguments: usage" "usage: .* USER \[UID GID HOME\]" "$err"
+err=$(HTTPTOKEN_TOKENCTL=$TESTPATHS HTTPTOKEN_HOOK_CHAIN=/nonexistent "$HOOK" -rf 2>&1); rc=$?
+check "the hook refuses an option-like user name: exit 64" 64 "$rc"
+
 check "no token appears in sshd's log" 0 \
 	"$(grep -cF -e "$T_lock" -e "$T_exp" -e "$T_del3" "$S/sshd.log")"
 tap_done
