@@ -2,10 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <shadow.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -62,8 +66,10 @@ lookup(lookup_fn fn, const char *name, void *ent, char **bufp, size_t *sizep)
 		}
 		if (rc == 0 && res != NULL)
 			return HT_LOOKUP_FOUND;
-		/* No entry and no error: the database said there is none. glibc
-		 * also reports a missing entry as ENOENT from some backends. */
+		/* No entry and no error, or ENOENT (how some NSS wrappers say
+		 * "none"): the database answered that there is none. Any other
+		 * error is a failed lookup: the caller keeps what it knew
+		 * rather than declare an owner gone. */
 		return rc == 0 || rc == ENOENT ? HT_LOOKUP_MISSING : HT_LOOKUP_ERROR;
 	}
 }
@@ -109,6 +115,53 @@ ht_account_shadow(const char *name, int64_t now, enum ht_owner_state *state)
 	if (buf != NULL)
 		sodium_memzero(buf, size);
 	free(buf);
+	return r;
+}
+
+/* Walks the file with fgetspent_r (reentrant, the caller's buffer). */
+static enum ht_lookup
+scan_shadow(FILE *f, const char *name, int64_t now, enum ht_owner_state *state)
+{
+	char buf[4096];
+	struct spwd sp, *res;
+	enum ht_lookup r = HT_LOOKUP_MISSING;
+	int rc;
+
+	while ((rc = fgetspent_r(f, &sp, buf, sizeof(buf), &res)) == 0 && res != NULL) {
+		if (strcmp(sp.sp_namp, name) == 0) {
+			*state = ht_shadow_judge(sp.sp_pwdp, sp.sp_expire, now);
+			r = HT_LOOKUP_FOUND;
+			break;
+		}
+	}
+	/* fgetspent_r skips malformed lines; ENOENT is the end of the file. */
+	if (r != HT_LOOKUP_FOUND && rc != 0 && rc != ENOENT)
+		r = HT_LOOKUP_ERROR;
+	sodium_memzero(buf, sizeof(buf));
+	return r;
+}
+
+enum ht_lookup
+ht_account_shadow_file(const char *path, const char *name, int64_t now,
+                       enum ht_owner_state *state)
+{
+	struct stat st;
+	enum ht_lookup r;
+	FILE *f;
+	int fd;
+
+	*state = HT_OWNER_UNJUDGED;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return HT_LOOKUP_ERROR;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return HT_LOOKUP_ERROR;
+	}
+	r = scan_shadow(f, name, now, state);
+	if (r != HT_LOOKUP_FOUND)
+		*state = HT_OWNER_UNJUDGED;
+	fclose(f);
 	return r;
 }
 

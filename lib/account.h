@@ -43,6 +43,15 @@ enum ht_lookup ht_account_passwd(const char *name, uid_t *uid);
  * is none the caller can see. */
 enum ht_lookup ht_account_shadow(const char *name, int64_t now, enum ht_owner_state *state);
 
+/* The same from a shadow file read directly (the module reads
+ * /etc/shadow so: no NSS module, no daemon, and one failed open where the
+ * process may not read it, as for the httpd user). ERROR when the file
+ * cannot be opened or read. */
+enum ht_lookup ht_account_shadow_file(const char *path, const char *name, int64_t now,
+                                      enum ht_owner_state *state);
+
+#define HT_SHADOW_FILE "/etc/shadow"
+
 const char *ht_owner_state_str(enum ht_owner_state s);
 
 #endif

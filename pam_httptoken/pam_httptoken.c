@@ -48,15 +48,20 @@ lookup_user(pam_handle_t *pamh, struct ht_verify_request *req)
 }
 
 /* Whether the PAM user's account is locked or expired, where this process
- * may read the shadow entry (root: sshd, su). Elsewhere (the httpd user)
- * there is no entry to read, and the last sweep's record decides. Done for
+ * may read /etc/shadow (root: sshd, su). Elsewhere (the httpd user) the
+ * open fails at once, and the last sweep's record decides; so it does for
+ * accounts whose shadow entry lives elsewhere (LDAP), which sweep reads
+ * through NSS. The file, not NSS: a login must not wait on an NSS module
+ * or the daemon behind it (with "shadow: files systemd", a user missing
+ * from the file costs ten times a found one through nss-systemd). Done for
  * every password, like lookup_user. */
 static void
 lookup_shadow(struct ht_verify_request *req)
 {
 	req->owner_state = HT_OWNER_UNJUDGED;
 	if (req->user != NULL)
-		(void)ht_account_shadow(req->user, req->now, &req->owner_state);
+		(void)ht_account_shadow_file(HT_SHADOW_FILE, req->user, req->now,
+		                             &req->owner_state);
 }
 
 static void

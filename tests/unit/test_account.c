@@ -3,7 +3,9 @@
  * the servers' group can write, and sweep's sealed owner entries. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "account.h"
 #include "lastused.h"
@@ -130,6 +132,34 @@ test_refusal_codec(void)
 	   ht_refusal_key(1000, "", key) == -1, "names with ':', blanks, or none: no key");
 }
 
+static void
+test_shadow_file(void)
+{
+	char path[] = "/tmp/htk-shadow-XXXXXX";
+	int fd = mkstemp(path);
+	enum ht_owner_state st;
+	int64_t now = 20000LL * DAY;
+	const char *text = "root:*:19000:0:99999:7:::\n"
+	                   "broken line\n"
+	                   "locked:!$y$j9T$a$b:19000:0:99999:7:::\n"
+	                   "gone:$y$j9T$a$b:19000:0:99999:7::1:\n"
+	                   "keyonly:!:19000:0:99999:7:::\n";
+
+	ok(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text), "a shadow file");
+	close(fd);
+	ok(ht_account_shadow_file(path, "locked", now, &st) == HT_LOOKUP_FOUND &&
+	   st == HT_OWNER_LOCKED, "file: a locked account, past a malformed line");
+	ok(ht_account_shadow_file(path, "gone", now, &st) == HT_LOOKUP_FOUND &&
+	   st == HT_OWNER_EXPIRED, "file: an expired account");
+	ok(ht_account_shadow_file(path, "keyonly", now, &st) == HT_LOOKUP_FOUND &&
+	   st == HT_OWNER_ACTIVE, "file: an account without password is active");
+	ok(ht_account_shadow_file(path, "nobody-here", now, &st) == HT_LOOKUP_MISSING &&
+	   st == HT_OWNER_UNJUDGED, "file: no entry: missing, unjudged");
+	unlink(path);
+	ok(ht_account_shadow_file(path, "locked", now, &st) == HT_LOOKUP_ERROR &&
+	   st == HT_OWNER_UNJUDGED, "file: unreadable: error, unjudged");
+}
+
 int
 main(void)
 {
@@ -138,5 +168,6 @@ main(void)
 	test_lastuse_good();
 	test_lastuse_bad();
 	test_refusal_codec();
+	test_shadow_file();
 	return done();
 }
