@@ -62,6 +62,22 @@ expect "reinstate an owner that is not refused" 65 "sw2 \(uid 60002\) is not ref
 expect "an administrator reinstates the owner" 0 "reinstated sw1 \(uid 60001\)" sweep --reinstate sw1
 check "reinstated: the token works again" PAM_SUCCESS "$(auth o sw1 "$T1")"
 
+# --- a lookup that fails is not a missing account ------------------------------------
+NSS_FAIL="$top_builddir/tests/pam/.libs/nss_fail.so"
+[ -f "$NSS_FAIL" ] || tap_bail "tests/pam/nss_fail.so not built"
+# tkfail NAMES ARGS: tokenctl with the lookups of NAMES failing.
+tkfail() { f=$1; shift; env LD_PRELOAD="${HT_TEST_PRELOAD:+$HT_TEST_PRELOAD:}$NSS_FAIL:libnss_wrapper.so" \
+	HTK_NSS_FAIL="$f" "$TOKENCTL" --db "$DB" --keyfile "$KEY" "$@"; }
+snapshot
+out=$(tkfail sw2 sweep 2>&1); rc=$?
+check "sw2's lookup fails: exit 0" 0 "$rc"
+check_match "sw2's lookup fails: reported, kept as it was" \
+	"lookup failed \(kept as it was\): sw2 \(uid 60002\)" "$out"
+check "sw2's lookup fails: nothing written" unchanged "$(unchanged)"
+check "sw2's lookup fails: not refused" null "$(tkn --json show "$(token_id "$T2")" | field owner_refused)"
+check_match "--json: lookup_failed" '"user":"sw2","uid":60002,"refused":null,"was":null,"lookup_failed":true' \
+	"$(tkfail sw2 --json sweep 2>/dev/null)"
+
 # --- the account database unreachable --------------------------------------------
 mv "$NSS_WRAPPER_PASSWD" "$TEST_TMP/passwd.saved"
 : >"$NSS_WRAPPER_PASSWD"
