@@ -311,6 +311,15 @@ send_all(const struct ctl *ctl, const struct notify_args *a, struct items *items
 	return failures;
 }
 
+static int
+any_failed(const struct items *items)
+{
+	for (size_t i = 0; i < items->n; i++)
+		if (items->v[i].failed)
+			return 1;
+	return 0;
+}
+
 /* Takes back the memory of announcements whose mail failed. */
 static int
 forget_failed(const struct ctl *ctl, const struct items *items)
@@ -377,7 +386,9 @@ cmd_notify(struct ctl *ctl, int argc, char **argv)
 	session_end(&ses);    /* the lock is released before any mail goes out */
 	if (rc == 0) {
 		failures = send_all(ctl, &a, &items);
-		if (failures > 0 && !a.dry_run && (rc = forget_failed(ctl, &items)) == 0)
+		if (!a.dry_run && any_failed(&items))
+			rc = forget_failed(ctl, &items);
+		if (rc == 0 && failures > 0)
 			rc = tk_error(EX_UNAVAILABLE, "notify: %d mail%s not sent; the next run "
 			              "tries again", failures, failures == 1 ? "" : "s");
 		if (rc == 0 && !ctl->json && items.n == 0)
