@@ -355,7 +355,8 @@ gather(const struct ctl *ctl, struct session *ses, const struct notify_args *a,
 		return tk_fail(&err);
 	if (items->oom || stale->oom)
 		return tk_error(EX_OSERR, "out of memory");
-	qsort(items->v, items->n, sizeof(items->v[0]), by_recipient);
+	if (items->n > 1)
+		qsort(items->v, items->n, sizeof(items->v[0]), by_recipient);
 	return 0;
 }
 
