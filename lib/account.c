@@ -118,25 +118,33 @@ ht_account_shadow(const char *name, int64_t now, enum ht_owner_state *state)
 	return r;
 }
 
-/* Walks the file with fgetspent_r (reentrant, the caller's buffer). */
+/* Reads the file a line at a time and parses only the line that starts
+ * with "name:" (sgetspent_r: reentrant, the caller's buffer). A line
+ * longer than the buffer is skipped whole. */
 static enum ht_lookup
 scan_shadow(FILE *f, const char *name, int64_t now, enum ht_owner_state *state)
 {
-	char buf[4096];
-	struct spwd sp, *res;
+	char line[4096], buf[4096];
+	struct spwd sp, *res = NULL;
+	size_t n = strlen(name);
 	enum ht_lookup r = HT_LOOKUP_MISSING;
-	int rc;
+	int at_start = 1;
 
-	while ((rc = fgetspent_r(f, &sp, buf, sizeof(buf), &res)) == 0 && res != NULL) {
-		if (strcmp(sp.sp_namp, name) == 0) {
-			*state = ht_shadow_judge(sp.sp_pwdp, sp.sp_expire, now);
-			r = HT_LOOKUP_FOUND;
-			break;
+	while (r == HT_LOOKUP_MISSING && fgets(line, sizeof(line), f) != NULL) {
+		int whole = strchr(line, '\n') != NULL || feof(f);
+
+		if (at_start && whole && strncmp(line, name, n) == 0 && line[n] == ':') {
+			if (sgetspent_r(line, &sp, buf, sizeof(buf), &res) == 0 && res != NULL &&
+			    strcmp(sp.sp_namp, name) == 0) {
+				*state = ht_shadow_judge(sp.sp_pwdp, sp.sp_expire, now);
+				r = HT_LOOKUP_FOUND;
+			}
 		}
+		at_start = whole;
 	}
-	/* fgetspent_r skips malformed lines; ENOENT is the end of the file. */
-	if (r != HT_LOOKUP_FOUND && rc != 0 && rc != ENOENT)
+	if (r == HT_LOOKUP_MISSING && ferror(f))
 		r = HT_LOOKUP_ERROR;
+	sodium_memzero(line, sizeof(line));
 	sodium_memzero(buf, sizeof(buf));
 	return r;
 }
