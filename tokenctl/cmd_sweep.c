@@ -220,8 +220,10 @@ outage(const struct owners *o, size_t live, long max_missing, size_t *newly)
 	return NULL;
 }
 
+/* Under the writers' lock: each owner's entry as it is now (another sweep
+ * or the hook may have run since the survey), then the change. */
 static int
-apply(struct session *ses, struct owners *o, int64_t now, int *changes)
+apply(struct session *ses, struct owners *o, size_t live, int64_t now, int *changes)
 {
 	struct ht_error err = { 0 };
 
@@ -229,8 +231,13 @@ apply(struct session *ses, struct owners *o, int64_t now, int *changes)
 	for (size_t i = 0; i < o->n; i++) {
 		struct owner *w = &o->v[i];
 		struct ht_owner_refusal r;
-		enum ht_status s = HT_OK;
+		enum ht_status s;
 
+		if (ht_refusal_get(ses->st, w->uid, w->name, &r, &err) != HT_OK)
+			return tk_fail(&err);
+		w->had = r.reason;
+		if (w->had == HT_REFUSE_MISSING && i < live)
+			w->want = HT_REFUSE_MISSING;
 		if (w->want == w->had)
 			continue;
 		memset(&r, 0, sizeof(r));
@@ -247,6 +254,26 @@ apply(struct session *ses, struct owners *o, int64_t now, int *changes)
 		(*changes)++;
 	}
 	return 0;
+}
+
+/* Takes the writers' lock only when there is something to change: a
+ * writer copies the whole store, and the timer runs every minute. */
+static int
+apply_locked(const struct ctl *ctl, struct owners *o, size_t live, int *changes)
+{
+	struct session ses;
+	int rc;
+
+	if ((rc = session_write(ctl, &ses)) != 0)
+		return rc;
+	if (!ses.admin)
+		rc = tk_error(EX_NOPERM, "sweep: permission denied (system administrators only)");
+	if (rc == 0)
+		rc = apply(&ses, o, live, ctl->now, changes);
+	if (rc == 0 && *changes > 0)
+		rc = session_commit(&ses);
+	session_end(&ses);
+	return rc;
 }
 
 static void
@@ -373,31 +400,51 @@ reinstate(const struct ctl *ctl, struct session *ses, const char *user, int dry_
 	return EX_OK;
 }
 
+/* Without the lock: the owners of live tokens, the entries of earlier
+ * sweeps, and what the account databases say now (lookups that may be
+ * slow, an LDAP server's, must never hold up a revocation). */
 static int
-sweep(const struct ctl *ctl, struct session *ses, const struct sweep_args *a,
-      struct owners *o)
+survey(const struct ctl *ctl, struct owners *o, size_t *live)
 {
 	struct ht_error err = { 0 };
 	struct collect c = { o, ctl->now };
+	struct session ses;
+	int rc;
+
+	if ((rc = session_read(ctl, &ses)) != 0)
+		return rc;
+	if (!ses.admin)
+		rc = tk_error(EX_NOPERM, "sweep: permission denied (system administrators only)");
+	else if (ht_store_foreach(ses.st, collect_owner, &c, &err) != HT_OK)
+		rc = tk_fail(&err);
+	if (rc == 0) {
+		owners_unique(o);
+		*live = o->n;
+		if (ht_refusal_foreach(ses.st, collect_entry, o, &err) != HT_OK)
+			rc = tk_fail(&err);
+	}
+	session_end(&ses);
+	if (rc == 0 && o->oom)
+		rc = tk_error(EX_OSERR, "out of memory");
+	if (rc == 0)
+		judge_all(o, *live, ctl->now);
+	return rc;
+}
+
+static int
+sweep(const struct ctl *ctl, const struct sweep_args *a, struct owners *o)
+{
 	const char *why;
-	size_t live, newly;
+	size_t live = 0, newly;
 	int rc, changes = 0;
 
-	if (ht_store_foreach(ses->st, collect_owner, &c, &err) != HT_OK)
-		return tk_fail(&err);
-	owners_unique(o);
-	live = o->n;
-	if (ht_refusal_foreach(ses->st, collect_entry, o, &err) != HT_OK)
-		return tk_fail(&err);
-	if (o->oom)
-		return tk_error(EX_OSERR, "out of memory");
-	judge_all(o, live, ctl->now);
-	why = outage(o, live, a->max_missing, &newly);
-	if (why == NULL && !a->dry_run && (rc = apply(ses, o, ctl->now, &changes)) != 0)
+	if ((rc = survey(ctl, o, &live)) != 0)
 		return rc;
-	for (size_t i = 0; a->dry_run && i < o->n; i++)
+	why = outage(o, live, a->max_missing, &newly);
+	for (size_t i = 0; i < o->n; i++)
 		changes += o->v[i].want != o->v[i].had;
-	if (changes > 0 && !a->dry_run && (rc = session_commit(ses)) != 0)
+	if (why == NULL && !a->dry_run && changes > 0 &&
+	    (rc = apply_locked(ctl, o, live, &changes)) != 0)
 		return rc;
 	if (ctl->json)
 		report_json(o, live, a, why, newly, changes);
@@ -431,17 +478,18 @@ cmd_sweep(struct ctl *ctl, int argc, char **argv)
 
 	if ((rc = parse_sweep(argc, argv, &a)) != 0)
 		return rc;
-	if ((rc = session_write(ctl, &ses)) != 0)
-		return rc;
-	if (!ses.admin) {
+	if (a.reinstate != NULL) {
+		if ((rc = session_write(ctl, &ses)) != 0)
+			return rc;
+		if (!ses.admin)
+			rc = tk_error(EX_NOPERM, "sweep: permission denied (system administrators "
+			              "only)");
+		else
+			rc = reinstate(ctl, &ses, a.reinstate, a.dry_run);
 		session_end(&ses);
-		return tk_error(EX_NOPERM, "sweep: permission denied (system administrators only)");
+	} else {
+		rc = sweep(ctl, &a, &o);
 	}
-	if (a.reinstate != NULL)
-		rc = reinstate(ctl, &ses, a.reinstate, a.dry_run);
-	else
-		rc = sweep(ctl, &ses, &a, &o);
-	session_end(&ses);
 	free(o.v);
 	if (rc == EX_OK && fflush(stdout) != 0)
 		rc = tk_error(EX_IOERR, "sweep: write error on standard output");

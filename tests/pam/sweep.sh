@@ -30,7 +30,9 @@ for i in 1 2 3 4 5; do
 done
 J=$(token project PROJ read)
 
+ino=$(stat -c %i "$DB")
 expect "all owners present" 0 "0 changes, 5 owners checked" sweep
+check "nothing to change: the store is not rewritten (same file)" "$ino" "$(stat -c %i "$DB")"
 
 # --- a deleted owner ------------------------------------------------------------
 nss_userdel sw1
