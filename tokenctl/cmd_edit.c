@@ -60,7 +60,7 @@ parse_edit(int argc, char **argv, struct edit_args *a)
 
 static int
 apply(const struct ctl *ctl, struct session *ses, const char *idtext,
-      const struct edit_args *a, struct ht_record *rec)
+      const struct edit_args *a, struct ht_record *rec, enum ht_refusal *owner)
 {
 	struct ht_error err = { 0 };
 	int rc = session_get(ctl, ses, idtext, rec);
@@ -75,6 +75,7 @@ apply(const struct ctl *ctl, struct session *ses, const char *idtext,
 		rec->perm = a->perm;
 	if (ht_txn_put(ses->txn, rec, &err) != HT_OK)
 		return tk_fail(&err);
+	*owner = owner_refusal(ses->st, rec);
 	return session_commit(ses);
 }
 
@@ -86,13 +87,14 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 	struct ht_record rec;
 	struct ht_lastuse use;
 	struct owner_mail om;
+	enum ht_refusal owner = HT_REFUSE_NONE;
 	int rc;
 
 	if ((rc = parse_edit(argc, argv, &a)) != 0)
 		return rc;
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
-	rc = apply(ctl, &ses, argv[optind], &a, &rec);
+	rc = apply(ctl, &ses, argv[optind], &a, &rec, &owner);
 	session_end(&ses);
 	if (rc != 0)
 		return rc;
@@ -102,7 +104,7 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 	audit_change(ctl, "edit", &rec.id, "name=%s perm=%s", a.name ? "changed" : "kept",
 	             ht_perm_str(rec.perm));
 	if (ctl->json) {
-		out_record_json(stdout, &rec, ctl->now, &use, 0, HT_REFUSE_NONE);
+		out_record_json(stdout, &rec, ctl->now, &use, 0, owner);
 		fputc('\n', stdout);
 	} else {
 		tk_note("token %s updated", ht_id_format(rec.id).s);
