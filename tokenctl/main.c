@@ -44,7 +44,7 @@ usage(FILE *f)
 	      "  create --name NAME [--perm read|write|admin] [--expires DAYS]\n"
 	      "         [--project KEY | --repo KEY/SLUG]  print a new token, once, on stdout\n"
 	      "  list [--user USER | --all | --project KEY | --repo KEY/SLUG]\n"
-	      "       [--expiring DAYS] [--status active|expired|revoked]\n"
+	      "       [--expiring DAYS] [--status active|expired|revoked] [--unused DAYS]\n"
 	      "  show ID\n"
 	      "  edit ID [--name NAME] [--perm read|write|admin]\n"
 	      "  revoke ID... | --user USER | --token -   (--token - reads a token on stdin)\n"
