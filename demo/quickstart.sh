@@ -164,7 +164,10 @@ WRITE=$(tk create --name laptop --perm write) || die "tokenctl create failed"
 say "token: $(short "$WRITE")  (69 characters, shown once; the store keeps only a keyed hash)"
 
 step "git clone with the token as the password"
-show "git clone $URL   # user $me, password: the token"
+say "git gets the token from a credential helper, never from the URL (a URL keeps it"
+say "in .git/config and shows it in ps); here GIT_ASKPASS answers git's prompt, as"
+say "'git credential approve' with credential.helper=store would on a laptop"
+show "GIT_ASKPASS=askpass git clone $URL   # user $me, password: the token"
 if as_git "$WRITE" git clone "$URL" "$WORK/clone"; then good "cloned: $(cat "$WORK/clone/README")"
 else fail "clone with a write token"; fi
 

@@ -7,7 +7,7 @@
 # directory and its path printed.
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]     targets: token record policy options scope
-#                                         tombstone gitreq
+#                                         tombstone gitreq lastused
 #   fuzz/run.sh --seeds                   rewrite the seed corpora
 #
 # Environment: CLANG (default clang-14, else clang), FUZZ_BUILD (build
@@ -25,7 +25,7 @@ case "${1:-}" in
 [0-9]*) mode=run; seconds=$1; shift ;;
 *) mode=run ;;
 esac
-targets=${*:-"token record policy options scope tombstone gitreq"}
+targets=${*:-"token record policy options scope tombstone gitreq lastused"}
 
 if [ -n "${FUZZ_BUILD:-}" ]; then
 	build=$FUZZ_BUILD; keep=1; mkdir -p "$build"

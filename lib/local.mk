@@ -3,6 +3,7 @@
 # benchmarks. It knows nothing of PAM or of the command line.
 noinst_LTLIBRARIES += lib/libhttptoken.la
 lib_libhttptoken_la_SOURCES = \
+	lib/account.c lib/account.h \
 	lib/backup.c \
 	lib/codec.c lib/codec.h \
 	lib/error.c lib/error.h \
@@ -10,10 +11,13 @@ lib_libhttptoken_la_SOURCES = \
 	lib/key.c lib/key.h \
 	lib/lastused.c lib/lastused.h \
 	lib/newfile.c lib/newfile.h \
+	lib/notified.c lib/notified.h \
 	lib/policy.c lib/policy.h \
 	lib/record.c lib/record.h \
+	lib/refusal.c lib/refusal.h \
 	lib/safefile.c lib/safefile.h \
 	lib/scope.c lib/scope.h \
+	lib/sealed.c lib/sealed.h \
 	lib/snapshot.c lib/snapshot.h \
 	lib/store.c lib/store.h lib/store_impl.h \
 	lib/token.c lib/token.h \

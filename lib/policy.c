@@ -27,6 +27,10 @@ ht_policy_encode(const struct ht_policy *pol, const struct ht_key *key,
 	ht_put_u32(&w, pol->max_days);
 	ht_put_u32(&w, pol->lastused_granularity);
 	ht_put_str(&w, pol->admin_group, HT_GROUP_MAX);
+	/* An optional trailing byte, written only when set: a policy without
+	 * it reads as before, and decoding stays one-to-one. */
+	if (pol->notify_owner)
+		ht_put_u8(&w, 1);
 	if (w.failed)
 		return 0;
 	ht_mac(key, POLICY_KEY, strlen(POLICY_KEY), out, w.len, out + w.len);
@@ -51,9 +55,13 @@ ht_policy_decode(const unsigned char *buf, size_t len, const struct ht_key *key,
 	pol->max_days = ht_get_u32(&r);
 	pol->lastused_granularity = ht_get_u32(&r);
 	ht_get_str(&r, pol->admin_group, sizeof(pol->admin_group));
+	pol->notify_owner = 0;
+	if (!r.failed && r.pos < r.len)
+		pol->notify_owner = ht_get_u8(&r) == 1 ? 1 : -1;
 	pol->expiry_required = req;
 	pol->enforce_existing = enf;
 	if (r.failed || r.pos != r.len || version != HT_POLICY_VERSION || req > 1 || enf > 1 ||
+	    pol->notify_owner < 0 ||
 	    pol->max_days == 0 || pol->max_days > HT_MAX_DAYS_LIMIT ||
 	    pol->lastused_granularity > HT_GRANULARITY_LIMIT)
 		return ht_error_set(err, HT_ERR_CORRUPT, "policy record is malformed");

@@ -23,6 +23,7 @@ struct ht_policy {
 	int enforce_existing;
 	char admin_group[HT_GROUP_MAX + 1];   /* "" when unset */
 	unsigned lastused_granularity;       /* seconds */
+	int notify_owner;                    /* mail owners about others' changes */
 };
 
 void ht_policy_defaults(struct ht_policy *pol);

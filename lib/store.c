@@ -71,6 +71,13 @@ static enum ht_status
 fetch(struct ht_store *st, const char *name, size_t name_len, datum *val,
       struct ht_error *err)
 {
+	return ht_store_fetch(st, name, name_len, val, err);
+}
+
+enum ht_status
+ht_store_fetch(struct ht_store *st, const char *name, size_t name_len, datum *val,
+               struct ht_error *err)
+{
 	datum k = { (char *)(uintptr_t)name, (int)name_len };
 
 	*val = gdbm_fetch(st->dbf, k);
@@ -320,7 +327,8 @@ is_known_key(datum k)
 {
 	ht_id id;
 
-	if (token_key_id(k, &id) == 0 || ht_tombstone_key_id(k.dptr, (size_t)k.dsize, &id) == 0)
+	if (token_key_id(k, &id) == 0 || ht_tombstone_key_id(k.dptr, (size_t)k.dsize, &id) == 0 ||
+	    ht_sealed_key_known(k.dptr, (size_t)k.dsize))
 		return 1;
 	return (k.dsize == (int)strlen(HT_META_KEY) &&
 	        memcmp(k.dptr, HT_META_KEY, strlen(HT_META_KEY)) == 0) ||

@@ -20,6 +20,13 @@ struct ht_store {
 #define HT_META_KEY   "meta"
 #define HT_POLICY_KEY "policy"
 
+/* gdbm_fetch of name: HT_ERR_NOTFOUND when absent; val->dptr to free. */
+enum ht_status ht_store_fetch(struct ht_store *st, const char *name, size_t name_len,
+                              datum *val, struct ht_error *err);
+
+/* Whether a GDBM key is one of the local-state keys of sealed.h. */
+int ht_sealed_key_known(const char *name, size_t len);
+
 /* Opens a GDBM file on an already checked descriptor (consumed). */
 enum ht_status ht_store_attach(int fd, const char *path, int flags,
                                const struct ht_key *key, struct ht_store *st,

@@ -35,10 +35,28 @@ judge_owner(const struct ht_verify_request *req, const struct ht_record *rec)
 	return HT_V_OWNER_ACCOUNT;
 }
 
+/* Whether the owner's account is in a state to use its tokens: what the
+ * shadow entry says when the caller could read it, else what the last
+ * sweep recorded; and a sweep's "missing" whatever shadow says now (an
+ * account re-created under the same name and uid inherits nothing). */
+static enum ht_refusal
+judge_owner_state(const struct ht_verify_request *req, enum ht_refusal recorded)
+{
+	if (recorded == HT_REFUSE_MISSING)
+		return HT_REFUSE_MISSING;
+	switch (req->owner_state) {
+	case HT_OWNER_LOCKED:  return HT_REFUSE_LOCKED;
+	case HT_OWNER_EXPIRED: return HT_REFUSE_EXPIRED;
+	case HT_OWNER_ACTIVE:  return HT_REFUSE_NONE;
+	case HT_OWNER_UNJUDGED: break;
+	}
+	return recorded;
+}
+
 /* What a token is allowed to do, once its secret is known to be right. */
 static enum ht_verdict
 judge(const struct ht_verify_request *req, const struct ht_record *rec,
-      const struct ht_policy *pol)
+      const struct ht_policy *pol, enum ht_refusal recorded, enum ht_refusal *why)
 {
 	enum ht_verdict v;
 
@@ -50,9 +68,11 @@ judge(const struct ht_verify_request *req, const struct ht_record *rec,
 		return HT_V_POLICY;
 	if (req->user == NULL)
 		return HT_V_WRONG_USER;
-	if (rec->kind == HT_KIND_PERSONAL)
+	if (rec->kind == HT_KIND_PERSONAL) {
 		v = judge_owner(req, rec);
-	else if (req->token_user != NULL && strcmp(req->user, req->token_user) == 0)
+		if (v == HT_V_OK && (*why = judge_owner_state(req, recorded)) != HT_REFUSE_NONE)
+			v = HT_V_OWNER_REFUSED;
+	} else if (req->token_user != NULL && strcmp(req->user, req->token_user) == 0)
 		v = HT_V_OK;
 	else
 		v = HT_V_WRONG_USER;
@@ -65,12 +85,28 @@ judge(const struct ht_verify_request *req, const struct ht_record *rec,
 	return HT_V_OK;
 }
 
-/* Loads key, opens store and reads the policy and the record for id.
- * HT_V_UNKNOWN when there is no such record, HT_V_ERROR on failure. */
+/* The owner entry of the last sweep for rec's owner. For an unknown id
+ * the lookup runs for an ordinary owner that has none, so that it costs
+ * what a known id's does. */
+static enum ht_status
+load_refusal(struct ht_store *st, const struct ht_record *rec, int found,
+             enum ht_refusal *recorded, struct ht_error *err)
+{
+	struct ht_owner_refusal r;
+	enum ht_status s = found ? ht_refusal_get(st, rec->owner_uid, rec->owner, &r, err)
+	                         : ht_refusal_get(st, 1000, "decoyusr", &r, err);
+
+	*recorded = found ? r.reason : HT_REFUSE_NONE;
+	return s;
+}
+
+/* Loads key, opens store and reads the policy, the record for id and its
+ * owner's entry. HT_V_UNKNOWN when there is no such record, HT_V_ERROR on
+ * failure. */
 static enum ht_verdict
 load(const struct ht_verify_request *req, ht_id id, struct ht_key *key,
-     struct ht_policy *pol, struct ht_record *rec, struct ht_verify_result *res,
-     struct ht_error *err)
+     struct ht_policy *pol, struct ht_record *rec, enum ht_refusal *recorded,
+     struct ht_verify_result *res, struct ht_error *err)
 {
 	struct ht_snapshot *snap = &res->snap;
 	struct ht_store *st;
@@ -93,6 +129,11 @@ load(const struct ht_verify_request *req, ht_id id, struct ht_key *key,
 	s = ht_store_get_policy(st, pol, err);
 	if (s == HT_OK)
 		s = ht_store_get(st, id, rec, err);
+	if (s == HT_OK || s == HT_ERR_NOTFOUND) {
+		enum ht_status rs = load_refusal(st, rec, s == HT_OK, recorded, err);
+		if (rs != HT_OK)
+			s = rs;
+	}
 	ht_store_close(st);
 	if (s == HT_ERR_NOTFOUND)
 		return HT_V_UNKNOWN;
@@ -109,6 +150,7 @@ ht_verify_password(const struct ht_verify_request *req, const char *password,
 	struct ht_key key;
 	struct ht_policy pol;
 	struct ht_record rec;
+	enum ht_refusal recorded = HT_REFUSE_NONE;
 	enum ht_verdict v;
 
 	memset(res, 0, sizeof(*res));
@@ -117,7 +159,7 @@ ht_verify_password(const struct ht_verify_request *req, const char *password,
 	if (ht_token_parse(password, len, &tok) != 0)
 		return res->verdict = HT_V_NOT_TOKEN;
 	res->id = tok.id;
-	v = load(req, tok.id, &key, &pol, &rec, res, err);
+	v = load(req, tok.id, &key, &pol, &rec, &recorded, res, err);
 	/* An unknown id skips the MAC check and decoding of a record; do that
 	 * work on a decoy so that both take the same time. The verdict stays
 	 * HT_V_UNKNOWN whatever the decoy holds. */
@@ -128,7 +170,7 @@ ht_verify_password(const struct ht_verify_request *req, const char *password,
 		if (crypto_verify_32(hash, rec.hash) != 0 && v == HT_V_OK)
 			v = HT_V_BAD_SECRET;
 		if (v == HT_V_OK)
-			v = judge(req, &rec, &pol);
+			v = judge(req, &rec, &pol, recorded, &res->owner_refused);
 		if (v != HT_V_UNKNOWN) {   /* a record was read, not the decoy */
 			res->kind = rec.kind;
 			res->expires = rec.expires;
@@ -148,13 +190,14 @@ ht_verify_id(const struct ht_verify_request *req, ht_id id,
 	struct ht_key key;
 	struct ht_policy pol;
 	struct ht_record rec;
+	enum ht_refusal recorded = HT_REFUSE_NONE;
 	enum ht_verdict v;
 
 	memset(res, 0, sizeof(*res));
 	res->id = id;
-	v = load(req, id, &key, &pol, &rec, res, err);
+	v = load(req, id, &key, &pol, &rec, &recorded, res, err);
 	if (v == HT_V_OK) {
-		v = judge(req, &rec, &pol);
+		v = judge(req, &rec, &pol, recorded, &res->owner_refused);
 		res->kind = rec.kind;
 		res->expires = rec.expires;
 		res->lastused_granularity = pol.lastused_granularity;
@@ -174,6 +217,7 @@ ht_verdict_str(enum ht_verdict v)
 	case HT_V_BAD_SECRET: return "wrong secret";
 	case HT_V_WRONG_USER: return "token belongs to another user";
 	case HT_V_OWNER_ACCOUNT: return "owner account missing or changed";
+	case HT_V_OWNER_REFUSED: return "owner account refused";
 	case HT_V_REVOKED:    return "token revoked";
 	case HT_V_EXPIRED:    return "token expired";
 	case HT_V_POLICY:     return "token breaks the expiry policy";

@@ -10,8 +10,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "account.h"
 #include "error.h"
 #include "record.h"
+#include "refusal.h"
 #include "snapshot.h"
 
 /* What the caller found when it looked the PAM user up in the system's
@@ -42,6 +44,11 @@ struct ht_verify_request {
 	int64_t now;
 	enum ht_user_lookup user_lookup;
 	uid_t user_uid;          /* valid when user_lookup is HT_USER_FOUND */
+	/* The PAM user's shadow entry, where the caller could read it. When
+	 * read, it decides about lock and expiry (a refusal of the last sweep
+	 * for those is older news); when not (HT_OWNER_UNJUDGED), the sweep's
+	 * refusal does. A refusal for a missing owner holds either way. */
+	enum ht_owner_state owner_state;
 };
 
 enum ht_verdict {
@@ -53,6 +60,8 @@ enum ht_verdict {
 	HT_V_WRONG_USER,
 	HT_V_OWNER_ACCOUNT, /* personal: the owner's account is gone or has
 	                       another uid now */
+	HT_V_OWNER_REFUSED, /* personal: the owner is locked, expired, or was
+	                       found missing by sweep (owner_refused says) */
 	HT_V_REVOKED,
 	HT_V_EXPIRED,
 	HT_V_POLICY,      /* refused by enforce-existing */
@@ -68,6 +77,7 @@ struct ht_verify_result {
 	unsigned lastused_granularity;
 	enum ht_kind kind;         /* valid when the record was read */
 	int64_t expires;           /* the token's expiry (0: never), likewise */
+	enum ht_refusal owner_refused; /* with HT_V_OWNER_REFUSED: why */
 	struct ht_snapshot snap;   /* the store and key the verdict was read from */
 };
 

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -47,6 +48,23 @@ lookup_user(pam_handle_t *pamh, struct ht_verify_request *req)
 	req->user_uid = pw != NULL ? pw->pw_uid : (uid_t)-1;
 }
 
+/* Whether the PAM user's account is locked or expired, where this process
+ * may read /etc/shadow (root: sshd, su). Elsewhere (the httpd user) the
+ * open fails at once, and the last sweep's record decides; so it does for
+ * accounts whose shadow entry lives elsewhere (LDAP), which sweep reads
+ * through NSS. The file, not NSS: a login must not wait on an NSS module
+ * or the daemon behind it (with "shadow: files systemd", a user missing
+ * from the file costs ten times a found one through nss-systemd). Done for
+ * every password, like lookup_user. */
+static void
+lookup_shadow(struct ht_verify_request *req)
+{
+	req->owner_state = HT_OWNER_UNJUDGED;
+	if (req->user != NULL)
+		(void)ht_account_shadow_file(HT_SHADOW_FILE, req->user, req->now,
+		                             &req->owner_state);
+}
+
 static void
 request_init(pam_handle_t *pamh, struct ht_verify_request *req, const struct options *opt,
              const char *user)
@@ -59,6 +77,7 @@ request_init(pam_handle_t *pamh, struct ht_verify_request *req, const struct opt
 	req->require = opt->require;
 	req->now = (int64_t)time(NULL);
 	lookup_user(pamh, req);
+	lookup_shadow(req);
 }
 
 static const char *
@@ -128,6 +147,7 @@ struct login {
 	struct ht_snapshot snap;
 	enum ht_user_lookup user_lookup;
 	uid_t user_uid;
+	enum ht_owner_state owner_state;
 	char *user;
 	char *args;
 	char *resource;         /* what auth judged against: with git_request=, */
@@ -183,6 +203,7 @@ remember_login(pam_handle_t *pamh, const struct ht_verify_request *req,
 	l->snap = res->snap;
 	l->user_lookup = req->user_lookup;
 	l->user_uid = req->user_uid;
+	l->owner_state = req->owner_state;
 	l->user = strdup(req->user);
 	l->args = join_args(argc, argv);
 	l->resource = strdup(req->resource != NULL ? req->resource : "");
@@ -210,7 +231,8 @@ login_unchanged(const struct login *l, const struct ht_verify_request *req,
 	int same;
 
 	if (req->user == NULL || strcmp(req->user, l->user) != 0 ||
-	    req->user_lookup != l->user_lookup || req->user_uid != l->user_uid)
+	    req->user_lookup != l->user_lookup || req->user_uid != l->user_uid ||
+	    req->owner_state != l->owner_state)
 		return 0;
 	if (strcmp(req->resource != NULL ? req->resource : "", l->resource) != 0 ||
 	    req->require != l->require)
@@ -224,15 +246,26 @@ login_unchanged(const struct login *l, const struct ht_verify_request *req,
 	return same;
 }
 
+/* The last use: when, through which service, from which client. */
 static void
 record_use(pam_handle_t *pamh, const struct options *opt,
            const struct ht_verify_result *res, int64_t now)
 {
+	struct ht_lastuse use;
+	const char *service, *rhost;
+
 	if (opt->no_lastused)
 		return;
+	memset(&use, 0, sizeof(use));
+	use.time = now;
+	service = item_text(pamh, PAM_SERVICE);
+	rhost = item_text(pamh, PAM_RHOST);
+	/* Cut to size here; the library replaces what is not printable. */
+	snprintf(use.service, sizeof(use.service), "%s", service != NULL ? service : "");
+	snprintf(use.from, sizeof(use.from), "%s", rhost != NULL ? rhost : "");
 	/* Advisory: the server may not be allowed to write there, and a
 	 * login must not fail for it. */
-	if (ht_lastused_touch(opt->db_path, res->id, res->lastused_granularity, now) != 0 &&
+	if (ht_lastused_record(opt->db_path, res->id, res->lastused_granularity, &use) != 0 &&
 	    opt->debug)
 		pht_log(pamh, LOG_DEBUG, "last use of token %s not recorded: %m",
 		        ht_id_format(res->id).s);
@@ -251,6 +284,21 @@ auth_code(const struct ht_verify_result *res)
 	default:
 		return PAM_AUTH_ERR;
 	}
+}
+
+/* The verdict for the log, with the owner's state when that was why. */
+static const char *
+verdict_detail(const struct ht_verify_result *res)
+{
+	if (res->verdict != HT_V_OWNER_REFUSED)
+		return ht_verdict_str(res->verdict);
+	switch (res->owner_refused) {
+	case HT_REFUSE_LOCKED:  return "owner account locked";
+	case HT_REFUSE_EXPIRED: return "owner account expired";
+	case HT_REFUSE_MISSING: return "owner missing (refused by sweep)";
+	case HT_REFUSE_NONE:    break;
+	}
+	return ht_verdict_str(res->verdict);
 }
 
 static void
@@ -272,7 +320,7 @@ log_auth(pam_handle_t *pamh, const struct options *opt, const char *user,
 		log_decision(pamh, LOG_ERR, "auth", "failed", err->msg, res->id, user);
 		break;
 	default:
-		log_decision(pamh, LOG_NOTICE, "auth", "refused", ht_verdict_str(res->verdict),
+		log_decision(pamh, LOG_NOTICE, "auth", "refused", verdict_detail(res),
 		             res->id, user);
 		break;
 	}
@@ -386,8 +434,8 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (res.verdict == HT_V_ERROR)
 		log_decision(pamh, LOG_ERR, "account", "failed", err.msg, id, user);
 	else if (res.verdict != HT_V_OK)
-		log_decision(pamh, LOG_NOTICE, "account", "refused",
-		             ht_verdict_str(res.verdict), id, user);
+		log_decision(pamh, LOG_NOTICE, "account", "refused", verdict_detail(&res),
+		             id, user);
 	else if (opt.debug)
 		log_decision(pamh, LOG_DEBUG, "account", "accepted", ht_kind_str(res.kind),
 		             id, user);

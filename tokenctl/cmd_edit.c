@@ -61,7 +61,7 @@ parse_edit(int argc, char **argv, struct edit_args *a)
 
 static int
 apply(const struct ctl *ctl, struct session *ses, const char *idtext,
-      const struct edit_args *a, struct ht_record *rec)
+      const struct edit_args *a, struct ht_record *rec, enum ht_refusal *owner)
 {
 	struct ht_error err = { 0 };
 	int rc = session_get(ctl, ses, idtext, rec);
@@ -77,6 +77,7 @@ apply(const struct ctl *ctl, struct session *ses, const char *idtext,
 		rec->perm = a->perm;
 	if ((s = ht_txn_put(ses->txn, rec, &err)) != HT_OK)
 		return tk_fail(s, &err);
+	*owner = owner_refusal(ses->st, rec);
 	return session_commit(ses);
 }
 
@@ -86,26 +87,30 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 	struct edit_args a;
 	struct session ses;
 	struct ht_record rec;
-	int64_t used;
+	struct ht_lastuse use;
+	struct owner_mail om;
+	enum ht_refusal owner = HT_REFUSE_NONE;
 	int rc;
 
 	if ((rc = parse_edit(argc, argv, &a)) != 0)
 		return rc;
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
-	rc = apply(ctl, &ses, argv[optind], &a, &rec);
+	rc = apply(ctl, &ses, argv[optind], &a, &rec, &owner);
 	session_end(&ses);
 	if (rc != 0)
 		return rc;
-	used = ht_lastused_get(ctl->db, rec.id);
+	(void)ht_lastused_read(ctl->db, rec.id, &use);
+	owner_mail_prepare(ctl, &rec.id, 1, &om);
 	privs_drop();
 	audit_change(ctl, "edit", &rec.id, "name=%s perm=%s", a.name ? "changed" : "kept",
 	             ht_perm_str(rec.perm));
 	if (ctl->json) {
-		out_record_json(stdout, &rec, ctl->now, used, 0);
+		out_record_json(stdout, &rec, ctl->now, &use, 0, owner);
 		fputc('\n', stdout);
 	} else {
 		tk_note("token %s updated", ht_id_format(rec.id).s);
 	}
+	owner_mail_send(ctl, &om, "edited");
 	return EX_OK;
 }

@@ -22,7 +22,8 @@ print_policy(const struct ctl *ctl, const struct ht_policy *pol)
 			out_json_str(stdout, pol->admin_group);
 		else
 			fputs("null", stdout);
-		printf(",\"lastused_granularity\":%u}\n", pol->lastused_granularity);
+		printf(",\"lastused_granularity\":%u,\"notify_owner\":%s}\n",
+		       pol->lastused_granularity, pol->notify_owner ? "true" : "false");
 		return;
 	}
 	printf("expiry-required:      %s\n", pol->expiry_required ? "yes" : "no");
@@ -31,6 +32,7 @@ print_policy(const struct ctl *ctl, const struct ht_policy *pol)
 	fputs("admin-group:          ", stdout);
 	out_safe(stdout, pol->admin_group[0] != '\0' ? pol->admin_group : "none");
 	printf("\nlastused-granularity: %u\n", pol->lastused_granularity);
+	printf("notify-owner:         %s\n", pol->notify_owner ? "yes" : "no");
 }
 
 static int
@@ -74,6 +76,7 @@ parse_set(int argc, char **argv, struct ht_policy *pol, int *changes)
 		{ "enforce-existing", required_argument, NULL, 'e' },
 		{ "admin-group", required_argument, NULL, 'g' },
 		{ "lastused-granularity", required_argument, NULL, 'l' },
+		{ "notify-owner", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
@@ -84,6 +87,7 @@ parse_set(int argc, char **argv, struct ht_policy *pol, int *changes)
 		switch (c) {
 		case 'r': rc = parse_yesno("--expiry-required", optarg, &pol->expiry_required); break;
 		case 'e': rc = parse_yesno("--enforce-existing", optarg, &pol->enforce_existing); break;
+		case 'N': rc = parse_yesno("--notify-owner", optarg, &pol->notify_owner); break;
 		case 'g': rc = set_group(pol, optarg); break;
 		case 'm':
 			rc = parse_ulong("--max-days", optarg, 1, HT_MAX_DAYS_LIMIT, &v);
@@ -135,10 +139,11 @@ policy_set(const struct ctl *ctl, int argc, char **argv)
 		return rc;
 	privs_drop();
 	audit_change(ctl, "policy", NULL, "expiry-required=%s max-days=%u enforce-existing=%s "
-	             "admin-group=%s lastused-granularity=%u",
+	             "admin-group=%s lastused-granularity=%u notify-owner=%s",
 	             pol.expiry_required ? "yes" : "no", pol.max_days,
 	             pol.enforce_existing ? "yes" : "no",
-	             pol.admin_group[0] ? pol.admin_group : "none", pol.lastused_granularity);
+	             pol.admin_group[0] ? pol.admin_group : "none", pol.lastused_granularity,
+	             pol.notify_owner ? "yes" : "no");
 	if (ctl->json)
 		print_policy(ctl, &pol);
 	else

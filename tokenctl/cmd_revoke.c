@@ -64,10 +64,12 @@ static int
 finish(const struct ctl *ctl, struct session *ses, const struct id_list *done, int changed)
 {
 	int rc = changed > 0 ? session_commit(ses) : 0;
+	struct owner_mail om;
 
 	session_end(ses);
 	if (rc != 0)
 		return rc;
+	owner_mail_prepare(ctl, done->ids, changed > 0 ? done->n : 0, &om);
 	privs_drop();
 	for (size_t i = 0; i < done->n; i++)
 		audit_change(ctl, "revoke", &done->ids[i], NULL);
@@ -79,6 +81,7 @@ finish(const struct ctl *ctl, struct session *ses, const struct id_list *done, i
 	} else if (changed > 0) {
 		tk_note("revoked %d token%s", changed, changed == 1 ? "" : "s");
 	}
+	owner_mail_send(ctl, &om, "revoked");
 	return EX_OK;
 }
 

@@ -10,7 +10,10 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/audit.c \
 	tokenctl/caller.c \
 	tokenctl/exit.c \
+	tokenctl/mail.c \
 	tokenctl/output.c \
+	tokenctl/owner.c \
+	tokenctl/owner_mail.c \
 	tokenctl/privs.c \
 	tokenctl/session.c \
 	tokenctl/cmd_backup.c \
@@ -18,11 +21,13 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_edit.c \
 	tokenctl/cmd_init.c \
 	tokenctl/cmd_list.c \
+	tokenctl/cmd_notify.c \
 	tokenctl/cmd_policy.c \
 	tokenctl/cmd_purge.c \
 	tokenctl/cmd_revoke.c \
 	tokenctl/cmd_rotate.c \
-	tokenctl/cmd_show.c
+	tokenctl/cmd_show.c \
+	tokenctl/cmd_sweep.c
 
 sbin_PROGRAMS += tokenctl/tokenctl
 tokenctl_tokenctl_SOURCES = tokenctl/paths.c

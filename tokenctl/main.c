@@ -32,6 +32,8 @@ static const struct command commands[] = {
 	{ "purge", cmd_purge },
 	{ "backup", cmd_backup },
 	{ "restore", cmd_restore },
+	{ "sweep", cmd_sweep },
+	{ "notify", cmd_notify },
 };
 
 static void
@@ -42,7 +44,7 @@ usage(FILE *f)
 	      "  create --name NAME [--perm read|write|admin] [--expires DAYS]\n"
 	      "         [--project KEY | --repo KEY/SLUG]  print a new token, once, on stdout\n"
 	      "  list [--user USER | --all | --project KEY | --repo KEY/SLUG]\n"
-	      "       [--expiring DAYS] [--status active|expired|revoked]\n"
+	      "       [--expiring DAYS] [--status active|expired|revoked] [--unused DAYS]\n"
 	      "  show ID\n"
 	      "  edit ID [--name NAME] [--perm read|write|admin]\n"
 	      "  revoke ID... | --user USER | --token -   (--token - reads a token on stdin)\n"
@@ -50,8 +52,13 @@ usage(FILE *f)
 	      "  policy [show]\n"
 	      "  policy set [--expiry-required yes|no] [--max-days N] [--enforce-existing yes|no]\n"
 	      "             [--admin-group GROUP|none] [--lastused-granularity SECONDS]\n"
+	      "             [--notify-owner yes|no]\n"
 	      "  purge [--revoked] [--expired] [--older-than DAYS]\n"
 	      "  backup FILE | restore [--with-policy] FILE\n"
+	      "  sweep [--dry-run] [--max-missing N] | sweep --reinstate USER\n"
+	      "                                        refuse tokens of locked, expired, missing owners\n"
+	      "  notify --expiring DAYS [--user USER] [--dry-run]\n"
+	      "                                        mail owners about tokens that expire soon\n"
 	      "Defaults: --db ", f);
 	fputs(tk_default_db(), f);
 	fputs(" --keyfile ", f);

@@ -101,10 +101,21 @@ out_json_time(FILE *f, int64_t t)
 		fprintf(f, "\"%s\"", buf);
 }
 
-void
-out_record_json(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
-                int refused)
+/* A JSON string, or null when s is empty. */
+static void
+json_str_or_null(FILE *f, const char *s)
 {
+	if (s != NULL && s[0] != '\0')
+		out_json_str(f, s);
+	else
+		fputs("null", f);
+}
+
+void
+out_record_json(FILE *f, const struct ht_record *rec, int64_t now,
+                const struct ht_lastuse *use, int refused, enum ht_refusal owner)
+{
+	const char *owner_refused = ht_refusal_str(owner);
 	struct ht_id_text id = ht_id_format(rec->id);
 
 	fprintf(f, "{\"id\":\"%s\",\"kind\":\"%s\",\"owner\":", id.s, ht_kind_str(rec->kind));
@@ -122,7 +133,18 @@ out_record_json(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_
 	fputs(",\"revoked_at\":", f);
 	out_json_time(f, rec->revoked_at);
 	fputs(",\"last_used\":", f);
-	out_json_time(f, last_used);
+	out_json_time(f, use != NULL ? use->time : 0);
+	fputs(",\"last_used_from\":", f);
+	json_str_or_null(f, use != NULL ? use->from : NULL);
+	fputs(",\"last_used_service\":", f);
+	json_str_or_null(f, use != NULL ? use->service : NULL);
+	fputs(",\"last_used_host\":", f);
+	json_str_or_null(f, use != NULL ? use->host : NULL);
+	fputs(",\"owner_refused\":", f);
+	if (owner_refused != NULL)
+		fprintf(f, "\"%s\"", owner_refused);
+	else
+		fputs("null", f);
 	fprintf(f, ",\"policy_refused\":%s,\"name\":", refused ? "true" : "false");
 	out_json_str(f, rec->name);
 	fputc('}', f);
@@ -136,9 +158,22 @@ show_line(FILE *f, const char *label, const char *value)
 	fputc('\n', f);
 }
 
+static const char *
+owner_refused_text(enum ht_refusal owner)
+{
+	switch (owner) {
+	case HT_REFUSE_LOCKED:  return "refused (the owner's account is locked)";
+	case HT_REFUSE_EXPIRED: return "refused (the owner's account has expired)";
+	case HT_REFUSE_MISSING: return "refused (owner missing: the account was not found; "
+	                               "revoke the tokens or reinstate the owner)";
+	case HT_REFUSE_NONE:    break;
+	}
+	return NULL;
+}
+
 void
-out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
-                int refused)
+out_record_show(FILE *f, const struct ht_record *rec, int64_t now,
+                const struct ht_lastuse *use, int refused, enum ht_refusal owner)
 {
 	struct ht_id_text id = ht_id_format(rec->id);
 	char buf[64];
@@ -153,6 +188,8 @@ out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_
 	show_line(f, "status:", ht_state_str(ht_record_state(rec, now)));
 	if (refused)
 		show_line(f, "policy:", "refused (enforce-existing: breaks the current expiry policy)");
+	if (owner_refused_text(owner) != NULL)
+		show_line(f, "account:", owner_refused_text(owner));
 	out_time(buf, sizeof(buf), rec->created, "-");
 	show_line(f, "created:", buf);
 	out_time(buf, sizeof(buf), rec->expires, "never");
@@ -161,20 +198,29 @@ out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_
 		out_time(buf, sizeof(buf), rec->revoked_at, "-");
 		show_line(f, "revoked:", buf);
 	}
-	out_time(buf, sizeof(buf), last_used, "never");
+	out_time(buf, sizeof(buf), use->time, "never");
 	show_line(f, "last used:", buf);
+	if (use->time == 0)
+		return;
+	show_line(f, "  from:", use->from[0] != '\0' ? use->from : "-");
+	show_line(f, "  service:", use->service[0] != '\0' ? use->service : "-");
+	if (use->host[0] != '\0')
+		show_line(f, "  host:", use->host);
 }
 
 void
 out_list_header(FILE *f)
 {
-	fprintf(f, "%-16s  %-10s  %-20s  %-5s  %-7s  %-16s  %-16s  %-16s  %s\n", "ID", "KIND",
-	        "OWNER/SCOPE", "PERM", "STATUS", "CREATED", "EXPIRES", "LAST USED", "NAME");
+	fprintf(f, "%-16s  %-10s  %-20s  %-5s  %-7s  %-16s  %-16s  %-16s  %-15s  %s\n", "ID",
+	        "KIND", "OWNER/SCOPE", "PERM", "STATUS", "CREATED", "EXPIRES", "LAST USED",
+	        "FROM", "NAME");
 }
 
 void
-out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used)
+out_list_row(FILE *f, const struct ht_record *rec, int64_t now, const struct ht_lastuse *use)
 {
+	const char *from = use->time != 0 && use->from[0] != '\0' ? use->from : "-";
+	int from_pad = 15 - (int)strlen(from);
 	struct ht_id_text id = ht_id_format(rec->id);
 	const char *who = rec->kind == HT_KIND_PERSONAL ? rec->owner : rec->scope;
 	char created[32], expires[32], used[32];
@@ -182,12 +228,15 @@ out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_use
 
 	out_time(created, sizeof(created), rec->created, "-");
 	out_time(expires, sizeof(expires), rec->expires, "never");
-	out_time(used, sizeof(used), last_used, "never");
+	out_time(used, sizeof(used), use->time, "never");
 	fprintf(f, "%-16s  %-10s  ", id.s, ht_kind_str(rec->kind));
 	out_safe(f, who);
 	fprintf(f, "%*s  %-5s  %-7s  %-16s  %-16s  %-16s  ", pad > 0 ? pad : 0, "",
 	        ht_perm_str(rec->perm), ht_state_str(ht_record_state(rec, now)), created,
 	        expires, used);
+	/* Written by the servers' group: escaped like any untrusted text. */
+	out_safe(f, from);
+	fprintf(f, "%*s  ", from_pad > 0 ? from_pad : 0, "");
 	out_safe(f, rec->name);
 	fputc('\n', f);
 }
@@ -219,7 +268,7 @@ out_new_token(const struct ctl *ctl, const struct ht_record *rec, const char *te
 		rc = -1;
 	if (ctl->json) {
 		fputs("\",\"token_info\":", stdout);
-		out_record_json(stdout, rec, ctl->now, 0, 0);
+		out_record_json(stdout, rec, ctl->now, NULL, 0, HT_REFUSE_NONE);
 		fputs("}\n", stdout);
 	} else {
 		fputc('\n', stdout);

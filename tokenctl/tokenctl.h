@@ -11,8 +11,10 @@
 
 #include "error.h"
 #include "key.h"
+#include "lastused.h"
 #include "policy.h"
 #include "record.h"
+#include "refusal.h"
 #include "store.h"
 
 #define TK_USER_MAX (HT_OWNER_MAX + 1)   /* longer names cannot own tokens */
@@ -90,14 +92,39 @@ void out_safe(FILE *f, const char *s);
 void out_json_str(FILE *f, const char *s);
 void out_time(char *buf, size_t size, int64_t t, const char *none);
 void out_json_time(FILE *f, int64_t t);
-void out_record_json(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
-                     int refused);
-void out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
-                     int refused);
+void out_record_json(FILE *f, const struct ht_record *rec, int64_t now,
+                     const struct ht_lastuse *use, int refused, enum ht_refusal owner);
+void out_record_show(FILE *f, const struct ht_record *rec, int64_t now,
+                     const struct ht_lastuse *use, int refused, enum ht_refusal owner);
 void out_list_header(FILE *f);
 int out_check_stdout(void);
 int out_new_token(const struct ctl *ctl, const struct ht_record *rec, const char *text);
-void out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used);
+void out_list_row(FILE *f, const struct ht_record *rec, int64_t now,
+                  const struct ht_lastuse *use);
+/* The refusal the last sweep recorded for a personal token's owner. */
+enum ht_refusal owner_refusal(struct ht_store *st, const struct ht_record *rec);
+
+/* mail.c */
+struct mail {
+	FILE *f;
+	pid_t pid;
+	void (*old_pipe)(int);
+};
+const char *mail_program(const struct ctl *ctl);
+int mail_available(const struct ctl *ctl);
+int mail_recipient_valid(const char *name);
+int mail_open(const struct ctl *ctl, struct mail *m, const char *to, const char *subject);
+int mail_close(struct mail *m, const char *to);
+
+/* owner_mail.c: with policy notify-owner, mails the owners of the
+ * personal tokens among ids that the caller does not own; after commit. */
+struct owner_mail {
+	struct ht_record *recs;
+	size_t n;
+};
+void owner_mail_prepare(const struct ctl *ctl, const ht_id *ids, size_t n,
+                        struct owner_mail *om);
+void owner_mail_send(const struct ctl *ctl, struct owner_mail *om, const char *what);
 
 /* audit.c */
 void audit_open(void);
@@ -117,5 +144,7 @@ int cmd_policy(struct ctl *ctl, int argc, char **argv);
 int cmd_purge(struct ctl *ctl, int argc, char **argv);
 int cmd_backup(struct ctl *ctl, int argc, char **argv);
 int cmd_restore(struct ctl *ctl, int argc, char **argv);
+int cmd_sweep(struct ctl *ctl, int argc, char **argv);
+int cmd_notify(struct ctl *ctl, int argc, char **argv);
 
 #endif

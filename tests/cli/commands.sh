@@ -67,7 +67,7 @@ check_none() {
 }
 
 list=$(tk list)
-check_match "list: header" "^ID +KIND +OWNER/SCOPE +PERM +STATUS +CREATED +EXPIRES +LAST USED +NAME" \
+check_match "list: header" "^ID +KIND +OWNER/SCOPE +PERM +STATUS +CREATED +EXPIRES +LAST USED +FROM +NAME" \
 	"$(printf '%s\n' "$list" | head -1)"
 check "list: default shows the caller's 3 personal tokens" 3 "$(printf '%s\n' "$list" | grep -c ' personal ')"
 check "list --all: all 5" 5 "$(tk list --all | tail -n +2 | wc -l)"
@@ -124,7 +124,7 @@ check_match "policy: max-days 90" "max-days: +90" "$pol"
 tk policy set --expiry-required yes --max-days 30 --enforce-existing yes \
 	--lastused-granularity 60 --admin-group "$(id -gn)" 2>/dev/null
 check "policy set: exit 0" 0 $?
-check "policy --json" "{\"expiry_required\":true,\"max_days\":30,\"enforce_existing\":true,\"admin_group\":\"$(id -gn)\",\"lastused_granularity\":60}" \
+check "policy --json" "{\"expiry_required\":true,\"max_days\":30,\"enforce_existing\":true,\"admin_group\":\"$(id -gn)\",\"lastused_granularity\":60,\"notify_owner\":false}" \
 	"$(tk --json policy show)"
 T4=$(tk create --name "bounded"); ID4=$(token_id "$T4")
 check_match "expiry required: create without --expires gets max-days" \

@@ -41,12 +41,16 @@ g=("$TOKENCTL" --db "$DB" --keyfile "$KEY")
 
 check "commands" "create" "$(comp tokenctl cr)"
 check "every command from nothing" \
-	"backup create edit init list policy purge restore revoke rotate show" \
+	"backup create edit init list notify policy purge restore revoke rotate show sweep" \
 	"$(comp tokenctl '')"
 check "global options" "--db --help --json --keyfile --version --wait" "$(comp tokenctl --)"
 check "create's options" "--expires --name --perm --project --repo" \
 	"$(comp tokenctl create --)"
 check "values of --perm" "admin read write" "$(comp tokenctl create --perm '')"
+check "sweep's options" "--dry-run --max-missing --reinstate" "$(comp tokenctl sweep --)"
+check "notify's options" "--dry-run --expiring --user" "$(comp tokenctl notify --)"
+check "list --unused among list's options" "--unused" "$(comp tokenctl list --un)"
+check "values of --notify-owner" "no yes" "$(comp tokenctl policy set --notify-owner '')"
 check "values of --status" "active expired revoked" "$(comp tokenctl list --status '')"
 check "policy subcommands" "set show" "$(comp tokenctl policy '')"
 check "policy set's options" "--enforce-existing --expiry-required" \

@@ -53,6 +53,24 @@ check "the existing store is untouched" "old store" "$(cat "$dest$db")"
 check "the existing key is untouched" "old key" "$(cat "$dest$key")"
 check "install creates no other file in the state directory" "$(basename "$db")" \
 	"$(ls "$dest$statedir")"
+# The hook for deleted accounts and the systemd units: installed, enabled
+# by nobody but the administrator.
+more=$(printf 'print:\n\t@echo "HTVARS|$(pkgdatadir)|$(systemdsystemunitdir)"\n' |
+	mk -f Makefile -f - print 2>/dev/null | sed -n 's/^HTVARS|//p')
+pkgdatadir=${more%%|*} unitdir=${more#*|}
+check "the hook is installed mode 0755 in the package's data directory" 755 \
+	"$(mode "$dest$pkgdatadir/userdel-hook")"
+check_match "the hook names the installed tokenctl" "TOKENCTL=.*$sbindir/tokenctl" \
+	"$(grep '^TOKENCTL=' "$dest$pkgdatadir/userdel-hook")"
+for u in httptoken-sweep.service httptoken-sweep.timer httptoken-notify.service \
+	httptoken-notify.timer; do
+	check "installed: $unitdir/$u" yes "$([ -f "$dest$unitdir/$u" ] && echo yes)"
+done
+check_match "the sweep timer runs every minute, to the second" \
+	"OnCalendar=\*-\*-\* \*:\*:00.*AccuracySec=1s" \
+	"$(tr '\n' ' ' <"$dest$unitdir/httptoken-sweep.timer")"
+check "the sweep service runs the installed tokenctl" "ExecStart=$sbindir/tokenctl sweep" \
+	"$(grep '^ExecStart=' "$dest$unitdir/httptoken-sweep.service")"
 for f in "$mandir/man8/pam_httptoken.8" "$mandir/man8/tokenctl.8" "$mandir/man5/httptoken.5" \
 	"$datadir/bash-completion/completions/tokenctl" "$docdir/examples/pam.d/git-read"; do
 	check "installed: $f" yes "$([ -f "$dest$f" ] && echo yes)"

@@ -117,7 +117,8 @@ check "one prompt and no other message per transaction" 0 \
 L=$(token personal alice read)
 ID=$(token_id "$L")
 auth plain alice "$L" >/dev/null
-check_match "last use recorded" '^[0-9]{20}$' "$(cat "$DB.lastused/$ID" 2>/dev/null)"
+check_match "last use recorded: time, service, client, host" '^[0-9]{20} plain [^ ]+ -$' \
+	"$(tr -d '\000' <"$DB.lastused/$ID" 2>/dev/null)"
 service quiet no_lastused
 N=$(token personal alice read)
 auth quiet alice "$N" >/dev/null

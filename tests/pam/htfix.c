@@ -14,6 +14,10 @@
  *   htfix policy DB KEY EXPIRY_REQUIRED MAX_DAYS ENFORCE_EXISTING
  *   htfix forge TOKEN         the same id with another secret, and a
  *                             correct checksum: a well-formed wrong token
+ *   htfix raw DB KEY NAME TEXT       stores TEXT under GDBM key NAME as it is
+ *                                    (no MAC): a damaged entry
+ *   htfix seal DB KEY NAME HEX       stores the bytes HEX under NAME with a
+ *                                    correct MAC: a well-sealed malformed body
  *
  * A failure prints "Bail out!" with its reason and exits 1. */
 #include "config.h"
@@ -25,6 +29,9 @@
 #include <unistd.h>
 
 #include <sodium.h>
+
+#include "sealed.h"
+#include "store_impl.h"
 
 #include "fixture.h"
 
@@ -101,6 +108,32 @@ set_policy(struct ht_txn *txn, void *ctx, struct ht_error *err)
 	return ht_txn_put_policy(txn, &pol, err);
 }
 
+static enum ht_status
+do_raw(struct ht_txn *txn, void *ctx, struct ht_error *err)
+{
+	char **a = ctx;
+
+	return ht_store_put_raw(ht_txn_store(txn), a[0], a[1], strlen(a[1]), err);
+}
+
+static enum ht_status
+do_seal(struct ht_txn *txn, void *ctx, struct ht_error *err)
+{
+	char **a = ctx;
+	unsigned char body[HT_SEALED_BODY_MAX];
+	size_t n = strlen(a[1]) / 2;
+
+	if (n > sizeof(body))
+		return ht_error_set(err, HT_ERR_USAGE, "too long");
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (sscanf(a[1] + 2 * i, "%2x", &v) != 1)
+			return ht_error_set(err, HT_ERR_USAGE, "bad hex");
+		body[i] = (unsigned char)v;
+	}
+	return ht_txn_put_sealed(txn, a[0], body, n, err);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -134,6 +167,12 @@ main(int argc, char **argv)
 	if (argc == 7 && strcmp(argv[1], "policy") == 0) {
 		fixture_open(&fx, argv[2], argv[3]);
 		fixture_change(&fx, set_policy, argv + 4);
+		fixture_close(&fx);
+		return 0;
+	}
+	if (argc == 6 && (strcmp(argv[1], "raw") == 0 || strcmp(argv[1], "seal") == 0)) {
+		fixture_open(&fx, argv[2], argv[3]);
+		fixture_change(&fx, strcmp(argv[1], "raw") == 0 ? do_raw : do_seal, argv + 4);
 		fixture_close(&fx);
 		return 0;
 	}

@@ -27,11 +27,19 @@ tests_pam_pam_ht_stub_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared 
 	-no-undefined -rpath /nowhere
 tests_pam_pam_ht_stub_la_LIBADD = $(PAM_LIBS)
 
+# A getpwnam_r that fails for chosen names (tests/pam/sweep.sh).
+check_LTLIBRARIES += tests/pam/nss_fail.la
+tests_pam_nss_fail_la_SOURCES = tests/pam/nss_fail.c
+tests_pam_nss_fail_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-no-undefined -rpath /nowhere
+tests_pam_nss_fail_la_LIBADD = -ldl
+
 EXTRA_DIST += tests/pam/pamenv.sh
 
 PAM_TESTS = tests/pam/auth.sh tests/pam/store.sh tests/pam/args.sh tests/pam/passwords.sh \
 	tests/pam/stacking.sh tests/pam/expiry.sh tests/pam/exports.sh tests/pam/threads.sh \
-	tests/pam/tokenctl.sh tests/pam/libpamtest.sh tests/pam/valgrind.sh tests/pam/owner.sh
+	tests/pam/tokenctl.sh tests/pam/libpamtest.sh tests/pam/valgrind.sh tests/pam/owner.sh \
+	tests/pam/sweep.sh
 PAM_TESTS += tests/pam/results.sh
 PAM_TESTS += tests/pam/gitrequest.sh
 TESTS += $(PAM_TESTS)

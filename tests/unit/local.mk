@@ -9,7 +9,8 @@ unit_tests = \
 	tests/unit/test_gitreq \
 	tests/unit/test_store \
 	tests/unit/test_verify \
-	tests/unit/test_fixture
+	tests/unit/test_fixture \
+	tests/unit/test_account
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
 
@@ -35,3 +36,5 @@ tests_unit_test_names_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_names_LDADD = $(FIXTURE_LIBS)
 tests_unit_test_gitreq_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_gitreq_LDADD = $(FIXTURE_LIBS)
+tests_unit_test_account_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_account_LDADD = $(FIXTURE_LIBS)
