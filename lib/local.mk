@@ -3,11 +3,13 @@
 # benchmarks. It knows nothing of PAM or of the command line.
 noinst_LTLIBRARIES += lib/libhttptoken.la
 lib_libhttptoken_la_SOURCES = \
+	lib/authlog.c lib/authlog.h \
 	lib/backup.c \
 	lib/codec.c lib/codec.h \
 	lib/error.c lib/error.h \
 	lib/key.c lib/key.h \
 	lib/lastused.c lib/lastused.h \
+	lib/passwd.c \
 	lib/policy.c lib/policy.h \
 	lib/record.c lib/record.h \
 	lib/safefile.c lib/safefile.h \

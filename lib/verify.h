@@ -26,16 +26,31 @@ enum ht_user_lookup {
 	HT_USER_MISSING,    /* no such account (or the lookup failed) */
 };
 
+/* Looks an account up by name: HT_USER_FOUND and *uid, or HT_USER_MISSING.
+ * Used when the user comes from the token itself (see lookup_owner). */
+typedef enum ht_user_lookup (*ht_owner_lookup_fn)(const char *name, uid_t *uid);
+
+/* The passwd database through getpwnam_r: safe in threaded servers. */
+enum ht_user_lookup ht_owner_lookup_passwd(const char *name, uid_t *uid);
+
 struct ht_verify_request {
 	const char *db_path;
 	const char *key_path;
 	const char *user;        /* the PAM user */
 	const char *token_user;  /* user name for project/repository tokens */
 	const char *resource;    /* NULL: none configured */
+	/* The service protects a resource it works out per request: a NULL
+	 * resource then means it could not (empty or invalid), and every
+	 * token is refused, personal ones too. */
+	int resource_required;
 	enum ht_perm require;
 	int64_t now;
 	enum ht_user_lookup user_lookup;
 	uid_t user_uid;          /* valid when user_lookup is HT_USER_FOUND */
+	/* A token presented without a user name (HTTP Bearer): user is NULL
+	 * and the token names its user, the owner of a personal token (whose
+	 * account this looks up) or token_user. NULL with user NULL: refused. */
+	ht_owner_lookup_fn lookup_owner;
 };
 
 enum ht_verdict {
@@ -62,6 +77,11 @@ struct ht_verify_result {
 	enum ht_kind kind;         /* valid when the record was read */
 	int64_t expires;           /* the token's expiry (0: never), likewise */
 	struct ht_snapshot snap;   /* the store and key the verdict was read from */
+	/* Set on HT_V_OK only (empty strings otherwise): */
+	enum ht_perm perm;         /* the token's level */
+	char user[HT_OWNER_MAX + 1];   /* who it authenticates */
+	char scope[HT_SCOPE_MAX + 1];  /* the project or KEY/SLUG it was
+	                                  allowed on; empty for personal */
 };
 
 /* Checks password (len bytes, need not be NUL-terminated). */

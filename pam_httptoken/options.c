@@ -5,6 +5,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "authlog.h"
 #include "log.h"
 #include "options.h"
 #include "scope.h"
@@ -71,9 +72,9 @@ static const struct {
 static int
 refuse(pam_handle_t *pamh, const char *arg, const char *why)
 {
-	char shown[PHT_LOG_FIELD_MAX + 4];
+	char shown[HT_LOG_FIELD_MAX + 4];
 
-	pht_log_field(arg, shown);
+	ht_log_field(arg, shown);
 	pht_log(pamh, LOG_ERR, "module argument \"%s\": %s", shown, why);
 	return -1;
 }

@@ -23,6 +23,7 @@
 #include <security/pam_modules.h>
 #include <security/pam_modutil.h>
 
+#include "authlog.h"
 #include "lastused.h"
 #include "log.h"
 #include "options.h"
@@ -50,6 +51,7 @@ static void
 request_init(pam_handle_t *pamh, struct ht_verify_request *req, const struct options *opt,
              const char *user)
 {
+	memset(req, 0, sizeof(*req));   /* fields this module does not set stay safe */
 	req->db_path = opt->db_path;
 	req->key_path = opt->key_path;
 	req->user = user;
@@ -70,20 +72,17 @@ item_text(pam_handle_t *pamh, int item)
 	return value;
 }
 
-/* One line per decision about a named token: what, which token, for whom,
- * through which service, from where. Never the password. */
+/* One line per decision about a named token, in the format every front
+ * end shares (lib/authlog.h). Never the password. */
 static void
 log_decision(pam_handle_t *pamh, int priority, const char *phase, const char *outcome,
              const char *detail, ht_id id, const char *user)
 {
-	char u[PHT_LOG_FIELD_MAX + 4], s[PHT_LOG_FIELD_MAX + 4], r[PHT_LOG_FIELD_MAX + 4];
-	struct ht_id_text t = ht_id_format(id);
+	struct ht_log_line line;
 
-	pht_log_field(user, u);
-	pht_log_field(item_text(pamh, PAM_SERVICE), s);
-	pht_log_field(item_text(pamh, PAM_RHOST), r);
-	pht_log(pamh, priority, "%s %s (%s): token=%s user=%s service=%s rhost=%s",
-	        phase, outcome, detail, t.s, u, s, r);
+	ht_log_decision(&line, priority, phase, outcome, detail, id, user,
+	                item_text(pamh, PAM_SERVICE), item_text(pamh, PAM_RHOST));
+	pht_log(pamh, line.priority, "%s", line.text);
 }
 
 /* What this handle's auth step established, kept for its account step
@@ -217,25 +216,14 @@ static void
 log_auth(pam_handle_t *pamh, const struct options *opt, const char *user,
          const struct ht_verify_result *res, const struct ht_error *err)
 {
-	switch (res->verdict) {
-	case HT_V_NOT_TOKEN:
-	case HT_V_EMPTY:
+	struct ht_log_line line;
+
+	if (ht_log_auth(&line, res, err, user, item_text(pamh, PAM_SERVICE),
+	                item_text(pamh, PAM_RHOST)) == 0)
+		pht_log(pamh, line.priority, "%s", line.text);
+	else if (opt->debug)
 		/* Not about a token: an ordinary password is none of our business. */
-		if (opt->debug)
-			pht_log(pamh, LOG_DEBUG, "auth ignored: %s", ht_verdict_str(res->verdict));
-		break;
-	case HT_V_OK:
-		log_decision(pamh, LOG_INFO, "auth", "accepted", ht_kind_str(res->kind),
-		             res->id, user);
-		break;
-	case HT_V_ERROR:
-		log_decision(pamh, LOG_ERR, "auth", "failed", err->msg, res->id, user);
-		break;
-	default:
-		log_decision(pamh, LOG_NOTICE, "auth", "refused", ht_verdict_str(res->verdict),
-		             res->id, user);
-		break;
-	}
+		pht_log(pamh, LOG_DEBUG, "auth ignored: %s", ht_verdict_str(res->verdict));
 }
 
 /* The password, or a PAM error. PAM_CONV_AGAIN means the application will
