@@ -43,6 +43,7 @@ uninstall-httptoken:
 	rm -f '$(DESTDIR)$(pamdir)/pam_httptoken.so'
 
 .PHONY: install-httptoken-exec install-httptoken-data uninstall-httptoken
+.PHONY: install-apache-module uninstall-apache-module
 
 # Bash completion of commands, options and token ids.
 bashcompletiondir = $(datadir)/bash-completion/completions

@@ -37,26 +37,6 @@ perm_valid(const char *v)
 	return ht_perm_parse(v, &p) == 0;
 }
 
-/* A user name a sysadmin could create: portable characters (plus '@' and
- * a trailing '$' as directory services use), not starting with '-'. */
-static int
-user_valid(const char *v)
-{
-	size_t len = strlen(v);
-
-	if (len == 0 || len > PHT_USER_MAX || v[0] == '-')
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)v[i];
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		         (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
-		         c == '@' || (c == '$' && i == len - 1);
-		if (!ok)
-			return 0;
-	}
-	return 1;
-}
-
 static const struct {
 	const char *key;
 	size_t offset;
@@ -66,7 +46,7 @@ static const struct {
 	{ "keyfile",    offsetof(struct raw_args, keyfile),    path_valid },
 	{ "require",    offsetof(struct raw_args, require),    perm_valid },
 	{ "resource",   offsetof(struct raw_args, resource),   ht_resource_valid },
-	{ "token_user", offsetof(struct raw_args, token_user), user_valid },
+	{ "token_user", offsetof(struct raw_args, token_user), ht_user_name_valid },
 };
 
 static int

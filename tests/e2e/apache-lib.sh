@@ -87,6 +87,13 @@ apache_write_conf() {
 			 authnz_pam alias env cgid ${APACHE_EXTRA_MODULES:-}; do
 			echo "LoadModule ${m}_module $APACHE_MODDIR/mod_$m.so"
 		done
+		# mod_authn_httptoken from the build tree, with the test's
+		# store set server-wide (APACHE_NATIVE_MODULE, set by its suites).
+		if [ -n "${APACHE_NATIVE_MODULE:-}" ]; then
+			echo "LoadModule authn_httptoken_module \"$APACHE_NATIVE_MODULE\""
+			echo "HTTPTokenStore \"$DB\""
+			echo "HTTPTokenKeyFile \"$KEY\""
+		fi
 		echo "ScriptSock \"$APACHE_DIR/run/cgisock\""
 		echo "StartServers 1"
 		echo "ServerLimit 2"
@@ -174,4 +181,34 @@ new_bare_repo() {
 	git --git-dir="$bare" symbolic-ref HEAD refs/heads/main || return 1
 	rm -rf "$seed"
 	[ "$(id -u)" -ne 0 ] || chown -R "$HTTPD_USER:$HTTPD_GROUP" "$APACHE_DIR/git"
+}
+
+# git_test_env: git without the caller's configuration, prompts or
+# credential helpers, logging to $TEST_TMP/git.log through gitq.
+git_test_env() {
+	export HOME="$TEST_TMP/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 \
+		GIT_ASKPASS=/bin/false
+	mkdir -p "$HOME"
+	unset SSH_ASKPASS GIT_CONFIG_GLOBAL
+	git config --global user.name "E2E Test"
+	git config --global user.email e2e@localhost
+	git config --global init.defaultBranch main
+	GITLOG="$TEST_TMP/git.log"
+}
+gitq() { echo "+ git $*" >>"$GITLOG"; git "$@" >>"$GITLOG" 2>&1; }
+
+# id_of TOKEN: its id. mistype TOKEN: the token with its 30th character
+# changed (still token text, with a wrong checksum).
+id_of() { printf '%s' "$1" | cut -c5-20; }
+mistype() {
+	c=$(printf '%s' "$1" | cut -c30)
+	if [ "$c" = A ]; then c=B; else c=A; fi
+	printf '%s%s%s' "$(printf '%s' "$1" | cut -c1-29)" "$c" "$(printf '%s' "$1" | cut -c31-)"
+}
+
+# apache_store: a store the httpd user reads through its group. As root the
+# server drops to the httpd user; otherwise it runs as the caller, who owns
+# the store.
+apache_store() {
+	if [ "$(id -u)" -eq 0 ]; then make_store "$HTTPD_GROUP"; else make_store; fi
 }

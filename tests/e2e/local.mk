@@ -4,10 +4,12 @@
 # they share the Apache code with.
 TESTS += \
 	tests/e2e/apache-git.sh \
+	tests/e2e/apache-native.sh \
 	tests/e2e/sshd.sh \
 	tests/e2e/quickstart.sh
 EXTRA_DIST += \
 	tests/e2e/apache-git.sh \
+	tests/e2e/apache-native.sh \
 	tests/e2e/sshd.sh \
 	tests/e2e/quickstart.sh \
 	tests/e2e/apache-lib.sh \
