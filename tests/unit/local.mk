@@ -7,7 +7,8 @@ unit_tests = \
 	tests/unit/test_scope \
 	tests/unit/test_store \
 	tests/unit/test_verify \
-	tests/unit/test_authlog
+	tests/unit/test_authlog \
+	tests/unit/test_authheader
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
 
@@ -31,3 +32,7 @@ tests_unit_test_verify_LDADD = tests/unit/libfixture.la $(unit_ldadd)
 tests_unit_libfixture_la_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_authlog_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_authlog_LDADD = $(unit_ldadd)
+# The Apache module's header parser, linked alone (no Apache).
+tests_unit_test_authheader_SOURCES = tests/unit/test_authheader.c $(HTK_AUTHHEADER)
+tests_unit_test_authheader_CPPFLAGS = $(unit_cppflags) -I$(top_srcdir)/mod_authn_httptoken
+tests_unit_test_authheader_LDADD = $(SODIUM_LIBS)
