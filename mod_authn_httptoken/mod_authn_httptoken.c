@@ -144,12 +144,19 @@ check_token(request_rec *r, const char *user, const char *secret, size_t len)
 	req.token_user = htk_conf_token_user(conf);
 	req.now = (int64_t)time(NULL);
 	req.user = user;
-	if (user != NULL)
-		/* For every password, as the PAM module does: the time a refusal
-		 * takes says nothing about the token. */
-		req.user_lookup = ht_owner_lookup_passwd(user, &req.user_uid);
-	else
+	if (user == NULL)
 		req.lookup_owner = ht_owner_lookup_passwd;
+	else if (strcmp(user, req.token_user) == 0)
+		/* No personal token passes under the token user's name, so its
+		 * account does not matter; and looking up a name that is usually
+		 * no account costs NSS a walk through every source (most of a
+		 * request's time with nss-systemd). Whether the lookup happens
+		 * depends on the user name alone, never on the token. */
+		req.user_lookup = HT_USER_MISSING;
+	else
+		/* For every other password, as the PAM module does: the time a
+		 * refusal takes says nothing about the token. */
+		req.user_lookup = ht_owner_lookup_passwd(user, &req.user_uid);
 	/* HTTPTokenUse (htk_conf_use(conf)) goes into the request once tokens
 	 * carry uses. */
 	ht_verify_password(&req, secret, len, &res, &err);

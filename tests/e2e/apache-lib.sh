@@ -112,7 +112,11 @@ apache_start() {
 		APACHE_PORT=$(random_port)
 		apache_write_conf "$APACHE_PORT" "${APACHE_SITE_CONF:-}"
 		rm -f "$APACHE_DIR/run/httpd.pid"
-		env LD_PRELOAD="$(wrapper_preload)" PAM_WRAPPER=1 \
+		# APACHE_SYSTEM_PAM=1: the system's libpam and /etc/pam.d, as
+		# in production (the benchmark's private services live there).
+		if [ -n "${APACHE_SYSTEM_PAM:-}" ]; then preload= wrapper=0
+		else preload=$(wrapper_preload) wrapper=1; fi
+		env LD_PRELOAD="$preload" PAM_WRAPPER=$wrapper \
 		    PAM_WRAPPER_SERVICE_DIR="$APACHE_DIR/pam.d" \
 		    TMPDIR="$APACHE_DIR/tmp" ${APACHE_ENV:-} \
 		    setsid "$APACHE_BIN" -f "$APACHE_DIR/httpd.conf" -DFOREGROUND \
