@@ -55,7 +55,8 @@ dist_bashcompletion_DATA = completion/tokenctl
 examplesdir = $(docdir)/examples
 examples_DATA = etc/README.md
 examples_apachedir = $(docdir)/examples/apache
-examples_apache_DATA = etc/apache/httptoken-git.conf
+examples_apache_DATA = etc/apache/httptoken-git.conf \
+	etc/apache/httptoken-git-native.conf
 examples_pamddir = $(docdir)/examples/pam.d
 examples_pamd_DATA = \
 	etc/pam.d/git-read \

@@ -22,7 +22,7 @@ apacheload_DATA = mod_authn_httptoken/authn_httptoken.load
 CLEANFILES += mod_authn_httptoken/authn_httptoken.load
 mod_authn_httptoken/authn_httptoken.load: $(srcdir)/mod_authn_httptoken/authn_httptoken.load.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) mod_authn_httptoken && \
-	sed 's#@apachemoddir@#$(apachemoddir)#' $(srcdir)/mod_authn_httptoken/authn_httptoken.load.in > $@
+	sed 's#@MODULEDIR@#$(apachemoddir)#' $(srcdir)/mod_authn_httptoken/authn_httptoken.load.in > $@
 
 endif
 
