@@ -76,6 +76,7 @@ EXTRA_DIST += \
 	debian/control \
 	debian/copyright \
 	debian/libpam-httptoken.lintian-overrides \
+	debian/libapache2-mod-authn-httptoken.lintian-overrides \
 	debian/libpam-httptoken.postinst \
 	debian/libpam-httptoken.postrm \
 	debian/rules \

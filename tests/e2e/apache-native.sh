@@ -36,12 +36,20 @@ for v in REMOTE_USER AUTH_TYPE HTTPTOKEN_ID HTTPTOKEN_KIND HTTPTOKEN_PERM HTTPTO
 	eval "printf '%s=%s\n' $v \"\${$v-unset}\""
 done
 EOF
-chmod 0755 "$APACHE_DIR/cgi" "$APACHE_DIR/cgi/env.sh"
+# hop.sh sends the request on, inside the server, to /env/ and the
+# repository named in its query string (a CGI "Location:" with a local
+# path is an internal redirect).
+cat > "$APACHE_DIR/cgi/hop.sh" <<'EOF'
+#!/bin/sh
+printf 'Location: /env/%s\n\n' "$QUERY_STRING"
+EOF
+chmod 0755 "$APACHE_DIR/cgi" "$APACHE_DIR/cgi/env.sh" "$APACHE_DIR/cgi/hop.sh"
 APACHE_SITE_CONF="$APACHE_DIR/site.conf"
 cat > "$APACHE_SITE_CONF" <<EOF
 Include "$top_srcdir/etc/apache/httptoken-git-native.conf"
 ScriptAliasMatch "^/env/" "$APACHE_DIR/cgi/env.sh"
-<LocationMatch "^/env/(?<project>[A-Za-z][A-Za-z0-9_]*)/(?<repo>[^/]+)\$">
+ScriptAliasMatch "^/hop/" "$APACHE_DIR/cgi/hop.sh"
+<LocationMatch "^/(env|hop)/(?<project>[A-Za-z][A-Za-z0-9_]*)/(?<repo>[^/]+)\$">
     AuthType HTTPToken
     AuthName "env"
     HTTPTokenResource "%{env:MATCH_PROJECT}/%{env:MATCH_REPO}"
@@ -196,6 +204,13 @@ check "Bearer project token: scope PROJ" "200 HTTPTOKEN_KIND=project HTTPTOKEN_S
 check "Bearer repository token out of scope: 403 insufficient_scope" \
 	'403 WWW-Authenticate: Bearer realm="env", error="insufficient_scope"|' \
 	"$(req -H "$(bearer "$REPO_R")" /env/PROJ/b) $(challenges)"
+# An internal redirect to another repository under the same section is
+# judged again: Apache must not carry the first request's verdict over.
+check "internal redirect within the token's scope: the CGI runs" \
+	"200 REMOTE_USER=x-token-auth HTTPTOKEN_SCOPE=PROJ/a" \
+	"$(req -H "$(bearer "$REPO_R")" "/hop/PROJ/a?PROJ/a") $(grep -E '^(REMOTE_USER|HTTPTOKEN_SCOPE)=' "$BODY" | tr '\n' ' ' | sed 's/ $//')"
+check "internal redirect out of the token's scope: 403, the CGI never runs" "403 0" \
+	"$(req -H "$(bearer "$REPO_R")" "/hop/PROJ/a?PROJ/b") $(grep -c REMOTE_USER "$BODY")"
 check "Bearer: git clone with an extra header" 0 \
 	"$(gitq -c http.extraHeader="$(bearer "$REPO_R")" clone "http://127.0.0.1:$APACHE_PORT/git/PROJ/a.git" \
 		"$TEST_TMP/bearer-clone"; echo $?)"
