@@ -6,6 +6,8 @@
 #   permit   mod_authnz_pam + pam_permit (the cost of PAM itself)
 #   pam      mod_authnz_pam + pam_httptoken, service as etc/pam.d/git-read-proj-repo
 #   native   mod_authn_httptoken, the block of etc/apache/httptoken-git-native.conf
+#   htpasswd an `htpasswd -B` file (mod_authn_file, bcrypt cost 5), what a
+#            sysadmin would otherwise use
 #
 #   bench/apache-rps.sh [SECONDS [ROUNDS]]     (default 5 s per cell, 3 rounds)
 #
@@ -35,7 +37,7 @@ CONNECTIONS=8
 TOKENCTL="$top_builddir/tokenctl/tokenctl"
 PAM_MODULE="$top_builddir/pam_httptoken/.libs/pam_httptoken.so"
 NATIVE_MODULE="$top_builddir/mod_authn_httptoken/.libs/mod_authn_httptoken.so"
-VARIANTS="none permit pam native"
+VARIANTS="none permit pam native htpasswd"
 
 die() { echo "apache-rps: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "run as root: the PAM services are private files in /etc/pam.d"
@@ -45,6 +47,8 @@ die() { echo "apache-rps: $*" >&2; exit 1; }
 . "$top_srcdir/tests/e2e/apache-lib.sh"
 why=$(apache_missing)
 [ -z "$why" ] || die "$why"
+[ -e "$APACHE_MODDIR/mod_authn_file.so" ] || die "mod_authn_file not installed"
+command -v htpasswd >/dev/null || die "htpasswd (apache2-utils) not installed"
 if command -v wrk >/dev/null; then LOADGEN=wrk
 elif command -v ab >/dev/null; then LOADGEN=ab
 else die "neither wrk nor ab (apache2-utils) installed"; fi
@@ -81,6 +85,9 @@ printf 'auth required pam_permit.so\naccount required pam_permit.so\n' \
 	> "/etc/pam.d/$SERVICE_PERMIT"
 pam_service_from_etc "$top_srcdir/etc/pam.d/git-read-proj-repo" "/etc/pam.d/$SERVICE_TOKEN" ||
 	die "cannot write /etc/pam.d/$SERVICE_TOKEN"
+htpasswd -c -b -B -C 5 "$APACHE_DIR/htpasswd" x-token-auth "$TOKEN" 2>/dev/null ||
+	die "htpasswd failed"
+chgrp "$HTTPD_GROUP" "$APACHE_DIR/htpasswd" && chmod 0640 "$APACHE_DIR/htpasswd"
 
 # The site: each variant under its own prefix, the same two paths.
 scope='(?<project>[A-Za-z][A-Za-z0-9_]*)/(?<repo>[^/]+)\.git/'
@@ -106,6 +113,13 @@ scope='(?<project>[A-Za-z][A-Za-z0-9_]*)/(?<repo>[^/]+)\.git/'
 		echo "    Require valid-user"
 		echo "</LocationMatch>"
 	done
+	echo "<LocationMatch \"^/htpasswd/\">"
+	echo "    AuthType Basic"
+	echo "    AuthName bench"
+	echo "    AuthBasicProvider file"
+	echo "    AuthUserFile \"$APACHE_DIR/htpasswd\""
+	echo "    Require valid-user"
+	echo "</LocationMatch>"
 	# As shipped, under this variant's prefix.
 	echo "<LocationMatch \"^/native/(git|static)/$scope\">"
 	sed -n '/^<LocationMatch/,/^<\/LocationMatch>/p' \
@@ -115,6 +129,7 @@ scope='(?<project>[A-Za-z][A-Za-z0-9_]*)/(?<repo>[^/]+)\.git/'
 APACHE_SITE_CONF="$WORK/site.conf"
 APACHE_NATIVE_MODULE=$NATIVE_MODULE
 APACHE_SYSTEM_PAM=1
+APACHE_EXTRA_MODULES=authn_file
 apache_start || die "apache2 did not start"
 
 REFS=git/PROJ/repo.git/info/refs?service=git-upload-pack
@@ -125,7 +140,7 @@ for v in $VARIANTS; do
 		[ "$code" = 200 ] || die "$v /$v/$p answered $code, not 200: $(tail -3 "$APACHE_DIR/logs/error.log")"
 	done
 	# A wrong token must be refused, or the variant measures nothing.
-	case $v in pam | native)
+	case $v in pam | native | htpasswd)
 		code=$(http_status "x-token-auth:htk_0000000000000000AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" "/$v/$STATIC")
 		[ "$code" = 401 ] || die "$v answered $code to a wrong token, not 401" ;;
 	esac
@@ -202,6 +217,7 @@ for v in $VARIANTS; do
 	permit) name="mod_authnz_pam + pam_permit" ;;
 	pam) name="mod_authnz_pam + pam_httptoken" ;;
 	native) name="mod_authn_httptoken" ;;
+	htpasswd) name="\`htpasswd -B\` file (mod_authn_file)" ;;
 	esac
 	echo "| $name | $r_med ($r_min-$r_max) | $(ratio "$r_med" "$1") | $s_med ($s_min-$s_max) | $(ratio "$s_med" "$4") |"
 done
