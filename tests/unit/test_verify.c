@@ -227,6 +227,21 @@ test_token_names_user(struct fixture *fx)
 	   "no user name and no token user: repository token refused");
 }
 
+/* The account lookup the Apache module hands to verify for Bearer tokens. */
+static void
+test_owner_lookup_passwd(void)
+{
+	uid_t uid = 12345;
+	enum ht_user_lookup found = ht_owner_lookup_passwd("root", &uid);
+
+	ok(found == HT_USER_FOUND && uid == 0, "root is found, uid 0 (got %d, uid %u)",
+	   (int)found, (unsigned)uid);
+	uid = 12345;
+	ok(ht_owner_lookup_passwd("htk-unit-no-such-account", &uid) == HT_USER_MISSING &&
+	   uid == 12345, "a name that is no account is missing, uid untouched");
+	ok(ht_owner_lookup_passwd("", &uid) == HT_USER_MISSING, "the empty name is missing");
+}
+
 /* A service whose resource could not be worked out refuses every token. */
 static void
 test_resource_required(struct fixture *fx)
@@ -331,6 +346,7 @@ main(void)
 	test_owner_account(&fx);
 	test_token_names_user(&fx);
 	test_resource_required(&fx);
+	test_owner_lookup_passwd();
 	test_unavailable(&fx);
 	test_lastused(&fx);
 	fixture_teardown(&fx);
