@@ -59,7 +59,8 @@ EOF
 # Syslog lines land in a file the children (the httpd user) can write.
 SYSLOG="$APACHE_DIR/logs/syslog"
 : > "$SYSLOG" && chmod 0666 "$SYSLOG"
-APACHE_ENV="LD_PRELOAD=${HT_TEST_PRELOAD:+$HT_TEST_PRELOAD }$SYSLOG_SHIM HT_SYSLOG_CAPTURE=$SYSLOG"
+# (LD_PRELOAD takes colons too: APACHE_ENV is split on spaces.)
+APACHE_ENV="LD_PRELOAD=${HT_TEST_PRELOAD:+$HT_TEST_PRELOAD:}$SYSLOG_SHIM HT_SYSLOG_CAPTURE=$SYSLOG"
 apache_start || tap_bail "apache2 did not start"
 pid_at_start=$APACHE_PID
 
@@ -307,7 +308,8 @@ check "no token appears in Apache's logs or syslog" 0 \
 configtest() {
 	{ cat "$APACHE_DIR/httpd.conf"; printf '%s\n' "<Location /bad/>" "$@" "</Location>"; } \
 		> "$APACHE_DIR/bad.conf"
-	out=$("$APACHE_BIN" -t -f "$APACHE_DIR/bad.conf" 2>&1)
+	out=$(env ${HT_TEST_PRELOAD:+LD_PRELOAD=$HT_TEST_PRELOAD} \
+		"$APACHE_BIN" -t -f "$APACHE_DIR/bad.conf" 2>&1)
 	echo "$out exit=$?" | tr '\n' ' '
 }
 check_match "configtest passes the shipped configuration with good additions" \
