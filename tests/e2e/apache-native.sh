@@ -298,6 +298,29 @@ check "revoked token with Bearer: 401 invalid_token" \
 	"$(req -H "$(bearer "$PROJ_W")" "$(refs PROJ/b)") $(challenges)"
 check "same server process, not restarted" "$pid_at_start" "$(cat "$APACHE_DIR/run/httpd.pid")"
 
+# --- many threads at once, and a graceful restart ---------------------------
+# 400 requests, 16 at a time, alternating a repository the token may read
+# and one it may not: every answer must be the right one for its path.
+seq 400 | xargs -P 16 -I{} sh -c '
+	case $(( {} % 2 )) in 0) r=a want=200 ;; *) r=b want=403 ;; esac
+	got=$(curl -s -o /dev/null -w "%{http_code}" -u "x-token-auth:$1" \
+		"$2/git/PROJ/$r.git/info/refs?service=git-upload-pack")
+	echo "$r $want $got"' sh "$REPO_W" "$APACHE_URL" > "$TEST_TMP/parallel"
+check "400 requests, 16 at a time: each answered for its own path" "400 0" \
+	"$(wc -l < "$TEST_TMP/parallel" | tr -d ' ') $(awk '$2 != $3' "$TEST_TMP/parallel" | wc -l | tr -d ' ')"
+resumed() { grep -c 'resuming normal operations' "$APACHE_DIR/logs/error.log"; }
+before=$(resumed)
+kill -USR1 "$APACHE_PID"
+i=0
+while [ $i -lt 100 ] && [ "$(resumed)" -le "$before" ]; do
+	sleep 0.1; i=$((i + 1))
+done
+check "graceful restart done (SIGUSR1), same parent" "$((before + 1)) $pid_at_start" \
+	"$(resumed) $(cat "$APACHE_DIR/run/httpd.pid")"
+check "after a graceful restart: a valid token works" 200 "$(req -u "x-token-auth:$REPO_W" "$(refs PROJ/a)")"
+check "after a graceful restart: out of scope still 403" 403 "$(req -u "x-token-auth:$REPO_W" "$(refs PROJ/b)")"
+check "after a graceful restart: the revoked token still 401" 401 "$(req -u "x-token-auth:$PROJ_W" "$(refs PROJ/b)")"
+
 # --- nothing secret in the logs ------------------------------------------------
 check "no token appears in Apache's logs or syslog" 0 \
 	"$(cat "$APACHE_DIR"/logs/* | grep -cF -e "$PERSONAL" -e "$REPO_W" -e "$REPO_R" -e "$PROJ_W")"
