@@ -93,6 +93,22 @@ req() {
 	curl -s -D "$HDRS" -o "$BODY" -w '%{http_code}' "$@" "$APACHE_URL$path"
 }
 bearer() { echo "Authorization: Bearer $1"; }
+# git_ok DESCRIPTION GIT-ARGUMENT...: git succeeds.
+git_ok() {
+	d=$1; shift
+	if gitq "$@"; then tap_ok "$d"; else tap_not_ok "$d" "$(tail -5 "$GITLOG")"; fi
+}
+# git_403 DESCRIPTION GIT-ARGUMENT...: git fails, saying the server answered 403.
+git_403() {
+	d=$1; shift
+	if gitq "$@"; then tap_not_ok "$d" "git succeeded"
+	else check_match "$d" "returned error: 403" "$(tail -2 "$GITLOG")"; fi
+}
+# change CLONE: a new commit in CLONE, to push.
+change() {
+	echo "change $$" >> "$1/README"
+	gitq -C "$1" commit -q -am "Change through mod_authn_httptoken"
+}
 challenges() { grep -i '^WWW-Authenticate:' "$HDRS" | tr -d '\r' | sort | tr '\n' '|'; }
 
 # --- no or bad credentials: 401 with both challenges ------------------------
@@ -117,59 +133,33 @@ check "personal token under another user name: 401" 401 \
 	"$(req -u "x-token-auth:$PERSONAL" "$(refs PROJ/a)")"
 
 # --- a repository token: its repository only ---------------------------------
-if gitq clone "$(git_url "x-token-auth:$REPO_W" PROJ/a)" "$TEST_TMP/ra" &&
-   [ "$(cat "$TEST_TMP/ra/README")" = PROJ/a ]; then
-	tap_ok "repository token for PROJ/a clones PROJ/a"
-else
-	tap_not_ok "repository token for PROJ/a clones PROJ/a" "$(tail -5 "$GITLOG")"
-fi
-echo change >> "$TEST_TMP/ra/README"
-gitq -C "$TEST_TMP/ra" commit -q -am "Push with a repository token"
-if gitq -C "$TEST_TMP/ra" push origin HEAD:main; then
-	tap_ok "repository write token pushes to PROJ/a"
-else
-	tap_not_ok "repository write token pushes to PROJ/a" "$(tail -5 "$GITLOG")"
-fi
+git_ok "repository token for PROJ/a clones PROJ/a" \
+	clone "$(git_url "x-token-auth:$REPO_W" PROJ/a)" "$TEST_TMP/ra"
+check "the clone is PROJ/a's" PROJ/a "$(cat "$TEST_TMP/ra/README")"
+change "$TEST_TMP/ra"
+git_ok "repository write token pushes to PROJ/a" -C "$TEST_TMP/ra" push origin HEAD:main
 pushed=$(git -C "$TEST_TMP/ra" rev-parse HEAD)
 for other in PROJ/b OTHER/a; do
 	check "repository token for PROJ/a on $other: 403" 403 \
 		"$(req -u "x-token-auth:$REPO_W" "$(refs "$other")")"
-	if gitq clone "$(git_url "x-token-auth:$REPO_W" "$other")" "$TEST_TMP/x-$$"; then
-		tap_not_ok "repository token for PROJ/a: git clone of $other refused with 403"
-	else
-		check_match "repository token for PROJ/a: git clone of $other refused with 403" \
-			"returned error: 403" "$(tail -2 "$GITLOG")"
-	fi
+	git_403 "repository token for PROJ/a: git clone of $other refused with 403" \
+		clone "$(git_url "x-token-auth:$REPO_W" "$other")" "$TEST_TMP/x-$$"
 done
 check "403 to Basic credentials carries no challenge (git keeps the token)" "" "$(challenges)"
 
 # --- a project token: every repository of its project, no other -------------
 for r in PROJ/a PROJ/b; do
-	if gitq clone "$(git_url "x-token-auth:$PROJ_W" "$r")" "$TEST_TMP/p-$(echo "$r" | tr / -)"; then
-		tap_ok "project token for PROJ clones $r"
-	else
-		tap_not_ok "project token for PROJ clones $r" "$(tail -5 "$GITLOG")"
-	fi
+	git_ok "project token for PROJ clones $r" \
+		clone "$(git_url "x-token-auth:$PROJ_W" "$r")" "$TEST_TMP/p-$(echo "$r" | tr / -)"
 done
-echo project >> "$TEST_TMP/p-PROJ-b/README"
-gitq -C "$TEST_TMP/p-PROJ-b" commit -q -am "Push with a project token"
-if gitq -C "$TEST_TMP/p-PROJ-b" push origin HEAD:main; then
-	tap_ok "project write token pushes to PROJ/b"
-else
-	tap_not_ok "project write token pushes to PROJ/b" "$(tail -5 "$GITLOG")"
-fi
+change "$TEST_TMP/p-PROJ-b"
+git_ok "project write token pushes to PROJ/b" -C "$TEST_TMP/p-PROJ-b" push origin HEAD:main
 check "project token for PROJ on OTHER/a: 403" 403 "$(req -u "x-token-auth:$PROJ_W" "$(refs OTHER/a)")"
 
 # --- a read token cannot push --------------------------------------------------
-gitq clone "$(git_url "x-token-auth:$REPO_R" PROJ/a)" "$TEST_TMP/rr" ||
-	tap_not_ok "read token clones PROJ/a" "$(tail -5 "$GITLOG")"
-echo more >> "$TEST_TMP/rr/README"
-gitq -C "$TEST_TMP/rr" commit -q -am "Push attempt with a read token"
-if gitq -C "$TEST_TMP/rr" push origin HEAD:main; then
-	tap_not_ok "read token: git push refused with 403"
-else
-	check_match "read token: git push refused with 403" "returned error: 403" "$(tail -2 "$GITLOG")"
-fi
+git_ok "read token clones PROJ/a" clone "$(git_url "x-token-auth:$REPO_R" PROJ/a)" "$TEST_TMP/rr"
+change "$TEST_TMP/rr"
+git_403 "read token: git push refused with 403" -C "$TEST_TMP/rr" push origin HEAD:main
 check "read token: push advertisement 403" 403 "$(req -u "x-token-auth:$REPO_R" "$(refs PROJ/a receive)")"
 check "read token: push POST 403" 403 "$(req -u "x-token-auth:$REPO_R" -X POST \
 	--data-binary '' /git/PROJ/a.git/git-receive-pack)"
@@ -184,14 +174,9 @@ check "PROJ/a unchanged by the refused push" "$pushed" \
 for r in PROJ/a OTHER/a; do
 	check "personal token of $me on $r: 200" 200 "$(req -u "$me:$PERSONAL" "$(refs "$r" receive)")"
 done
-if gitq clone "$(git_url "$me:$PERSONAL" OTHER/a)" "$TEST_TMP/pa" &&
-   echo personal >> "$TEST_TMP/pa/README" &&
-   gitq -C "$TEST_TMP/pa" commit -q -am "Push with a personal token" &&
-   gitq -C "$TEST_TMP/pa" push origin HEAD:main; then
-	tap_ok "personal write token clones and pushes OTHER/a"
-else
-	tap_not_ok "personal write token clones and pushes OTHER/a" "$(tail -5 "$GITLOG")"
-fi
+git_ok "personal write token clones OTHER/a" clone "$(git_url "$me:$PERSONAL" OTHER/a)" "$TEST_TMP/pa"
+change "$TEST_TMP/pa"
+git_ok "personal write token pushes to OTHER/a" -C "$TEST_TMP/pa" push origin HEAD:main
 
 # --- Bearer, no user name: what a CGI program sees ---------------------------
 check "Bearer personal token: the CGI sees the owner and the token" \
@@ -228,12 +213,9 @@ check_match "out-of-scope token logged at authpriv.notice" \
 
 # --- a new repository needs no configuration change --------------------------
 new_bare_repo PROJ/c || tap_bail "cannot create PROJ/c"
-if gitq clone "$(git_url "x-token-auth:$PROJ_W" PROJ/c)" "$TEST_TMP/pc" &&
-   [ "$(cat "$TEST_TMP/pc/README")" = PROJ/c ]; then
-	tap_ok "new repository PROJ/c: the project token clones it, no reload"
-else
-	tap_not_ok "new repository PROJ/c: the project token clones it, no reload" "$(tail -5 "$GITLOG")"
-fi
+git_ok "new repository PROJ/c: the project token clones it, no reload" \
+	clone "$(git_url "x-token-auth:$PROJ_W" PROJ/c)" "$TEST_TMP/pc"
+check "the clone is PROJ/c's" PROJ/c "$(cat "$TEST_TMP/pc/README")"
 check "repository token for PROJ/a on the new PROJ/c: 403" 403 \
 	"$(req -u "x-token-auth:$REPO_W" "$(refs PROJ/c)")"
 
