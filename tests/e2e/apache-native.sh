@@ -55,7 +55,26 @@ ScriptAliasMatch "^/hop/" "$APACHE_DIR/cgi/hop.sh"
     HTTPTokenResource "%{env:MATCH_PROJECT}/%{env:MATCH_REPO}"
     Require valid-user
 </LocationMatch>
+# A store set in a section: this one does not exist.
+<LocationMatch "^/env/BROKEN/">
+    HTTPTokenStore "$APACHE_DIR/no-such-store.db"
+</LocationMatch>
+# The Basic provider, before a password file.
+ScriptAliasMatch "^/basic/" "$APACHE_DIR/cgi/env.sh"
+<LocationMatch "^/basic/(?<project>[A-Za-z][A-Za-z0-9_]*)/(?<repo>[^/]+)\$">
+    AuthType Basic
+    AuthName "basic"
+    AuthBasicProvider httptoken file
+    AuthUserFile "$APACHE_DIR/htpasswd"
+    HTTPTokenResource "%{env:MATCH_PROJECT}/%{env:MATCH_REPO}"
+    Require valid-user
+</LocationMatch>
 EOF
+FILE_PW=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+htpasswd -c -b -B -C 5 "$APACHE_DIR/htpasswd" htk-apache-file "$FILE_PW" 2>/dev/null ||
+	tap_bail "htpasswd failed"
+chmod 0644 "$APACHE_DIR/htpasswd"
+APACHE_EXTRA_MODULES=authn_file
 # Syslog lines land in a file the children (the httpd user) can write.
 SYSLOG="$APACHE_DIR/logs/syslog"
 : > "$SYSLOG" && chmod 0666 "$SYSLOG"
@@ -197,6 +216,26 @@ check "internal redirect within the token's scope: the CGI runs" \
 	"$(req -H "$(bearer "$REPO_R")" "/hop/PROJ/a?PROJ/a") $(grep -E '^(REMOTE_USER|HTTPTOKEN_SCOPE)=' "$BODY" | tr '\n' ' ' | sed 's/ $//')"
 check "internal redirect out of the token's scope: 403, the CGI never runs" "403 0" \
 	"$(req -H "$(bearer "$REPO_R")" "/hop/PROJ/a?PROJ/b") $(grep -c REMOTE_USER "$BODY")"
+check "HTTPTokenStore in a section: that store is used (missing: 500)" 500 \
+	"$(req -H "$(bearer "$REPO_R")" /env/BROKEN/a)"
+
+# --- AuthType Basic + AuthBasicProvider httptoken file ------------------------
+check "Basic provider: repository token on its repository, the CGI sees it" \
+	"200 REMOTE_USER=x-token-auth AUTH_TYPE=Basic HTTPTOKEN_KIND=repository" \
+	"$(req -u "x-token-auth:$REPO_R" /basic/PROJ/a) $(grep -E '^(REMOTE_USER|AUTH_TYPE|HTTPTOKEN_KIND)=' "$BODY" | tr '\n' ' ' | sed 's/ $//')"
+check "Basic provider: out of scope is 401 (mod_auth_basic knows no 403)" 401 \
+	"$(req -u "x-token-auth:$REPO_R" /basic/PROJ/b)"
+check "Basic provider: a password that is no token goes on to the file" \
+	"200 REMOTE_USER=htk-apache-file HTTPTOKEN_KIND=unset" \
+	"$(req -u "htk-apache-file:$FILE_PW" /basic/PROJ/a) $(grep -E '^(REMOTE_USER|HTTPTOKEN_KIND)=' "$BODY" | tr '\n' ' ' | sed 's/ $//')"
+# A revoked token is still token text: the provider refuses it outright,
+# although the file holds that very password for the name.
+DEAD=$(tk create --name native-dead --perm read)
+tk revoke "$(id_of "$DEAD")" 2>>"$GITLOG"
+htpasswd -b -B -C 5 "$APACHE_DIR/htpasswd" htk-apache-dead "$DEAD" 2>/dev/null
+check "Basic provider: a refused token does not go on to the file" 401 \
+	"$(req -u "htk-apache-dead:$DEAD" /basic/PROJ/a)"
+
 check "Bearer: git clone with an extra header" 0 \
 	"$(gitq -c http.extraHeader="$(bearer "$REPO_R")" clone "http://127.0.0.1:$APACHE_PORT/git/PROJ/a.git" \
 		"$TEST_TMP/bearer-clone"; echo $?)"
