@@ -43,6 +43,7 @@ uninstall-httptoken:
 	rm -f '$(DESTDIR)$(pamdir)/pam_httptoken.so'
 
 .PHONY: install-httptoken-exec install-httptoken-data uninstall-httptoken
+.PHONY: install-apache-module uninstall-apache-module
 
 # Bash completion of commands, options and token ids.
 bashcompletiondir = $(datadir)/bash-completion/completions
@@ -54,7 +55,8 @@ dist_bashcompletion_DATA = completion/tokenctl
 examplesdir = $(docdir)/examples
 examples_DATA = etc/README.md
 examples_apachedir = $(docdir)/examples/apache
-examples_apache_DATA = etc/apache/httptoken-git.conf
+examples_apache_DATA = etc/apache/httptoken-git.conf \
+	etc/apache/httptoken-git-native.conf
 examples_pamddir = $(docdir)/examples/pam.d
 examples_pamd_DATA = \
 	etc/pam.d/git-read \
@@ -79,6 +81,7 @@ EXTRA_DIST += \
 	debian/control \
 	debian/copyright \
 	debian/libpam-httptoken.lintian-overrides \
+	debian/libapache2-mod-authn-httptoken.lintian-overrides \
 	debian/libpam-httptoken.postinst \
 	debian/libpam-httptoken.postrm \
 	debian/rules \

@@ -4,6 +4,7 @@
 EXTRA_DIST += \
 	etc/README.md \
 	etc/apache/httptoken-git.conf \
+	etc/apache/httptoken-git-native.conf \
 	etc/pam.d/git-read \
 	etc/pam.d/git-write \
 	etc/pam.d/git-read-proj-repo \

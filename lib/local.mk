@@ -4,6 +4,7 @@
 noinst_LTLIBRARIES += lib/libhttptoken.la
 lib_libhttptoken_la_SOURCES = \
 	lib/account.c lib/account.h \
+	lib/authlog.c lib/authlog.h \
 	lib/backup.c \
 	lib/codec.c lib/codec.h \
 	lib/error.c lib/error.h \
@@ -12,6 +13,7 @@ lib_libhttptoken_la_SOURCES = \
 	lib/lastused.c lib/lastused.h \
 	lib/newfile.c lib/newfile.h \
 	lib/notified.c lib/notified.h \
+	lib/passwd.c \
 	lib/policy.c lib/policy.h \
 	lib/record.c lib/record.h \
 	lib/refusal.c lib/refusal.h \

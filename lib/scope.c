@@ -92,6 +92,38 @@ ht_repo_valid(const char *repo)
 }
 
 int
+ht_user_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > HT_OWNER_MAX || name[0] == '-')
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		int ok = is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-' ||
+		         c == '@' || (c == '$' && i == len - 1);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+int
+ht_use_valid(const char *use)
+{
+	size_t len = strlen(use);
+
+	if (len == 0 || len > 32 || use[0] < 'a' || use[0] > 'z')
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		unsigned char c = (unsigned char)use[i];
+		if (!(c >= 'a' && c <= 'z') && !is_digit(c) && c != '-')
+			return 0;
+	}
+	return 1;
+}
+
+int
 ht_resource_valid(const char *resource)
 {
 	return ht_project_key_valid(resource) || ht_repo_valid(resource);

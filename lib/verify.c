@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -11,21 +12,41 @@
 #include "store.h"
 #include "verify.h"
 
-/* Whether the PAM user is the account that created this personal token:
- * the same name, not the name shared by project and repository tokens
- * (an account called like token_user would otherwise take its personal
- * tokens past the resource= scoping meant for those), and, when looked
- * up, still existing with the same uid. */
-static enum ht_verdict
-judge_owner(const struct ht_verify_request *req, const struct ht_record *rec)
+/* The user a token stands for: the PAM user, or for a token presented
+ * without a user name (lookup_owner set) the one the token names. NULL
+ * when there is none. */
+static const char *
+presented_user(const struct ht_verify_request *req, const struct ht_record *rec)
 {
-	if (strcmp(req->user, rec->owner) != 0)
+	if (req->user != NULL)
+		return req->user;
+	if (req->lookup_owner == NULL)
+		return NULL;
+	return rec->kind == HT_KIND_PERSONAL ? rec->owner : req->token_user;
+}
+
+/* Whether user is the account that created this personal token: the same
+ * name, not the name shared by project and repository tokens (an account
+ * called like token_user would otherwise take its personal tokens past the
+ * resource= scoping meant for those), and, when looked up, still existing
+ * with the same uid. A token that named its own user has its owner looked
+ * up here, once its secret is known to be right. */
+static enum ht_verdict
+judge_owner(const struct ht_verify_request *req, const char *user,
+            const struct ht_record *rec)
+{
+	enum ht_user_lookup found = req->user_lookup;
+	uid_t uid = req->user_uid;
+
+	if (strcmp(user, rec->owner) != 0)
 		return HT_V_WRONG_USER;
-	if (req->token_user != NULL && strcmp(req->user, req->token_user) == 0)
+	if (req->token_user != NULL && strcmp(user, req->token_user) == 0)
 		return HT_V_WRONG_USER;
-	switch (req->user_lookup) {
+	if (req->user == NULL)
+		found = req->lookup_owner(user, &uid);
+	switch (found) {
 	case HT_USER_FOUND:
-		return req->user_uid == rec->owner_uid ? HT_V_OK : HT_V_OWNER_ACCOUNT;
+		return uid == rec->owner_uid ? HT_V_OK : HT_V_OWNER_ACCOUNT;
 	case HT_USER_UNCHECKED:
 		return HT_V_OK;
 	case HT_USER_NOT_LOOKED_UP:
@@ -58,6 +79,7 @@ static enum ht_verdict
 judge(const struct ht_verify_request *req, const struct ht_record *rec,
       const struct ht_policy *pol, enum ht_refusal recorded, enum ht_refusal *why)
 {
+	const char *user = presented_user(req, rec);
 	enum ht_verdict v;
 
 	if (rec->revoked)
@@ -66,23 +88,38 @@ judge(const struct ht_verify_request *req, const struct ht_record *rec,
 		return HT_V_EXPIRED;
 	if (ht_policy_refuses(pol, rec))
 		return HT_V_POLICY;
-	if (req->user == NULL)
+	if (user == NULL)
 		return HT_V_WRONG_USER;
 	if (rec->kind == HT_KIND_PERSONAL) {
-		v = judge_owner(req, rec);
+		v = judge_owner(req, user, rec);
 		if (v == HT_V_OK && (*why = judge_owner_state(req, recorded)) != HT_REFUSE_NONE)
 			v = HT_V_OWNER_REFUSED;
-	} else if (req->token_user != NULL && strcmp(req->user, req->token_user) == 0)
+	} else if (req->token_user != NULL && strcmp(user, req->token_user) == 0)
 		v = HT_V_OK;
 	else
 		v = HT_V_WRONG_USER;
 	if (v != HT_V_OK)
 		return v;
+	if (req->resource_required && req->resource == NULL)
+		return HT_V_SCOPE;
 	if (!ht_scope_allows(rec, req->resource))
 		return HT_V_SCOPE;
 	if (rec->perm < req->require)
 		return HT_V_PERM;
 	return HT_V_OK;
+}
+
+/* What the caller may tell its application about an accepted token. */
+static void
+describe_accepted(const struct ht_verify_request *req, const struct ht_record *rec,
+                  struct ht_verify_result *res)
+{
+	const char *user = presented_user(req, rec);
+
+	res->perm = rec->perm;
+	snprintf(res->user, sizeof(res->user), "%s", user);
+	snprintf(res->scope, sizeof(res->scope), "%s",
+	         rec->kind == HT_KIND_PERSONAL ? "" : rec->scope);
 }
 
 /* The owner entry of the last sweep for rec's owner. For an unknown id
@@ -171,6 +208,8 @@ ht_verify_password(const struct ht_verify_request *req, const char *password,
 			v = HT_V_BAD_SECRET;
 		if (v == HT_V_OK)
 			v = judge(req, &rec, &pol, recorded, &res->owner_refused);
+		if (v == HT_V_OK)
+			describe_accepted(req, &rec, res);
 		if (v != HT_V_UNKNOWN) {   /* a record was read, not the decoy */
 			res->kind = rec.kind;
 			res->expires = rec.expires;
@@ -198,6 +237,8 @@ ht_verify_id(const struct ht_verify_request *req, ht_id id,
 	v = load(req, id, &key, &pol, &rec, &recorded, res, err);
 	if (v == HT_V_OK) {
 		v = judge(req, &rec, &pol, recorded, &res->owner_refused);
+		if (v == HT_V_OK)
+			describe_accepted(req, &rec, res);
 		res->kind = rec.kind;
 		res->expires = rec.expires;
 		res->lastused_granularity = pol.lastused_granularity;

@@ -33,6 +33,13 @@ enum ht_user_lookup {
 
 /* A zeroed request refuses: no store or key path is an error, no user or
  * token_user matches no token, and the owner check refuses as above. */
+/* Looks an account up by name: HT_USER_FOUND and *uid, or HT_USER_MISSING.
+ * Used when the user comes from the token itself (see lookup_owner). */
+typedef enum ht_user_lookup (*ht_owner_lookup_fn)(const char *name, uid_t *uid);
+
+/* The passwd database through getpwnam_r: safe in threaded servers. */
+enum ht_user_lookup ht_owner_lookup_passwd(const char *name, uid_t *uid);
+
 struct ht_verify_request {
 	const char *db_path;
 	const char *key_path;
@@ -40,6 +47,10 @@ struct ht_verify_request {
 	const char *token_user;  /* user name for project/repository tokens;
 	                            NULL: none, they are refused */
 	const char *resource;    /* NULL: none configured */
+	/* The service protects a resource it works out per request: a NULL
+	 * resource then means it could not (empty or invalid), and every
+	 * token is refused, personal ones too. */
+	int resource_required;
 	enum ht_perm require;
 	int64_t now;
 	enum ht_user_lookup user_lookup;
@@ -49,6 +60,10 @@ struct ht_verify_request {
 	 * for those is older news); when not (HT_OWNER_UNJUDGED), the sweep's
 	 * refusal does. A refusal for a missing owner holds either way. */
 	enum ht_owner_state owner_state;
+	/* A token presented without a user name (HTTP Bearer): user is NULL
+	 * and the token names its user, the owner of a personal token (whose
+	 * account this looks up) or token_user. NULL with user NULL: refused. */
+	ht_owner_lookup_fn lookup_owner;
 };
 
 enum ht_verdict {
@@ -79,6 +94,11 @@ struct ht_verify_result {
 	int64_t expires;           /* the token's expiry (0: never), likewise */
 	enum ht_refusal owner_refused; /* with HT_V_OWNER_REFUSED: why */
 	struct ht_snapshot snap;   /* the store and key the verdict was read from */
+	/* Set on HT_V_OK only (empty strings otherwise): */
+	enum ht_perm perm;         /* the token's level */
+	char user[HT_OWNER_MAX + 1];   /* who it authenticates */
+	char scope[HT_SCOPE_MAX + 1];  /* the project or KEY/SLUG it was
+	                                  allowed on; empty for personal */
 };
 
 /* Checks password (len bytes, need not be NUL-terminated). */

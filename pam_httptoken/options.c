@@ -6,6 +6,7 @@
 #include <syslog.h>
 
 #include "gitreq.h"
+#include "authlog.h"
 #include "log.h"
 #include "options.h"
 #include "safefile.h"
@@ -38,26 +39,6 @@ perm_valid(const char *v)
 	return ht_perm_parse(v, &p) == 0;
 }
 
-/* A user name a sysadmin could create: portable characters (plus '@' and
- * a trailing '$' as directory services use), not starting with '-'. */
-static int
-user_valid(const char *v)
-{
-	size_t len = strlen(v);
-
-	if (len == 0 || len > PHT_USER_MAX || v[0] == '-')
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)v[i];
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		         (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
-		         c == '@' || (c == '$' && i == len - 1);
-		if (!ok)
-			return 0;
-	}
-	return 1;
-}
-
 static const struct {
 	const char *key;
 	size_t offset;
@@ -68,15 +49,15 @@ static const struct {
 	{ "keyfile",    offsetof(struct raw_args, keyfile),    path_valid },
 	{ "require",    offsetof(struct raw_args, require),    perm_valid },
 	{ "resource",   offsetof(struct raw_args, resource),   ht_resource_valid },
-	{ "token_user", offsetof(struct raw_args, token_user), user_valid },
+	{ "token_user", offsetof(struct raw_args, token_user), ht_user_name_valid },
 };
 
 static int
 refuse(pam_handle_t *pamh, const char *arg, const char *why)
 {
-	char shown[PHT_LOG_FIELD_MAX + 4];
+	char shown[HT_LOG_FIELD_MAX + 4];
 
-	pht_log_field(arg, shown);
+	ht_log_field(arg, shown);
 	pht_log(pamh, LOG_ERR, "module argument \"%s\": %s", shown, why);
 	return -1;
 }

@@ -9,7 +9,6 @@
 #include "record.h"
 
 #define PHT_TOKEN_USER_DEFAULT "x-token-auth"
-#define PHT_USER_MAX           64
 
 struct options {
 	const char *db_path;

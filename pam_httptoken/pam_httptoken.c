@@ -24,6 +24,7 @@
 #include <security/pam_modules.h>
 #include <security/pam_modutil.h>
 
+#include "authlog.h"
 #include "gitreq.h"
 #include "lastused.h"
 #include "log.h"
@@ -69,6 +70,7 @@ static void
 request_init(pam_handle_t *pamh, struct ht_verify_request *req, const struct options *opt,
              const char *user)
 {
+	memset(req, 0, sizeof(*req));   /* fields this module does not set stay safe */
 	req->db_path = opt->db_path;
 	req->key_path = opt->key_path;
 	req->user = user;
@@ -90,20 +92,17 @@ item_text(pam_handle_t *pamh, int item)
 	return value;
 }
 
-/* One line per decision about a named token: what, which token, for whom,
- * through which service, from where. Never the password. */
+/* One line per decision about a named token, in the format every front
+ * end shares (lib/authlog.h). Never the password. */
 static void
 log_decision(pam_handle_t *pamh, int priority, const char *phase, const char *outcome,
              const char *detail, ht_id id, const char *user)
 {
-	char u[PHT_LOG_FIELD_MAX + 4], s[PHT_LOG_FIELD_MAX + 4], r[PHT_LOG_FIELD_MAX + 4];
-	struct ht_id_text t = ht_id_format(id);
+	struct ht_log_line line;
 
-	pht_log_field(user, u);
-	pht_log_field(item_text(pamh, PAM_SERVICE), s);
-	pht_log_field(item_text(pamh, PAM_RHOST), r);
-	pht_log(pamh, priority, "%s %s (%s): token=%s user=%s service=%s rhost=%s",
-	        phase, outcome, detail, t.s, u, s, r);
+	ht_log_decision(&line, priority, phase, outcome, detail, id, user,
+	                item_text(pamh, PAM_SERVICE), item_text(pamh, PAM_RHOST));
+	pht_log(pamh, line.priority, "%s", line.text);
 }
 
 /* With git_request=, the resource and level of this request, read from the
@@ -117,7 +116,7 @@ static int
 resolve_request(pam_handle_t *pamh, struct options *opt, struct ht_git_request *gr,
                 const char *phase, const char *user)
 {
-	char u[PHT_LOG_FIELD_MAX + 4], s[PHT_LOG_FIELD_MAX + 4], r[PHT_LOG_FIELD_MAX + 4];
+	char u[HT_LOG_FIELD_MAX + 4], s[HT_LOG_FIELD_MAX + 4], r[HT_LOG_FIELD_MAX + 4];
 	struct ht_error err;
 
 	if (opt->git_prefix == NULL)
@@ -129,9 +128,9 @@ resolve_request(pam_handle_t *pamh, struct options *opt, struct ht_git_request *
 		opt->require = gr->require;
 		return 0;
 	}
-	pht_log_field(user, u);
-	pht_log_field(item_text(pamh, PAM_SERVICE), s);
-	pht_log_field(item_text(pamh, PAM_RHOST), r);
+	ht_log_field(user, u);
+	ht_log_field(item_text(pamh, PAM_SERVICE), s);
+	ht_log_field(item_text(pamh, PAM_RHOST), r);
 	pht_log(pamh, LOG_NOTICE, "%s refused (%s): user=%s service=%s rhost=%s",
 	        phase, err.msg, u, s, r);
 	return -1;
@@ -286,44 +285,18 @@ auth_code(const struct ht_verify_result *res)
 	}
 }
 
-/* The verdict for the log, with the owner's state when that was why. */
-static const char *
-verdict_detail(const struct ht_verify_result *res)
-{
-	if (res->verdict != HT_V_OWNER_REFUSED)
-		return ht_verdict_str(res->verdict);
-	switch (res->owner_refused) {
-	case HT_REFUSE_LOCKED:  return "owner account locked";
-	case HT_REFUSE_EXPIRED: return "owner account expired";
-	case HT_REFUSE_MISSING: return "owner missing (refused by sweep)";
-	case HT_REFUSE_NONE:    break;
-	}
-	return ht_verdict_str(res->verdict);
-}
-
 static void
 log_auth(pam_handle_t *pamh, const struct options *opt, const char *user,
          const struct ht_verify_result *res, const struct ht_error *err)
 {
-	switch (res->verdict) {
-	case HT_V_NOT_TOKEN:
-	case HT_V_EMPTY:
+	struct ht_log_line line;
+
+	if (ht_log_auth(&line, res, err, user, item_text(pamh, PAM_SERVICE),
+	                item_text(pamh, PAM_RHOST)) == 0)
+		pht_log(pamh, line.priority, "%s", line.text);
+	else if (opt->debug)
 		/* Not about a token: an ordinary password is none of our business. */
-		if (opt->debug)
-			pht_log(pamh, LOG_DEBUG, "auth ignored: %s", ht_verdict_str(res->verdict));
-		break;
-	case HT_V_OK:
-		log_decision(pamh, LOG_INFO, "auth", "accepted", ht_kind_str(res->kind),
-		             res->id, user);
-		break;
-	case HT_V_ERROR:
-		log_decision(pamh, LOG_ERR, "auth", "failed", err->msg, res->id, user);
-		break;
-	default:
-		log_decision(pamh, LOG_NOTICE, "auth", "refused", verdict_detail(res),
-		             res->id, user);
-		break;
-	}
+		pht_log(pamh, LOG_DEBUG, "auth ignored: %s", ht_verdict_str(res->verdict));
 }
 
 /* The password, or a PAM error. PAM_CONV_AGAIN means the application will
@@ -434,7 +407,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (res.verdict == HT_V_ERROR)
 		log_decision(pamh, LOG_ERR, "account", "failed", err.msg, id, user);
 	else if (res.verdict != HT_V_OK)
-		log_decision(pamh, LOG_NOTICE, "account", "refused", verdict_detail(&res),
+		log_decision(pamh, LOG_NOTICE, "account", "refused", ht_log_refusal_detail(&res),
 		             id, user);
 	else if (opt.debug)
 		log_decision(pamh, LOG_DEBUG, "account", "accepted", ht_kind_str(res.kind),

@@ -4,6 +4,7 @@
 # they share the Apache code with.
 TESTS += \
 	tests/e2e/apache-git.sh \
+	tests/e2e/apache-native.sh \
 	tests/e2e/sshd.sh \
 	tests/e2e/quickstart.sh \
 	tests/e2e/accounts.sh \
@@ -12,6 +13,7 @@ TESTS += tests/e2e/nginx-git.sh
 EXTRA_DIST += tests/e2e/nginx-git.sh tests/e2e/nginx-lib.sh
 EXTRA_DIST += \
 	tests/e2e/apache-git.sh \
+	tests/e2e/apache-native.sh \
 	tests/e2e/sshd.sh \
 	tests/e2e/quickstart.sh \
 	tests/e2e/accounts.sh \

@@ -24,6 +24,12 @@ EOF
 [ -n "$pamdir" ] && [ -n "$sbindir" ] || tap_bail "cannot read the configured directories"
 statedir=$(dirname "$db")
 confdir=$(dirname "$key")
+# The Apache module's directories, and whether configure built it.
+vars=$(printf 'print:\n\t@echo "HTVARS|$(apachemoddir)|$(sysconfdir)|$(APXS)"\n' |
+	mk -f Makefile -f - print 2>/dev/null | sed -n 's/^HTVARS|//p')
+IFS='|' read -r apachemoddir sysconfdir apxs <<EOF
+$vars
+EOF
 
 # A store and key from an earlier installation.
 mkdir -p "$dest$statedir" "$dest$confdir"
@@ -76,10 +82,32 @@ for f in "$mandir/man8/pam_httptoken.8" "$mandir/man8/tokenctl.8" "$mandir/man5/
 	check "installed: $f" yes "$([ -f "$dest$f" ] && echo yes)"
 done
 
+if [ -n "$apxs" ]; then
+	check "the Apache module is installed in its directory" yes \
+		"$([ -f "$dest$apachemoddir/mod_authn_httptoken.so" ] && echo yes)"
+	check "its .la is not" no \
+		"$([ -e "$dest$apachemoddir/mod_authn_httptoken.la" ] && echo yes || echo no)"
+	check "authn_httptoken.load names the installed module" \
+		"LoadModule authn_httptoken_module $apachemoddir/mod_authn_httptoken.so" \
+		"$(grep -v '^#' "$dest$sysconfdir/apache2/mods-available/authn_httptoken.load")"
+	for f in "$mandir/man8/mod_authn_httptoken.8" \
+		"$docdir/examples/apache/httptoken-git-native.conf"; do
+		check "installed: $f" yes "$([ -f "$dest$f" ] && echo yes)"
+	done
+else
+	for t in "the Apache module is installed" "its .la is not" "authn_httptoken.load" \
+		"its manual page" "the native example"; do
+		tap_skip "$t" "configure found no apxs"
+	done
+fi
+
 out=$(mk uninstall DESTDIR="$dest" 2>&1)
 check "make uninstall succeeds" 0 "$?"
 check "uninstall removes the module and tokenctl" "" \
 	"$(ls "$dest$pamdir/pam_httptoken.so" "$dest$sbindir/tokenctl" 2>/dev/null)"
+check "uninstall removes the Apache module and its .load file" "" \
+	"$(ls "$dest$apachemoddir/mod_authn_httptoken.so" \
+		"$dest$sysconfdir/apache2/mods-available/authn_httptoken.load" 2>/dev/null)"
 check "uninstall keeps the store and key" "old store old key" \
 	"$(cat "$dest$db") $(cat "$dest$key")"
 tap_done

@@ -10,7 +10,9 @@ unit_tests = \
 	tests/unit/test_store \
 	tests/unit/test_verify \
 	tests/unit/test_fixture \
-	tests/unit/test_account
+	tests/unit/test_account \
+	tests/unit/test_authlog \
+	tests/unit/test_authheader
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
 
@@ -38,3 +40,9 @@ tests_unit_test_gitreq_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_gitreq_LDADD = $(FIXTURE_LIBS)
 tests_unit_test_account_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_account_LDADD = $(FIXTURE_LIBS)
+tests_unit_test_authlog_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_authlog_LDADD = $(FIXTURE_LIBS)
+# The Apache module's header parser, linked alone (no Apache).
+tests_unit_test_authheader_SOURCES = tests/unit/test_authheader.c $(HTK_AUTHHEADER)
+tests_unit_test_authheader_CPPFLAGS = $(FIXTURE_CPPFLAGS) -I$(top_srcdir)/mod_authn_httptoken
+tests_unit_test_authheader_LDADD = $(SODIUM_LIBS)

@@ -178,6 +178,109 @@ test_zero_request(struct fixture *fx)
 	is_status(res.status, HT_ERR_USAGE, "... a usage error");
 }
 
+/* A stand-in account database for tokens presented without a user name:
+ * "carol" is uid 1234, "dave" uid 99, nobody else exists. */
+static enum ht_user_lookup
+fake_lookup(const char *name, uid_t *uid)
+{
+	if (strcmp(name, "carol") == 0)
+		*uid = 1234;
+	else if (strcmp(name, "dave") == 0)
+		*uid = 99;
+	else
+		return HT_USER_MISSING;
+	return HT_USER_FOUND;
+}
+
+static void make_uid_99(struct ht_record *r) { r->owner_uid = 99; }
+static void make_repo(struct ht_record *r) { r->kind = HT_KIND_REPO; strcpy(r->scope, "PROJ/a"); }
+
+/* Bearer: no user name; the token names its user. */
+static void
+test_token_names_user(struct fixture *fx)
+{
+	struct ht_verify_request req = request(fx, NULL);
+	struct ht_verify_result res;
+	struct ht_error err = { 0 };
+	char text[HT_TOKEN_LEN + 1], repo[HT_TOKEN_LEN + 1];
+	ht_id id, repo_id;
+
+	fixture_add_token(fx, "carol", HT_PERM_WRITE, 0, text, &id);
+	fixture_update(fx, id, make_uid_1234);
+	ok(check(&req, text) == HT_V_WRONG_USER,
+	   "no user name and no owner lookup: refused (the zero value)");
+	req.lookup_owner = fake_lookup;
+	ok(ht_verify_password(&req, text, strlen(text), &res, &err) == HT_V_OK,
+	   "no user name: the personal token's owner, found with its uid, accepted");
+	ok(strcmp(res.user, "carol") == 0, "result names the owner: \"%s\"", res.user);
+	ok(res.perm == HT_PERM_WRITE && res.kind == HT_KIND_PERSONAL && res.scope[0] == '\0',
+	   "result: personal, write, no scope (perm %d kind %d scope \"%s\")",
+	   (int)res.perm, (int)res.kind, res.scope);
+	ok(ht_verify_id(&req, id, &res, &err) == HT_V_OK && strcmp(res.user, "carol") == 0,
+	   "re-check by id without a user name: accepted for the owner");
+
+	fixture_update(fx, id, make_uid_99);
+	ok(check(&req, text) == HT_V_OWNER_ACCOUNT,
+	   "no user name: the owner's name now has another uid: refused");
+	fixture_add_token(fx, "erin", HT_PERM_READ, 0, text, &id);
+	ok(check(&req, text) == HT_V_OWNER_ACCOUNT,
+	   "no user name: the owner's account is gone: refused");
+	fixture_add_token(fx, "x-token-auth", HT_PERM_READ, 0, text, &id);
+	ok(check(&req, text) == HT_V_WRONG_USER,
+	   "no user name: personal token of an account named like token_user: refused");
+
+	fixture_add_token(fx, "root", HT_PERM_READ, 0, repo, &repo_id);
+	fixture_update(fx, repo_id, make_repo);
+	req.resource = "PROJ/a";
+	ok(ht_verify_password(&req, repo, strlen(repo), &res, &err) == HT_V_OK,
+	   "no user name: repository token on its repository accepted");
+	ok(strcmp(res.user, "x-token-auth") == 0 && strcmp(res.scope, "PROJ/a") == 0 &&
+	   res.perm == HT_PERM_READ && res.kind == HT_KIND_REPO,
+	   "result: token user, scope PROJ/a, read, repository (\"%s\" \"%s\")",
+	   res.user, res.scope);
+	req.resource = "PROJ/b";
+	ok(ht_verify_password(&req, repo, strlen(repo), &res, &err) == HT_V_SCOPE,
+	   "no user name: repository token on another repository: out of scope");
+	ok(res.user[0] == '\0' && res.scope[0] == '\0' && res.perm == 0,
+	   "a refusal leaves the result's user, scope and level empty");
+	req.token_user = NULL;
+	req.resource = "PROJ/a";
+	ok(check(&req, repo) == HT_V_WRONG_USER,
+	   "no user name and no token user: repository token refused");
+}
+
+/* The account lookup the Apache module hands to verify for Bearer tokens. */
+static void
+test_owner_lookup_passwd(void)
+{
+	uid_t uid = 12345;
+	enum ht_user_lookup found = ht_owner_lookup_passwd("root", &uid);
+
+	ok(found == HT_USER_FOUND && uid == 0, "root is found, uid 0 (got %d, uid %u)",
+	   (int)found, (unsigned)uid);
+	uid = 12345;
+	ok(ht_owner_lookup_passwd("htk-unit-no-such-account", &uid) == HT_USER_MISSING &&
+	   uid == 12345, "a name that is no account is missing, uid untouched");
+	ok(ht_owner_lookup_passwd("", &uid) == HT_USER_MISSING, "the empty name is missing");
+}
+
+/* A service whose resource could not be worked out refuses every token. */
+static void
+test_resource_required(struct fixture *fx)
+{
+	struct ht_verify_request req = request(fx, "alice");
+	char text[HT_TOKEN_LEN + 1];
+	ht_id id;
+
+	fixture_add_token(fx, "alice", HT_PERM_ADMIN, 0, text, &id);
+	ok(check(&req, text) == HT_V_OK, "personal token, no resource: accepted");
+	req.resource_required = 1;
+	ok(check(&req, text) == HT_V_SCOPE,
+	   "personal token where the resource is required but missing: out of scope");
+	req.resource = "PROJ/a";
+	ok(check(&req, text) == HT_V_OK, "personal token, resource required and given: accepted");
+}
+
 static void
 test_unavailable(struct fixture *fx)
 {
@@ -266,6 +369,9 @@ main(void)
 	fixture_run(test_project);
 	fixture_run(test_owner_account);
 	fixture_run(test_zero_request);
+	fixture_run(test_token_names_user);
+	fixture_run(test_resource_required);
+	test_owner_lookup_passwd();
 	fixture_run(test_unavailable);
 	fixture_run(test_lastused);
 	return done();
