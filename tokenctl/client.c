@@ -77,9 +77,11 @@ forward_argv(const struct ctl *ctl, int argc, char **argv, const char ***fwd)
 		return -1;
 	if (ctl->json)
 		v[n++] = "--json";
-	if (ctl->paths_given) {
+	if (ctl->paths_given & TK_GAVE_DB) {
 		v[n++] = "--db";
 		v[n++] = ctl->db;
+	}
+	if (ctl->paths_given & TK_GAVE_KEY) {
 		v[n++] = "--keyfile";
 		v[n++] = ctl->keyfile;
 	}
@@ -118,19 +120,20 @@ exchange(const char *path, const struct jbuf *req, struct htd_reply *rep)
 	const char *why = NULL;
 	size_t len;
 	char *buf;
-	int fd = -1, rc;
+	int fd = -1, rc, send_errno = 0;
 
 	if ((rc = connect_daemon(path, &fd)) != 0)
 		return rc;
-	if (htd_write_frame(fd, req) != 0) {
-		rc = tk_error(EX_UNAVAILABLE, "sending the request to httptokend: %s",
-		              strerror(errno));
-		close(fd);
-		return rc;
-	}
+	/* A daemon that refuses at once (busy) replies without reading the
+	 * request: its reply is read even when sending failed. */
+	if (htd_write_frame(fd, req) != 0)
+		send_errno = errno;
 	shutdown(fd, SHUT_WR);
 	rc = htd_read_frame(fd, HTD_REPLY_MAX, -1, &buf, &len, &why);
 	close(fd);
+	if (rc != 0 && send_errno != 0)
+		return tk_error(EX_UNAVAILABLE, "sending the request to httptokend: %s",
+		                strerror(send_errno));
 	if (rc != 0)
 		return tk_error(EX_UNAVAILABLE, "httptokend gave no reply (%s); see its log",
 		                why);

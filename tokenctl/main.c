@@ -85,8 +85,8 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 			                "the installed store",
 			                c == 'd' ? "db" : c == 'k' ? "keyfile" : "wait");
 		switch (c) {
-		case 'd': ctl->db = optarg; ctl->paths_given = 1; break;
-		case 'k': ctl->keyfile = optarg; ctl->paths_given = 1; break;
+		case 'd': ctl->db = optarg; ctl->paths_given |= TK_GAVE_DB; break;
+		case 'k': ctl->keyfile = optarg; ctl->paths_given |= TK_GAVE_KEY; break;
 		case 'j': ctl->json = 1; break;
 		case 'w':
 			if ((rc = parse_ulong("--wait", optarg, 0, MAX_WAIT_S, &wait_s)) != 0)

@@ -38,9 +38,12 @@ struct ctl {
 	struct caller who;
 	const char *socket;          /* send the command to httptokend there */
 	int serving;                 /* running inside httptokend for ctl->who */
-	int paths_given;             /* --db or --keyfile on the command line */
+	int paths_given;             /* TK_GAVE_DB | TK_GAVE_KEY: named by the caller */
 	const char *wait_arg;        /* --wait as given, to forward */
 };
+
+#define TK_GAVE_DB  1
+#define TK_GAVE_KEY 2
 
 /* An open store plus what every command needs from it. */
 struct session {
