@@ -17,11 +17,12 @@
 #   token_id TOKEN                     a token's id (unless tests/common.sh
 #                                      has one)
 #
-# Set before daemon_fixture: DAEMON_WRAPPER (e.g. "valgrind ...") to run
-# the daemon under a tool. After it: DAEMON_PID; DAEMON_LOG (the daemon's
-# stderr); DAEMON_SYSLOG (what it sent to syslog, one "PRIORITY IDENT:
-# MESSAGE" line each, when the capture shim is built). A suite that sets
-# its own EXIT trap calls daemon_fixture_stop in it.
+# Set DAEMON_VALGRIND=yes before daemon_fixture to run the daemon (and so
+# its workers) under valgrind; daemon_fixture_valgrind then prints what
+# valgrind reported (nothing when clean). After daemon_fixture: DAEMON_PID;
+# DAEMON_LOG (the daemon's stderr); DAEMON_SYSLOG (what it sent to syslog,
+# one "PRIORITY IDENT: MESSAGE" line each, when the capture shim is
+# built). A suite that sets its own EXIT trap calls daemon_fixture_stop.
 HTTPTOKEND="$top_builddir/httptokend/httptokend"
 DAEMON_SHIM="$top_builddir/tests/cli/.libs/syslog_capture.so"
 
@@ -49,12 +50,17 @@ daemon_fixture() {
 	fi
 	preload=""
 	[ -e "$DAEMON_SHIM" ] && preload=$DAEMON_SHIM
+	wrapper=""
+	if [ "${DAEMON_VALGRIND:-}" = yes ]; then
+		wrapper="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite
+			--errors-for-leak-kinds=definite --log-file=$DAEMON_DIR/valgrind.%p"
+	fi
 	# The daemon holds none of the harness's descriptors, or the harness
 	# would wait for it.
 	# shellcheck disable=SC2086
 	env LD_PRELOAD="$preload" HT_SYSLOG_CAPTURE="$DAEMON_SYSLOG" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-		${DAEMON_WRAPPER:-} "$HTTPTOKEND" --foreground --socket "$SOCK" \
+		$wrapper "$HTTPTOKEND" --foreground --socket "$SOCK" \
 		--db "$DB" --keyfile "$KEY" </dev/null >"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
 	trap 'daemon_fixture_stop; rm -rf "$TEST_TMP"' EXIT
@@ -62,9 +68,13 @@ daemon_fixture() {
 	until [ -S "$SOCK" ]; do
 		kill -0 "$DAEMON_PID" 2>/dev/null || tap_bail "httptokend exited: $(cat "$DAEMON_LOG")"
 		tries=$((tries + 1))
-		[ "$tries" -lt 600 ] || tap_bail "httptokend did not create $SOCK"
+		[ "$tries" -lt 1200 ] || tap_bail "httptokend did not create $SOCK"
 		sleep 0.05
 	done
+}
+
+daemon_fixture_valgrind() {
+	cat "$DAEMON_DIR"/valgrind.* 2>/dev/null
 }
 
 daemon_fixture_stop() {

@@ -158,4 +158,10 @@ check "the flooding user is served again once it stops" 0 "$(as nobody list >/de
 check "the daemon is up at the end" up "$(alive)"
 daemon_fixture_stop
 check "nothing on the daemon's stderr" "" "$(cat "$DAEMON_LOG")"
+if [ "${DAEMON_VALGRIND:-}" = yes ]; then
+	check "valgrind: no error and no leak in the daemon or any worker" "" \
+		"$(daemon_fixture_valgrind)"
+	check "valgrind: the daemon and its workers did run under it" yes \
+		"$([ "$(ls "$DAEMON_DIR"/valgrind.* | wc -l)" -gt 1 ] && echo yes)"
+fi
 tap_done
