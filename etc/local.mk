@@ -10,3 +10,14 @@ EXTRA_DIST += \
 	etc/pam.d/git-write-proj-repo \
 	etc/pam.d/sshd-httptoken \
 	etc/sshd/httptoken.conf
+
+# httptokend's systemd units, with this build's paths.
+systemdsystemunit_DATA = etc/systemd/httptokend.socket etc/systemd/httptokend.service
+EXTRA_DIST += etc/systemd/httptokend.socket.in etc/systemd/httptokend.service.in
+CLEANFILES += $(systemdsystemunit_DATA)
+unit_subst = sed -e 's|@SOCKET@|$(HT_DEFAULT_SOCKET)|g' -e 's|@SBINDIR@|$(sbindir)|g' \
+	-e "s|@DBDIR@|`dirname '$(HT_DEFAULT_DB)'`|g"
+etc/systemd/httptokend.socket: etc/systemd/httptokend.socket.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(unit_subst) $(srcdir)/etc/systemd/httptokend.socket.in >$@.tmp && mv $@.tmp $@
+etc/systemd/httptokend.service: etc/systemd/httptokend.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(unit_subst) $(srcdir)/etc/systemd/httptokend.service.in >$@.tmp && mv $@.tmp $@

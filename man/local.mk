@@ -3,8 +3,8 @@
 # as they are, so building the package needs no extra tool. The sources
 # (*.in) name the configured paths as @DB@, @KEYFILE@ ...; the pages say
 # where this build really puts the store, the key and the module.
-MAN_IN = man/httptoken.5.in man/pam_httptoken.8.in man/tokenctl.8.in
-nodist_man_MANS = man/httptoken.5 man/pam_httptoken.8 man/tokenctl.8
+MAN_IN = man/httptoken.5.in man/pam_httptoken.8.in man/tokenctl.8.in man/httptokend.8.in
+nodist_man_MANS = man/httptoken.5 man/pam_httptoken.8 man/tokenctl.8 man/httptokend.8
 EXTRA_DIST += $(MAN_IN)
 CLEANFILES += $(nodist_man_MANS)
 
@@ -12,7 +12,8 @@ man_subst = db='$(HT_DEFAULT_DB)'; key='$(HT_DEFAULT_KEY)'; \
 	sed -e "s|@DB@|$$db|g" -e "s|@KEYFILE@|$$key|g" \
 	    -e "s|@DBDIR@|`dirname "$$db"`|g" -e "s|@KEYDIR@|`dirname "$$key"`|g" \
 	    -e 's|@PAMDIR@|$(pamdir)|g' -e 's|@SBINDIR@|$(sbindir)|g' \
-	    -e 's|@DOCDIR@|$(docdir)|g' \
+	    -e 's|@DOCDIR@|$(docdir)|g' -e 's|@SOCKET@|$(HT_DEFAULT_SOCKET)|g' \
+	    -e 's|@UNITDIR@|$(systemdsystemunitdir)|g' \
 	    -e 's|@COMPLETIONDIR@|$(datadir)/bash-completion/completions|g'
 
 man/httptoken.5: man/httptoken.5.in Makefile
@@ -21,6 +22,8 @@ man/pam_httptoken.8: man/pam_httptoken.8.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) man && $(man_subst) $(srcdir)/man/pam_httptoken.8.in >$@.tmp && mv $@.tmp $@
 man/tokenctl.8: man/tokenctl.8.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) man && $(man_subst) $(srcdir)/man/tokenctl.8.in >$@.tmp && mv $@.tmp $@
+man/httptokend.8: man/httptokend.8.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) man && $(man_subst) $(srcdir)/man/httptokend.8.in >$@.tmp && mv $@.tmp $@
 
 # Tests of what ships beside the programs: each page renders without a
 # warning from groff (as `man --warnings` runs it) nor from mandoc's

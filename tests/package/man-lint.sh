@@ -12,7 +12,7 @@
 : "${top_builddir:=$(pwd)}"
 . "$top_srcdir/tests/common.sh"
 
-pages="man/httptoken.5 man/pam_httptoken.8 man/tokenctl.8"
+pages="man/httptoken.5 man/pam_httptoken.8 man/tokenctl.8 man/httptokend.8"
 have() { command -v "$1" >/dev/null 2>&1; }
 
 have man || have mandoc || tap_skip_all "neither man (man-db) nor mandoc is installed"
