@@ -105,8 +105,14 @@ bind_socket(const char *path)
 		return -1;
 	}
 	strcpy(sa.sun_path, path);
-	/* The default's directory, /run/httptoken, vanishes at boot. */
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+	/* The default's directory, /run/httptoken, vanishes at boot. It must
+	 * be searchable by everyone (our umask is 077). */
+	if (mkdir(dir, 0755) == 0) {
+		if (chmod(dir, 0755) != 0) {
+			fprintf(stderr, "httptokend: %s: %s\n", dir, strerror(errno));
+			return -1;
+		}
+	} else if (errno != EEXIST) {
 		fprintf(stderr, "httptokend: %s: %s\n", dir, strerror(errno));
 		return -1;
 	}

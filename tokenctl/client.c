@@ -107,9 +107,13 @@ connect_daemon(const char *path, int *fd)
 		return tk_error(EX_OSERR, "socket: %s", strerror(errno));
 	if (connect(*fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
 		return 0;
-	tk_error(EX_UNAVAILABLE, "httptokend is not running (%s: %s); start it with "
-	         "'systemctl enable --now httptokend.socket' (or 'httptokend --foreground')",
-	         path, strerror(errno));
+	if (errno == ENOENT || errno == ECONNREFUSED)
+		tk_error(EX_UNAVAILABLE, "httptokend is not running (%s: %s); start it with "
+		         "'systemctl enable --now httptokend.socket' (or 'httptokend "
+		         "--foreground')", path, strerror(errno));
+	else
+		tk_error(EX_UNAVAILABLE, "cannot reach httptokend at %s: %s", path,
+		         strerror(errno));
 	close(*fd);
 	return EX_UNAVAILABLE;
 }

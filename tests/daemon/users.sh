@@ -167,6 +167,33 @@ gpasswd -d nobody "$GRP" >/dev/null 2>&1 || tap_bail "gpasswd -d failed"
 as nobody list --all >/dev/null 2>&1
 check "removed from the group: no longer an administrator at the next command" 77 "$?"
 
+# No daemon: 69, and how to start one.
+err=$(setpriv --reuid=nobody --regid=nogroup --init-groups "$TOKENCTL" \
+	--socket "$TEST_TMP/none.sock" list 2>&1 >/dev/null)
+check "no daemon on the socket: exit 69" 69 "$?"
+check_match "... saying how to start it" \
+	"httptokend is not running .*systemctl enable --now httptokend.socket" "$err"
+
+# A daemon that creates its socket's directory (as /run/httptoken at boot)
+# leaves it open to everyone, whatever its own umask.
+"$HTTPTOKEND" --foreground --socket "$TEST_TMP/rundir/h.sock" --db "$DB" --keyfile "$KEY" \
+	</dev/null >/dev/null 2>&1 &
+SECOND=$!
+i=0
+while [ ! -S "$TEST_TMP/rundir/h.sock" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+check "the socket's directory it made is 0755, the socket 0666" "755 666" \
+	"$(stat -c %a "$TEST_TMP/rundir") $(stat -c %a "$TEST_TMP/rundir/h.sock")"
+setpriv --reuid=nobody --regid=nogroup --init-groups "$TOKENCTL" \
+	--socket "$TEST_TMP/rundir/h.sock" list >/dev/null 2>&1
+check "... and a user reaches the daemon there" 0 "$?"
+err=$("$HTTPTOKEND" --foreground --socket "$TEST_TMP/rundir/h.sock" --db "$DB" \
+	--keyfile "$KEY" 2>&1 </dev/null)
+check "a second daemon on a live socket: refused (69)" 69 "$?"
+check_match "... saying why" "another daemon answers on" "$err"
+kill "$SECOND"; wait "$SECOND"
+check "stopped, it removes its socket" no \
+	"$([ -e "$TEST_TMP/rundir/h.sock" ] && echo yes || echo no)"
+
 daemon_fixture_stop
 check "the daemon stopped cleanly" "" "$(grep -v '^$' "$DAEMON_LOG")"
 tap_done
