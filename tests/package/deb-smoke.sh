@@ -39,7 +39,8 @@ if installed || [ -e "$KEY" ] || [ -e "$DB" ]; then
 fi
 
 cleanup() {
-	[ -n "${DAEMON_PID:-}" ] && kill "$DAEMON_PID" 2>/dev/null
+	[ -n "${DAEMON_PID:-}" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID"
+	rmdir "$(dirname "$SOCK")" 2>/dev/null   # made by the daemon started here
 	rm -f "$SERVICE_FILE"
 	installed && dpkg --purge "$PKG" >/dev/null 2>&1
 }
