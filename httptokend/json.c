@@ -230,8 +230,21 @@ escape(struct jreader *r, unsigned long *cp)
 	return 0;
 }
 
+/* Bytes up to the closing quote (escapes skipped), or the rest of the
+ * input when there is none (the decoder then fails). */
+static size_t
+encoded_length(const struct jreader *r)
+{
+	const unsigned char *p = r->p;
+
+	while (p < r->end && *p != '"')
+		p += *p == '\\' && p + 1 < r->end ? 2 : 1;
+	return (size_t)(p - r->p);
+}
+
 /* Decoded text is never longer than its encoding, so the output buffer is
- * sized once from the input. */
+ * sized once, from the string's own encoding: a request of many short
+ * strings costs what it weighs. */
 int
 json_string(struct jreader *r, char **out, size_t *len)
 {
@@ -240,7 +253,7 @@ json_string(struct jreader *r, char **out, size_t *len)
 	*out = NULL;
 	if (json_punct(r, '"') != 0)
 		return -1;
-	if ((buf = malloc((size_t)(r->end - r->p) + 1)) == NULL)
+	if ((buf = malloc(encoded_length(r) + 1)) == NULL)
 		return -1;
 	o = buf;
 	for (;;) {

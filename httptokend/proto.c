@@ -343,7 +343,7 @@ htd_read_frame(int fd, size_t max, int timeout_ms, char **buf, size_t *len,
 }
 
 int
-htd_write_frame(int fd, const struct jbuf *b)
+htd_frame_seal(const struct jbuf *b)
 {
 	uint32_t n;
 
@@ -356,6 +356,14 @@ htd_write_frame(int fd, const struct jbuf *b)
 	b->data[1] = (char)(n >> 16);
 	b->data[2] = (char)(n >> 8);
 	b->data[3] = (char)n;
+	return 0;
+}
+
+int
+htd_write_frame(int fd, const struct jbuf *b)
+{
+	if (htd_frame_seal(b) != 0)
+		return -1;
 	for (size_t done = 0; done < b->len;) {
 		/* MSG_NOSIGNAL: a peer that went away is an error, not SIGPIPE. */
 		ssize_t w = send(fd, b->data + done, b->len - done, MSG_NOSIGNAL);

@@ -57,5 +57,8 @@ void htd_reply_encode(struct jbuf *b, int exit_code, const char *out, size_t out
 int htd_read_frame(int fd, size_t max, int timeout_ms, char **buf, size_t *len,
                    const char **why);
 int htd_write_frame(int fd, const struct jbuf *b);
+/* Fills in the length prefix of an encoded frame; -1 when it cannot be
+ * sent (allocation failed, or too large). */
+int htd_frame_seal(const struct jbuf *b);
 
 #endif

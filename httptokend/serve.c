@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,26 +64,17 @@ send_message(int fd, int code, const char *msg)
 void
 serve_refuse(int fd, int code, const char *msg)
 {
-	struct jbuf out = { 0 }, err = { 0 }, b = { 0 };
+	struct jbuf err = { 0 }, b = { 0 };
 
 	jbuf_puts(&err, "tokenctl: httptokend is busy (");
 	jbuf_puts(&err, msg);
 	jbuf_puts(&err, "); try again\n");
 	htd_reply_encode(&b, code, "", 0, err.data, err.len);
-	if (!b.failed && b.len > 4) {
-		uint32_t n = (uint32_t)(b.len - 4);
-		unsigned char *p = (unsigned char *)b.data;
-
-		p[0] = (unsigned char)(n >> 24);
-		p[1] = (unsigned char)(n >> 16);
-		p[2] = (unsigned char)(n >> 8);
-		p[3] = (unsigned char)n;
-		/* Never waits: a full socket buffer just loses the reply. */
+	/* Never waits: a full socket buffer just loses the reply. */
+	if (htd_frame_seal(&b) == 0)
 		(void)send(fd, b.data, b.len, MSG_DONTWAIT | MSG_NOSIGNAL);
-	}
 	jbuf_free(&b);
 	jbuf_free(&err);
-	jbuf_free(&out);
 }
 
 /* Standard input of the command: the request's payload, or nothing. */
