@@ -18,8 +18,9 @@ struct htd_options {
 	int idle_s;                  /* exit when idle this long; 0: never */
 };
 
-/* listen.c: the listening socket, from systemd (LISTEN_FDS) or bound here.
- * *activated says which; -1 with a message on stderr on failure. */
+/* listen.c: the listening socket, from systemd (LISTEN_FDS) or, with
+ * --foreground, bound here. *activated says which; -1 with a message on
+ * stderr on failure. */
 int listen_open(const struct htd_options *o, int *activated);
 void listen_close(const struct htd_options *o, int fd, int activated);
 

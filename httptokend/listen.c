@@ -137,6 +137,11 @@ listen_open(const struct htd_options *o, int *activated)
 	*activated = fd >= 0;
 	if (fd == -2 || (fd >= 0 && check_activated(fd) != 0))
 		return -1;
+	if (fd < 0 && !o->foreground) {
+		fputs("httptokend: not started by systemd (no LISTEN_FDS for this process); "
+		      "run it with --foreground\n", stderr);
+		return -1;
+	}
 	if (fd < 0)
 		fd = bind_socket(o->socket);
 	if (fd < 0)

@@ -213,10 +213,6 @@ main(int argc, char **argv)
 		perror("httptokend: signals");
 		return EX_OSERR;
 	}
-	if (getenv("LISTEN_FDS") == NULL && !o.foreground) {
-		fputs("httptokend: not started by systemd; run it with --foreground\n", stderr);
-		return EX_USAGE;
-	}
 	if ((lfd = listen_open(&o, &activated)) < 0)
 		return EX_UNAVAILABLE;
 	if (o.idle_s < 0)

@@ -3,7 +3,8 @@
 # against a daemon each suite starts in its own directory
 # (tests/daemon-fixture.sh).
 DAEMON_TESTS = tests/daemon/users.sh tests/daemon/protocol.sh \
-	tests/daemon/vectors.sh tests/daemon/hostile-caller.sh tests/daemon/protocol-valgrind.sh
+	tests/daemon/vectors.sh tests/daemon/hostile-caller.sh tests/daemon/protocol-valgrind.sh \
+	tests/daemon/activation.sh
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += $(DAEMON_TESTS) tests/daemon/hostile-lib.sh
 

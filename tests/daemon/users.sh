@@ -167,6 +167,18 @@ gpasswd -d nobody "$GRP" >/dev/null 2>&1 || tap_bail "gpasswd -d failed"
 as nobody list --all >/dev/null 2>&1
 check "removed from the group: no longer an administrator at the next command" 77 "$?"
 
+# HTTPTOKEN_SOCKET names the daemon as --socket does; root goes through it
+# only when asked.
+env HTTPTOKEN_SOCKET="$SOCK" setpriv --reuid=nobody --regid=nogroup --init-groups \
+	"$TOKENCTL" list >/dev/null 2>&1
+check "HTTPTOKEN_SOCKET: a user reaches the daemon there" 0 "$?"
+TR=$(HTTPTOKEN_SOCKET="$SOCK" "$TOKENCTL" create --name "root via the daemon")
+check_match "HTTPTOKEN_SOCKET: root's command went through the daemon" \
+	"httptokend: create: uid=0 user=root token=$(token_id "$TR")" "$(cat "$DAEMON_SYSLOG" 2>/dev/null)"
+TR=$("$TOKENCTL" --db "$DB" --keyfile "$KEY" create --name "root directly")
+check "without it root works on the store directly" "" \
+	"$(grep "token=$(token_id "$TR")" "$DAEMON_SYSLOG" 2>/dev/null)"
+
 # No daemon: 69, and how to start one.
 err=$(setpriv --reuid=nobody --regid=nogroup --init-groups "$TOKENCTL" \
 	--socket "$TEST_TMP/none.sock" list 2>&1 >/dev/null)
