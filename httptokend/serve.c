@@ -38,7 +38,7 @@ send_reply(int fd, int code, const struct jbuf *out, const struct jbuf *err)
 
 	htd_reply_encode(&b, code, out->data ? out->data : "", out->len,
 	                 err->data ? err->data : "", err->len);
-	if (b.len - 4 > HTD_REPLY_MAX) {
+	if (!b.failed && b.len - 4 > HTD_REPLY_MAX) {
 		jbuf_free(&b);
 		send_message(fd, EX_SOFTWARE, "the output is too large for a reply; run the "
 		             "command as root directly on the store");
