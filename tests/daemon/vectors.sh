@@ -49,7 +49,8 @@ many_ids() {   # many_ids ACTIVE REVOKED N
 	i=0
 	while [ $i -lt "$3" ]; do printf '%s\n' "$2"; i=$((i + 1)); done
 }
-# The pipe: a FIFO this shell holds open and never reads.
+# The pipe: a FIFO this shell holds open and never reads (the writers do
+# not inherit that end, so they are the only ones left once it is closed).
 mkfifo "$TEST_TMP/unread"
 exec 7<>"$TEST_TMP/unread"
 A=$(token_id "$(tkroot create --name a)")
@@ -57,7 +58,7 @@ R=$(token_id "$(tkroot create --name r)")
 tkroot revoke "$R" 2>/dev/null
 # shellcheck disable=SC2046
 "$TOKENCTL" --db "$DB" --keyfile "$KEY" revoke $(many_ids "$A" "$R" 5000) \
-	>"$TEST_TMP/unread" 2>&1 &
+	>"$TEST_TMP/unread" 2>&1 7<&- &
 STUCK=$!
 i=0
 while [ "$(status_of "$A")" != revoked ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
@@ -71,8 +72,9 @@ R=$(token_id "$(as nobody create --name r)")
 as nobody revoke "$R" 2>/dev/null
 # (3000 ids: the request stays under 64 KiB; the notes are ~150 KiB)
 # shellcheck disable=SC2046
-as nobody revoke $(many_ids "$A" "$R" 3000) >"$TEST_TMP/unread" 2>&1 &
-STUCK=$!
+setpriv --reuid=nobody --regid=nogroup --init-groups "$TOKENCTL" --socket "$SOCK" \
+	revoke $(many_ids "$A" "$R" 3000) >"$TEST_TMP/unread" 2>&1 7<&- &
+STUCK=$!   # (setpriv execs tokenctl: the same process)
 i=0
 while [ "$(status_of "$A")" != revoked ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 check "a user's revoke into an unread pipe: done by the daemon" revoked "$(status_of "$A")"
