@@ -15,8 +15,8 @@
 #define MAX_CHILDREN 64
 #define ROOT_RESERVE 8
 #define PER_UID      4
-#define BURST        100
-#define RATE         10           /* requests per second */
+#define BURST        200
+#define RATE         50           /* requests per second */
 #define BUCKETS      256
 
 struct child {
