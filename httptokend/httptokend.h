@@ -26,8 +26,13 @@ void listen_close(const struct htd_options *o, int fd, int activated);
 
 /* limits.c: how many children run, per uid and in all, and how fast each
  * uid may ask. limits_admit returns NULL when the connection may be
- * served, else why not. */
-const char *limits_admit(uid_t uid);
+ * served, else why not; now is monotonic time in seconds. */
+#define HTD_MAX_WORKERS   64
+#define HTD_ROOT_RESERVE  8
+#define HTD_PER_UID       4
+#define HTD_BURST         200
+#define HTD_RATE          50         /* requests per second, after the burst */
+const char *limits_admit(uid_t uid, double now);
 void limits_started(pid_t pid, uid_t uid);
 void limits_ended(pid_t pid);
 int limits_running(void);

@@ -8,15 +8,14 @@
 #include "config.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "httptokend.h"
 
-#define MAX_CHILDREN 64
-#define ROOT_RESERVE 8
-#define PER_UID      4
-#define BURST        200
-#define RATE         50           /* requests per second */
+#define MAX_CHILDREN HTD_MAX_WORKERS
+#define ROOT_RESERVE HTD_ROOT_RESERVE
+#define PER_UID      HTD_PER_UID
+#define BURST        HTD_BURST
+#define RATE         HTD_RATE
 #define BUCKETS      256
 
 struct child {
@@ -33,15 +32,6 @@ struct bucket {
 
 static struct child children[MAX_CHILDREN];
 static struct bucket buckets[BUCKETS];
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 running_for(uid_t uid, int *all)
@@ -79,9 +69,8 @@ bucket_for(uid_t uid, double now)
 }
 
 static int
-take_token(uid_t uid)
+take_token(uid_t uid, double now)
 {
-	double now = now_s();
 	struct bucket *b = bucket_for(uid, now);
 
 	b->tokens += (now - b->stamp) * RATE;
@@ -95,7 +84,7 @@ take_token(uid_t uid)
 }
 
 const char *
-limits_admit(uid_t uid)
+limits_admit(uid_t uid, double now)
 {
 	int all, mine = running_for(uid, &all);
 
@@ -107,7 +96,7 @@ limits_admit(uid_t uid)
 		return "too many requests at once";
 	if (mine >= PER_UID)
 		return "too many requests of yours at once";
-	if (!take_token(uid))
+	if (!take_token(uid, now))
 		return "too many requests of yours in a short time";
 	return NULL;
 }

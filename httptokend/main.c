@@ -150,6 +150,15 @@ start_child(int lfd, int sfd, int cfd, const struct ucred *peer,
 	serve(cfd, peer, o);
 }
 
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void
 accept_one(int lfd, int sfd, const struct htd_options *o)
 {
@@ -165,7 +174,7 @@ accept_one(int lfd, int sfd, const struct htd_options *o)
 		close(cfd);
 		return;
 	}
-	if ((busy = limits_admit(peer.uid)) != NULL)
+	if ((busy = limits_admit(peer.uid, now_s())) != NULL)
 		serve_refuse(cfd, EX_TEMPFAIL, busy);
 	else
 		start_child(lfd, sfd, cfd, &peer, o);

@@ -17,6 +17,9 @@
  *                                       "sent", never reads; sleeps
  *   hostile-client flood SOCK N         makes N connections and keeps
  *                                       them, says "held K", sleeps
+ *   hostile-client burst SOCK N         N requests one after the other, as
+ *                                       fast as replies come; prints
+ *                                       "rate-limited K of N"
  *
  * "Says" means a line on stdout with its pid, flushed, so that the test
  * knows when to act and on which process. */
@@ -156,6 +159,44 @@ flood(const char *path, long n)
 		pause();
 }
 
+/* One small request ("{}", refused at once) and its reply; 1 when the
+ * reply is the rate limit's. */
+static int
+rate_limited(const char *path)
+{
+	static const unsigned char req[] = { 0, 0, 0, 2, '{', '}' };
+	struct htd_reply rep;
+	const char *why = NULL;
+	char *buf;
+	size_t len;
+	int fd = dial(path, 0), hit = 0;
+
+	if (fd < 0)
+		return 0;
+	if (send_all(fd, req, sizeof(req)) == 0 &&
+	    htd_read_frame(fd, HTD_REPLY_MAX, 30000, &buf, &len, &why) == 0) {
+		if (htd_reply_parse(buf, len, &rep, &why) == 0) {
+			hit = rep.exit == 75 && rep.err_len > 0 &&
+			      strstr(rep.err, "in a short time") != NULL;
+			htd_reply_free(&rep);
+		}
+		free(buf);
+	}
+	close(fd);
+	return hit;
+}
+
+static int
+burst(const char *path, long n)
+{
+	long hits = 0;
+
+	for (long i = 0; i < n; i++)
+		hits += rate_limited(path);
+	printf("rate-limited %ld of %ld\n", hits, n);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -170,6 +211,8 @@ main(int argc, char **argv)
 	path = argv[2];
 	if (strcmp(mode, "flood") == 0 && argc == 4)
 		flood(path, atol(argv[3]));
+	if (strcmp(mode, "burst") == 0 && argc == 4)
+		return burst(path, atol(argv[3]));
 	n = strcmp(mode, "raw") == 0 ? read_input(in, sizeof(in)) : framed_input(in, sizeof(in));
 	if ((fd = dial(path, 0)) < 0) {
 		printf("cannot connect: %s\n", strerror(errno));

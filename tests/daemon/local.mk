@@ -13,3 +13,9 @@ check_PROGRAMS += tests/daemon/hostile-client
 tests_daemon_hostile_client_SOURCES = tests/daemon/hostile-client.c
 tests_daemon_hostile_client_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptokend
 tests_daemon_hostile_client_LDADD = httptokend/libhtproto.la lib/libhttptoken.la
+
+# The limits, on a clock the test sets.
+check_PROGRAMS += tests/daemon/test_limits
+TESTS += tests/daemon/test_limits
+tests_daemon_test_limits_SOURCES = tests/daemon/test_limits.c httptokend/limits.c
+tests_daemon_test_limits_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptokend -I$(top_srcdir)/tests
