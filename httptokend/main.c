@@ -26,6 +26,26 @@
 
 #define ACTIVATED_IDLE_S 60
 #define ACCEPT_BATCH     64
+#define REPORT_EVERY_S   60
+
+/* Connections refused as busy since the last report, and the last uid
+ * refused: a flood is logged once a minute, not once a connection. */
+static struct {
+	unsigned long count;
+	uid_t last_uid;
+	time_t since;
+} refused;
+
+static void
+report_refused(int force)
+{
+	if (refused.count == 0 || (!force && time(NULL) - refused.since < REPORT_EVERY_S))
+		return;
+	syslog(LOG_WARNING, "refused %lu connection%s as busy (limits) in %ld s, the last "
+	       "from uid %u", refused.count, refused.count == 1 ? "" : "s",
+	       (long)(time(NULL) - refused.since), (unsigned)refused.last_uid);
+	refused.count = 0;
+}
 
 static void
 usage(FILE *f)
@@ -174,9 +194,12 @@ accept_one(int lfd, int sfd, const struct htd_options *o)
 		close(cfd);
 		return;
 	}
-	if ((busy = limits_admit(peer.uid, now_s())) != NULL)
+	if ((busy = limits_admit(peer.uid, now_s())) != NULL) {
 		serve_refuse(cfd, EX_TEMPFAIL, busy);
-	else
+		if (refused.count++ == 0)
+			refused.since = time(NULL);
+		refused.last_uid = peer.uid;
+	} else
 		start_child(lfd, sfd, cfd, &peer, o);
 	close(cfd);
 }
@@ -194,6 +217,7 @@ loop(int lfd, int sfd, const struct htd_options *o)
 			syslog(LOG_ERR, "poll: %s", strerror(errno));
 			return EX_OSERR;
 		}
+		report_refused(0);
 		if ((p[0].revents & POLLIN) && handle_signals(sfd))
 			return EX_OK;
 		if (p[1].revents & POLLIN) {
@@ -229,6 +253,7 @@ main(int argc, char **argv)
 	syslog(LOG_INFO, "serving store %s on %s", o.db, activated ? "the socket systemd gave" :
 	       o.socket);
 	rc = loop(lfd, sfd, &o);
+	report_refused(1);
 	listen_close(&o, lfd, activated);
 	return rc;
 }

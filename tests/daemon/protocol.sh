@@ -178,6 +178,9 @@ check "the bursting user is served again a moment later" 0 "$(served_again)"
 check "the daemon is up at the end" up "$(alive)"
 daemon_fixture_stop
 check "nothing on the daemon's stderr" "" "$(cat "$DAEMON_LOG")"
+check_match "the refusals were logged, counted, with the uid (no line per connection)" \
+	"^$((10 * 8 + 4)) httptokend: refused [0-9]+ connections as busy \(limits\) in [0-9]+ s, the last from uid 65534" \
+	"$(grep 'as busy' "$DAEMON_SYSLOG")"
 if [ "${DAEMON_VALGRIND:-}" = yes ]; then
 	check "valgrind: no error and no leak in the daemon or any worker" "" \
 		"$(daemon_fixture_valgrind)"
