@@ -23,5 +23,5 @@ EXTRA_DIST += bench/run.sh docs/benchmarks.md
 # --- tokenctl at scale (bench/tokenctl-scale.sh) ---------------------------
 # Times `tokenctl create` and `list --all` on a 100k-token store built with
 # bench/bench-store. Run by hand from the build tree, never by make check.
-EXTRA_DIST += bench/tokenctl-scale.sh
+EXTRA_DIST += bench/tokenctl-scale.sh bench/daemon-latency.sh
 # --- end of tokenctl at scale ------------------------------------------------

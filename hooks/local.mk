@@ -5,7 +5,7 @@
 # another package's login.defs), and the systemd units that run `tokenctl
 # sweep` every minute and `tokenctl notify` daily.
 pkgdata_SCRIPTS = hooks/userdel-hook
-systemdsystemunit_DATA = etc/systemd/httptoken-sweep.service \
+systemdsystemunit_DATA += etc/systemd/httptoken-sweep.service \
 	etc/systemd/httptoken-sweep.timer \
 	etc/systemd/httptoken-notify.service \
 	etc/systemd/httptoken-notify.timer

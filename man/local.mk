@@ -4,9 +4,9 @@
 # (*.in) name the configured paths as @DB@, @KEYFILE@ ...; the pages say
 # where this build really puts the store, the key and the module.
 MAN_IN = man/httptoken.5.in man/pam_httptoken.8.in man/tokenctl.8.in \
-	man/httptoken-userdel-hook.8.in
+	man/httptoken-userdel-hook.8.in man/httptokend.8.in
 nodist_man_MANS = man/httptoken.5 man/pam_httptoken.8 man/tokenctl.8 \
-	man/httptoken-userdel-hook.8
+	man/httptoken-userdel-hook.8 man/httptokend.8
 EXTRA_DIST += $(MAN_IN)
 CLEANFILES += $(nodist_man_MANS)
 
@@ -16,7 +16,7 @@ man_subst = db='$(HT_DEFAULT_DB)'; key='$(HT_DEFAULT_KEY)'; \
 	    -e 's|@PAMDIR@|$(pamdir)|g' -e 's|@SBINDIR@|$(sbindir)|g' \
 	    -e 's|@DOCDIR@|$(docdir)|g' -e 's|@APACHEMODDIR@|$(apachemoddir)|g' \
 	    -e 's|@PKGDATADIR@|$(pkgdatadir)|g' -e 's|@UNITDIR@|$(systemdsystemunitdir)|g' \
-	    -e 's|@SENDMAIL@|$(HT_SENDMAIL)|g' \
+	    -e 's|@SENDMAIL@|$(HT_SENDMAIL)|g' -e 's|@SOCKET@|$(HT_DEFAULT_SOCKET)|g' \
 	    -e 's|@COMPLETIONDIR@|$(datadir)/bash-completion/completions|g'
 
 man/httptoken.5: man/httptoken.5.in Makefile
@@ -38,6 +38,8 @@ man/tokenctl.8: man/tokenctl.8.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) man && $(man_subst) $(srcdir)/man/tokenctl.8.in >$@.tmp && mv $@.tmp $@
 man/httptoken-userdel-hook.8: man/httptoken-userdel-hook.8.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) man && $(man_subst) $(srcdir)/man/httptoken-userdel-hook.8.in >$@.tmp && mv $@.tmp $@
+man/httptokend.8: man/httptokend.8.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) man && $(man_subst) $(srcdir)/man/httptokend.8.in >$@.tmp && mv $@.tmp $@
 
 # Tests of what ships beside the programs: each page renders without a
 # warning from groff (as `man --warnings` runs it) nor from mandoc's

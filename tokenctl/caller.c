@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Who is calling and what they may do. Identity comes from the real uid
- * only: under setuid the effective uid says nothing about the caller. */
+/* Who is calling and what they may do. Identity comes from a uid the
+ * kernel vouches for: the real uid of this process, or the peer of
+ * httptokend's socket (SO_PEERCRED); never from anything the caller says. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,23 +16,34 @@
 
 #define NSS_BUF_START 4096
 #define NSS_BUF_MAX   (1024 * 1024)
+#define NGROUPS_CAP   65536
 
+/* The account behind uid: its name and primary group from the password
+ * database. An uid without an entry keeps gid and owns nothing. */
 int
-caller_identify(struct caller *who)
+caller_from_uid(struct caller *who, uid_t uid, gid_t gid)
 {
 	char buf[16384];
 	struct passwd pw, *res = NULL;
 
 	memset(who, 0, sizeof(*who));
-	who->uid = getuid();
-	who->gid = getgid();
-	who->elevated = who->uid != geteuid() || who->gid != getegid();
-	if (getpwuid_r(who->uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
+	who->uid = uid;
+	who->gid = gid;
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
 		return 0;
 	if (strlen(pw.pw_name) >= sizeof(who->name) || pw.pw_name[0] == '\0')
 		return 0;
 	strcpy(who->name, pw.pw_name);
+	who->gid = pw.pw_gid;
 	who->has_name = 1;
+	return 0;
+}
+
+int
+caller_identify(struct caller *who)
+{
+	caller_from_uid(who, getuid(), getgid());
+	who->elevated = getuid() != geteuid() || getgid() != getegid();
 	return 0;
 }
 
@@ -73,44 +85,36 @@ lookup_group(const char *name, gid_t *gid)
 	return found;
 }
 
-static int
-process_has_group(gid_t gid)
-{
-	int n = getgroups(0, NULL);
-	gid_t *groups;
-	int found = 0;
-
-	if (n <= 0)
-		return 0;
-	groups = calloc((size_t)n, sizeof(*groups));
-	if (groups == NULL)
-		return 0;
-	n = getgroups(n, groups);
-	for (int i = 0; i < n && !found; i++)
-		found = groups[i] == gid;
-	free(groups);
-	return found;
-}
-
-/* Membership as the session has it (real gid, supplementary groups) or as
- * the group database lists it, so that a newly added admin need not log in
- * again. */
+/* Membership as the group database has it for the caller's account
+ * name (getgrouplist: /etc/group, LDAP, SSSD), never the supplementary
+ * groups of a process: httptokend runs as root, and a user's session may
+ * carry groups the database has since taken away. A caller without an
+ * account name belongs to no group. */
 int
 caller_in_group(const struct caller *who, const char *group)
 {
-	struct group gr;
-	char *buf;
-	int member = 0;
+	gid_t gid, *groups = NULL;
+	int n = 64, member = 0;
 
-	if (!group_entry(group, &gr, &buf)) {
-		free(buf);
+	if (!who->has_name || !lookup_group(group, &gid))
 		return 0;
+	for (;;) {
+		gid_t *p = realloc(groups, (size_t)n * sizeof(*p));
+		int want = n;
+
+		if (p == NULL)
+			break;
+		groups = p;
+		if (getgrouplist(who->name, who->gid, groups, &want) >= 0) {
+			for (int i = 0; i < want && !member; i++)
+				member = groups[i] == gid;
+			break;
+		}
+		if (want <= n || want > NGROUPS_CAP)
+			break;
+		n = want;
 	}
-	if (who->gid == gr.gr_gid || process_has_group(gr.gr_gid))
-		member = 1;
-	for (char **m = gr.gr_mem; !member && who->has_name && m && *m; m++)
-		member = strcmp(*m, who->name) == 0;
-	free(buf);
+	free(groups);
 	return member;
 }
 
@@ -122,8 +126,8 @@ caller_owns_file(const struct caller *who, const char *path)
 	return lstat(path, &st) == 0 && st.st_uid == who->uid;
 }
 
-/* Root, the policy's admin group, or (not setuid) the owner of the store:
- * the tool cannot protect a file from the user who owns it. */
+/* Root, the policy's admin group, or (not through httptokend) the owner of
+ * the store: the tool cannot protect a file from the user who owns it. */
 int
 caller_is_admin(const struct ctl *ctl, const struct ht_policy *pol)
 {

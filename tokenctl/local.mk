@@ -1,14 +1,17 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tokenctl: everything but the compiled-in paths lives in a convenience
-# library, so that tests/cli can link a second copy pointed at a scratch
-# store (see tests/cli/local.mk) from the very same code.
+# tokenctl: everything but main() and the compiled-in paths lives in a
+# convenience library, which httptokend links too: the daemon runs the
+# very same command code for its callers.
 noinst_LTLIBRARIES += tokenctl/libtokenctl.la
+tokenctl_libtokenctl_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptokend
 tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/tokenctl.h \
 	tokenctl/main.c \
 	tokenctl/args.c \
 	tokenctl/audit.c \
 	tokenctl/caller.c \
+	tokenctl/capture.c \
+	tokenctl/client.c \
 	tokenctl/exit.c \
 	tokenctl/mail.c \
 	tokenctl/output.c \
@@ -30,5 +33,7 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_sweep.c
 
 sbin_PROGRAMS += tokenctl/tokenctl
-tokenctl_tokenctl_SOURCES = tokenctl/paths.c
-tokenctl_tokenctl_LDADD = tokenctl/libtokenctl.la lib/libhttptoken.la
+tokenctl_tokenctl_SOURCES = tokenctl/tokenctl.c tokenctl/paths.c
+tokenctl_tokenctl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptokend
+tokenctl_tokenctl_LDADD = tokenctl/libtokenctl.la httptokend/libhtproto.la \
+	lib/libhttptoken.la

@@ -241,14 +241,30 @@ out_list_row(FILE *f, const struct ht_record *rec, int64_t now, const struct ht_
 	fputc('\n', f);
 }
 
-/* Checked before a token is made: one that cannot be shown is useless.
- * (A setuid program started with stdout closed gets /dev/null read-only.) */
+/* Whether the caller can be shown anything on stdout, when stdout here is
+ * not theirs (captured in memory, or httptokend's). */
+static int stdout_usable = 1;
+
+void
+out_stdout_usable(int usable)
+{
+	stdout_usable = usable;
+}
+
 int
-out_check_stdout(void)
+out_stdout_ok(void)
 {
 	int fl = fcntl(STDOUT_FILENO, F_GETFL);
 
-	if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+	return stdout_usable && fl >= 0 && (fl & O_ACCMODE) != O_RDONLY;
+}
+
+/* Checked before a token is made: one that cannot be shown is useless.
+ * (A closed stdout is reopened as /dev/null read-only at start.) */
+int
+out_check_stdout(void)
+{
+	if (!out_stdout_ok())
 		return tk_error(EX_IOERR, "standard output is not writable; no token created");
 	return 0;
 }
@@ -277,4 +293,29 @@ out_new_token(const struct ctl *ctl, const struct ht_record *rec, const char *te
 		return tk_error(EX_IOERR, "token %s was created but could not be printed; "
 		                "revoke it", ht_id_format(rec->id).s);
 	return 0;
+}
+
+/* stdout (held in memory while the command ran) could not be written to
+ * the caller. When it held a new token, say which, so that it is revoked
+ * rather than left unknown. Returns the exit status. */
+int
+out_lost(const char *buf, size_t len, int errnum)
+{
+	const char *end = buf + len;
+
+	for (const char *p = buf; p != NULL && end - p >= HT_TOKEN_LEN; p++) {
+		struct ht_token tok;
+
+		if ((p = memmem(p, (size_t)(end - p), "htk_", 4)) == NULL ||
+		    end - p < HT_TOKEN_LEN)
+			break;
+		if (ht_token_parse(p, HT_TOKEN_LEN, &tok) == 0) {
+			ht_id id = tok.id;
+
+			ht_token_wipe(&tok);
+			return tk_error(EX_IOERR, "token %s was created but could not be "
+			                "printed; revoke it", ht_id_format(id).s);
+		}
+	}
+	return tk_error(EX_IOERR, "writing standard output: %s", strerror(errnum));
 }

@@ -106,7 +106,8 @@ session_end(struct session *ses)
 }
 
 /* Fetches a token the caller may act on: 64 for a malformed id, 66 when
- * there is none, 77 when it is someone else's and the caller is no admin. */
+ * there is none or when it is someone else's and the caller is no admin
+ * (the same answer, so that ids cannot be probed). */
 int
 session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
             struct ht_record *rec)
@@ -119,13 +120,14 @@ session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
 	if (rc != 0)
 		return rc;
 	s = ht_store_get(ses->st, id, rec, &err);
+	if (s == HT_OK && !ses->admin && !caller_owns_token(&ctl->who, rec)) {
+		sodium_memzero(rec, sizeof(*rec));
+		s = HT_ERR_NOTFOUND;
+	}
 	if (s == HT_ERR_NOTFOUND)
 		return tk_error(EX_NOINPUT, "no such token %s", idtext);
 	if (s != HT_OK)
 		return tk_fail(s, &err);
-	if (!ses->admin && !caller_owns_token(&ctl->who, rec))
-		return tk_error(EX_NOPERM, "token %s: permission denied (not your token)",
-		                idtext);
 	return 0;
 }
 

@@ -19,11 +19,14 @@
 
 #define TK_USER_MAX (HT_OWNER_MAX + 1)   /* longer names cannot own tokens */
 
-/* Who runs the program: decided from the real ids, never the effective. */
+/* Who runs the command: the real ids of this process, or httptokend's
+ * peer; name and gid from the password database. */
 struct caller {
 	uid_t uid;
 	gid_t gid;
-	int elevated;                /* ruid != euid or rgid != egid */
+	int elevated;                /* acting with more rights than its own (a
+	                                non-root peer of httptokend, or setuid):
+	                                may not name files */
 	int has_name;
 	char name[TK_USER_MAX];
 };
@@ -35,7 +38,14 @@ struct ctl {
 	int wait_ms;
 	int64_t now;
 	struct caller who;
+	const char *socket;          /* send the command to httptokend there */
+	int serving;                 /* running inside httptokend for ctl->who */
+	int paths_given;             /* TK_GAVE_DB | TK_GAVE_KEY: named by the caller */
+	const char *wait_arg;        /* --wait as given, to forward */
 };
+
+#define TK_GAVE_DB  1
+#define TK_GAVE_KEY 2
 
 /* An open store plus what every command needs from it. */
 struct session {
@@ -50,6 +60,23 @@ struct session {
 /* paths.c: compiled-in defaults (a test build points them elsewhere). */
 const char *tk_default_db(void);
 const char *tk_default_key(void);
+const char *tk_default_socket(void);
+
+/* main.c: one command line, run for ctl->who (tokenctl and httptokend). */
+int tk_dispatch(struct ctl *ctl, int argc, char **argv);
+
+/* capture.c: a command's stdout and stderr go to memory while it runs,
+ * and reach the caller only once it returned (and released any lock). */
+struct capture {
+	int mem[2];                  /* memfds for stdout, stderr */
+	int saved[2];                /* the real ones, or -1 */
+};
+struct jbuf;
+int capture_start(struct capture *c, int keep_real);
+int capture_end(struct capture *c, struct jbuf *out, struct jbuf *err);
+
+/* client.c: the command goes to httptokend at ctl->socket. */
+int client_run(const struct ctl *ctl, int argc, char **argv);
 
 /* privs.c */
 void privs_sanitize(int elevated);
@@ -57,6 +84,7 @@ void privs_drop(void);
 
 /* caller.c */
 int caller_identify(struct caller *who);
+int caller_from_uid(struct caller *who, uid_t uid, gid_t gid);
 int caller_in_group(const struct caller *who, const char *group);
 int caller_owns_file(const struct caller *who, const char *path);
 int caller_is_admin(const struct ctl *ctl, const struct ht_policy *pol);
@@ -98,6 +126,9 @@ void out_record_show(FILE *f, const struct ht_record *rec, int64_t now,
                      const struct ht_lastuse *use, int refused, enum ht_refusal owner);
 void out_list_header(FILE *f);
 int out_check_stdout(void);
+void out_stdout_usable(int usable);
+int out_stdout_ok(void);
+int out_lost(const char *buf, size_t len, int errnum);
 int out_new_token(const struct ctl *ctl, const struct ht_record *rec, const char *text);
 void out_list_row(FILE *f, const struct ht_record *rec, int64_t now,
                   const struct ht_lastuse *use);

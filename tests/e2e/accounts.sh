@@ -8,13 +8,13 @@
 # sweep, and a re-created account with the same name and uid inherits
 # nothing; last use shows time, client and service.
 #
-# Accounts are created by personal-token owners for real through the setuid
-# fixture (tests/setuid-fixture.sh). The system is left as it was: the
+# Personal tokens are created by their owners for real, through the daemon
+# fixture (tests/daemon-fixture.sh). The system is left as it was: the
 # accounts are removed, and /usr/local/sbin/deluser.local and
 # /etc/login.defs are restored on exit (the test refuses to run when a
 # deluser.local of the site's own exists).
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
-. "$top_srcdir/tests/setuid-fixture.sh"
+. "$top_srcdir/tests/daemon-fixture.sh"
 . "$top_srcdir/tests/e2e/apache-lib.sh"
 
 P=htk-accounts                 # every account of this suite starts so
@@ -24,7 +24,7 @@ HOOK="$top_builddir/hooks/userdel-hook"
 DELUSER_LOCAL=/usr/local/sbin/deluser.local
 LOGIN_DEFS=/etc/login.defs
 
-setuid_fixture_require useradd usermod chage userdel deluser chpasswd ssh sshpass ssh-keygen
+daemon_fixture_require useradd usermod chage userdel deluser chpasswd ssh sshpass ssh-keygen
 [ "${CI:-}" = true ] || [ "${HTTPTOKEN_E2E_CREATE_USER:-}" = 1 ] ||
 	tap_skip_all "creates and removes local accounts $P-*: set HTTPTOKEN_E2E_CREATE_USER=1 to allow it (CI does)"
 [ -x "$SSHD_BIN" ] || tap_skip_all "openssh-server not installed"
@@ -49,20 +49,22 @@ cleanup() {
 	[ ! -f "$TEST_TMP/login.defs.orig" ] || cat "$TEST_TMP/login.defs.orig" >"$LOGIN_DEFS"
 	[ ! -f "$TEST_TMP/deluser.local.ours" ] || rm -f "$DELUSER_LOCAL"
 	remove_accounts
-	DB=$FIXED/tokens.db wrapper_cleanup
+	daemon_fixture_stop
+	wrapper_cleanup
 	rm -rf "$TEST_TMP"
 }
 trap cleanup EXIT
 remove_accounts    # left by an interrupted run
 
-setuid_fixture
-DB=$FIXED/tokens.db
-KEY=$FIXED/key
-
+daemon_fixture
+trap cleanup EXIT
 # tkroot ARGS: root on the fixture's store. as USER ARGS: USER's own
-# tokenctl (the setuid copy). Both are the only ways this suite runs the tool.
-tkroot() { "$TESTPATHS" "$@"; }
-as() { u=$1; shift; setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups "$SUID" "$@"; }
+# tokenctl, through the daemon. They are the only ways this suite runs the
+# tool; the hook runs root's, through this wrapper.
+printf '#!/bin/sh\nexec %s --db %s --keyfile %s "$@"\n' "$TOKENCTL" "$DB" "$KEY" \
+	>"$TEST_TMP/tokenctl-root"
+chmod 0755 "$TEST_TMP/tokenctl-root"
+ROOT_TOKENCTL=$TEST_TMP/tokenctl-root
 id_of() { printf '%s' "$1" | cut -c5-20; }
 field() { sed -n "s/.*\"$1\":\\(\"[^\"]*\"\\|null\\).*/\\1/p"; }   # field NAME < JSON
 
@@ -185,7 +187,7 @@ printf '#!/bin/sh\necho "$*" >>"%s/site-hook.args"\n' "$TEST_TMP" >"$TEST_TMP/si
 chmod 0755 "$TEST_TMP/site-hook"
 # The hook as a site enables it, pointed at this suite's store and site hook.
 printf '#!/bin/sh\nHTTPTOKEN_TOKENCTL=%s HTTPTOKEN_HOOK_CHAIN=%s exec %s "$@"\n' \
-	"$TESTPATHS" "$TEST_TMP/site-hook" "$HOOK" >"$TEST_TMP/hook-wrapper"
+	"$ROOT_TOKENCTL" "$TEST_TMP/site-hook" "$HOOK" >"$TEST_TMP/hook-wrapper"
 chmod 0755 "$TEST_TMP/hook-wrapper"
 cp "$TEST_TMP/hook-wrapper" "$DELUSER_LOCAL" && : >"$TEST_TMP/deluser.local.ours" ||
 	tap_bail "cannot install $DELUSER_LOCAL"
@@ -254,10 +256,10 @@ check_match "nobody may not sweep: message" "sweep: permission denied \(system a
 err=$(as nobody notify --expiring 7 --dry-run 2>&1 >/dev/null); rc=$?
 check "nobody may not notify: exit 77" 77 "$rc"
 check_match "nobody may not notify: message" "notify: permission denied" "$err"
-err=$(HTTPTOKEN_TOKENCTL=$TESTPATHS "$HOOK" a b 2>&1); rc=$?
+err=$(HTTPTOKEN_TOKENCTL=$ROOT_TOKENCTL "$HOOK" a b 2>&1); rc=$?
 check "the hook with two arguments: exit 64" 64 "$rc"
 check_match "the hook with two arguments: usage" "usage: .* USER \[UID GID HOME\]" "$err"
-err=$(HTTPTOKEN_TOKENCTL=$TESTPATHS HTTPTOKEN_HOOK_CHAIN=/nonexistent "$HOOK" -rf 2>&1); rc=$?
+err=$(HTTPTOKEN_TOKENCTL=$ROOT_TOKENCTL HTTPTOKEN_HOOK_CHAIN=/nonexistent "$HOOK" -rf 2>&1); rc=$?
 check "the hook refuses an option-like user name: exit 64" 64 "$rc"
 
 check "no token appears in sshd's log" 0 \

@@ -51,8 +51,7 @@ useradd -m -s /bin/sh -c "$ACCT_GECOS" "$ACCT" || tap_bail "useradd failed"
 echo "$ACCT:$PASSWORD" | chpasswd || tap_bail "chpasswd failed"
 
 # Personal tokens are created by their owner. The account runs tokenctl on a
-# store it owns (as the setuid tokenctl would do for it on the system
-# store); the store is then handed to root, as the module in sshd (running
+# store it owns (as httptokend would do for it on the system store); the store is then handed to root, as the module in sshd (running
 # as root) trusts only root-owned files. Root administers it from then on.
 mkdir -p "$TEST_TMP/bin" "$TEST_TMP/store"
 cp "$TOKENCTL" "$TEST_TMP/bin/tokenctl" && chmod 0755 "$TEST_TMP/bin/tokenctl"

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Hardening: damaged stores, killed writers, concurrent readers and
-# writers, the setuid tool under a hostile caller, timing, brute force.
+# writers, timing, brute force.
 # The C tests build their stores with the shared fixture (tests/fixture).
 
 hardening_c_tests = \
@@ -24,8 +24,7 @@ tests_hardening_timing_LDADD = $(hardening_ldadd) -lm
 
 # Shell tests (TAP).
 hardening_sh_tests = \
-	tests/hardening/faillock.sh \
-	tests/hardening/privilege.sh
+	tests/hardening/faillock.sh
 TESTS += $(hardening_sh_tests)
 EXTRA_DIST += $(hardening_sh_tests)
 

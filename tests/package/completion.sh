@@ -43,7 +43,7 @@ check "commands" "create" "$(comp tokenctl cr)"
 check "every command from nothing" \
 	"backup create edit init list notify policy purge restore revoke rotate show sweep" \
 	"$(comp tokenctl '')"
-check "global options" "--db --help --json --keyfile --version --wait" "$(comp tokenctl --)"
+check "global options" "--db --help --json --keyfile --socket --version --wait" "$(comp tokenctl --)"
 check "create's options" "--expires --name --perm --project --repo" \
 	"$(comp tokenctl create --)"
 check "values of --perm" "admin read write" "$(comp tokenctl create --perm '')"
