@@ -7,7 +7,7 @@
 # directory and its path printed.
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]     targets: token record policy options scope
-#                                         tombstone
+#                                         tombstone conf
 #   fuzz/run.sh --seeds                   rewrite the seed corpora
 #
 # Environment: CLANG (default clang-14, else clang), FUZZ_BUILD (build
@@ -25,7 +25,7 @@ case "${1:-}" in
 [0-9]*) mode=run; seconds=$1; shift ;;
 *) mode=run ;;
 esac
-targets=${*:-"token record policy options scope tombstone"}
+targets=${*:-"token record policy options scope tombstone conf"}
 
 if [ -n "${FUZZ_BUILD:-}" ]; then
 	build=$FUZZ_BUILD; keep=1; mkdir -p "$build"
@@ -61,6 +61,7 @@ fi
 extra_sources() {
 	case $1 in
 	options) echo "$top/pam_httptoken/options.c $top/pam_httptoken/log.c" ;;
+	conf) echo "$top/fleet/conf.c" ;;
 	esac
 }
 
@@ -76,7 +77,7 @@ for t in $targets; do
 		echo "fuzz $t: SKIP (not present:$missing)"
 		continue
 	fi
-	"$CLANG" $cflags $defaults -I"$top/pam_httptoken" -fsanitize=fuzzer "$src" $extra $objs \
+	"$CLANG" $cflags $defaults -I"$top/pam_httptoken" -I"$top/fleet" -fsanitize=fuzzer "$src" $extra $objs \
 		$libs -lpam -o "$build/fuzz_$t"
 	work="$build/corpus-$t"
 	mkdir -p "$work" "$here/corpus/$t"

@@ -54,7 +54,7 @@ revoke_one(const struct ctl *ctl, struct session *ses, struct ht_record *rec, in
 	}
 	rec->revoked = 1;
 	rec->revoked_at = ctl->now;
-	if ((s = ht_txn_put(ses->txn, rec, &err)) != HT_OK)
+	if ((s = session_put(ses, rec, &err)) != HT_OK)
 		return tk_fail(s, &err);
 	(*changed)++;
 	return 0;
@@ -289,6 +289,9 @@ cmd_revoke(struct ctl *ctl, int argc, char **argv)
 		                "input, never from the command line)");
 	if (user != NULL)
 		return revoke_user(ctl, user);
+	/* In a fleet, a revocation by id or by token goes ahead while the
+	 * database is unreachable (queued); a bulk one does not. */
+	ctl->offline_ok = 1;
 	if (token != NULL)
 		return revoke_stdin(ctl);
 	return revoke_ids(ctl, argc - optind, argv + optind);

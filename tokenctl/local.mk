@@ -22,8 +22,13 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_purge.c \
 	tokenctl/cmd_revoke.c \
 	tokenctl/cmd_rotate.c \
-	tokenctl/cmd_show.c
+	tokenctl/cmd_show.c \
+	tokenctl/fleetctl.h \
+	tokenctl/fleet_session.c \
+	tokenctl/fleet_sync.c \
+	tokenctl/cmd_fleet.c
+tokenctl_libtokenctl_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fleet
 
 sbin_PROGRAMS += tokenctl/tokenctl
 tokenctl_tokenctl_SOURCES = tokenctl/paths.c
-tokenctl_tokenctl_LDADD = tokenctl/libtokenctl.la lib/libhttptoken.la
+tokenctl_tokenctl_LDADD = tokenctl/libtokenctl.la fleet/libfleet.la lib/libhttptoken.la

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "tokenctl.h"
 
 #define DEFAULT_WAIT_S 10
@@ -32,12 +33,14 @@ static const struct command commands[] = {
 	{ "purge", cmd_purge },
 	{ "backup", cmd_backup },
 	{ "restore", cmd_restore },
+	{ "fleet", cmd_fleet },
+	{ "sync", cmd_sync },
 };
 
 static void
 usage(FILE *f)
 {
-	fputs("Usage: tokenctl [--db PATH] [--keyfile PATH] [--json] [--wait SECONDS] COMMAND ...\n"
+	fputs("Usage: tokenctl [--config FILE] [--db PATH] [--keyfile PATH] [--json] [--wait SECONDS] COMMAND ...\n"
 	      "  init [--group GROUP]                  create an empty store and key (administrator)\n"
 	      "  create --name NAME [--perm read|write|admin] [--expires DAYS]\n"
 	      "         [--project KEY | --repo KEY/SLUG]  print a new token, once, on stdout\n"
@@ -52,6 +55,8 @@ usage(FILE *f)
 	      "             [--admin-group GROUP|none] [--lastused-granularity SECONDS]\n"
 	      "  purge [--revoked] [--expired] [--older-than DAYS]\n"
 	      "  backup FILE | restore [--with-policy] FILE\n"
+	      "  fleet keygen | fleet init | fleet status   a fleet of hosts (--config)\n"
+	      "  sync [--follow] [--replace]           bring this host's replica up to date\n"
 	      "Defaults: --db ", f);
 	fputs(tk_default_db(), f);
 	fputs(" --keyfile ", f);
@@ -61,12 +66,31 @@ usage(FILE *f)
 	      f);
 }
 
+/* The configuration: without the default file, the source is local and
+ * everything is as it always was; a file named by --config must exist. A
+ * file that is unsafe or does not parse stops every command (78). */
+static int
+load_config(struct ctl *ctl, int given)
+{
+	static struct ht_conf conf;
+	struct ht_error err = { 0 };
+	enum ht_status s = ht_conf_load(ctl->config, &conf, &err);
+
+	if (s == HT_ERR_NOTFOUND && !given)
+		return -1;
+	if (s != HT_OK)
+		return tk_error(s == HT_ERR_NOTFOUND ? EX_CONFIG : tk_exit_code(s), "%s", err.msg);
+	ctl->conf = &conf;
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int
 parse_global(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "keyfile", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "wait", required_argument, NULL, 'w' },
@@ -75,17 +99,19 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long wait_s;
-	int c, rc;
+	int c, rc, config_given = 0;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if ((c == 'd' || c == 'k' || c == 'w') && ctl->who.elevated)
+		if ((c == 'd' || c == 'k' || c == 'w' || c == 'c') && ctl->who.elevated)
 			return tk_error(EX_NOPERM, "--%s is only for root: tokenctl runs setuid "
 			                "and uses the installed store",
-			                c == 'd' ? "db" : c == 'k' ? "keyfile" : "wait");
+			                c == 'd' ? "db" : c == 'k' ? "keyfile" : c == 'c' ? "config"
+			                : "wait");
 		switch (c) {
 		case 'd': ctl->db = optarg; break;
 		case 'k': ctl->keyfile = optarg; break;
+		case 'c': ctl->config = optarg; config_given = 1; break;
 		case 'j': ctl->json = 1; break;
 		case 'w':
 			if ((rc = parse_ulong("--wait", optarg, 0, MAX_WAIT_S, &wait_s)) != 0)
@@ -97,9 +123,9 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 		default: return unknown_option("tokenctl", c, argv);
 		}
 	}
-	if (ctl->db[0] == '\0' || ctl->keyfile[0] == '\0')
-		return tk_usage("--db and --keyfile need a non-empty path");
-	return -1;
+	if (ctl->db[0] == '\0' || ctl->keyfile[0] == '\0' || ctl->config[0] == '\0')
+		return tk_usage("--config, --db and --keyfile need a non-empty path");
+	return load_config(ctl, config_given);
 }
 
 int
@@ -121,6 +147,7 @@ main(int argc, char **argv)
 	setvbuf(stderr, NULL, _IOFBF, 1 << 16);
 	ctl.db = tk_default_db();
 	ctl.keyfile = tk_default_key();
+	ctl.config = tk_default_conf();
 	ctl.wait_ms = DEFAULT_WAIT_S * 1000;
 	ctl.now = (int64_t)time(NULL);
 	audit_open();

@@ -17,3 +17,9 @@ tk_default_key(void)
 {
 	return HT_DEFAULT_KEY;
 }
+
+const char *
+tk_default_conf(void)
+{
+	return HT_DEFAULT_CONF;
+}

@@ -26,8 +26,13 @@ struct caller {
 	char name[TK_USER_MAX];
 };
 
+struct ht_conf;
+
 struct ctl {
 	const char *db;
+	const char *config;          /* --config, or the default */
+	const struct ht_conf *conf;  /* source = local unless it says otherwise */
+	int offline_ok;              /* revoke: may go ahead without the database */
 	const char *keyfile;
 	int json;
 	int wait_ms;
@@ -43,11 +48,13 @@ struct session {
 	struct ht_txn *txn;      /* NULL for readers */
 	struct ht_policy pol;
 	int admin;
+	struct fleet_write *fw;  /* source = postgresql: what goes to the database */
 };
 
 /* paths.c: compiled-in defaults (a test build points them elsewhere). */
 const char *tk_default_db(void);
 const char *tk_default_key(void);
+const char *tk_default_conf(void);
 
 /* privs.c */
 void privs_sanitize(int elevated);
@@ -80,6 +87,10 @@ int unknown_option(const char *cmd, int opt, char **argv);
 int session_read(const struct ctl *ctl, struct session *ses);
 int session_write(const struct ctl *ctl, struct session *ses);
 int session_commit(struct session *ses);
+enum ht_status session_put(struct session *ses, const struct ht_record *rec,
+                           struct ht_error *err);
+enum ht_status session_put_policy(struct session *ses, const struct ht_policy *pol,
+                                  struct ht_error *err);
 void session_end(struct session *ses);
 int session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
                 struct ht_record *rec);
@@ -117,5 +128,7 @@ int cmd_policy(struct ctl *ctl, int argc, char **argv);
 int cmd_purge(struct ctl *ctl, int argc, char **argv);
 int cmd_backup(struct ctl *ctl, int argc, char **argv);
 int cmd_restore(struct ctl *ctl, int argc, char **argv);
+int cmd_fleet(struct ctl *ctl, int argc, char **argv);
+int cmd_sync(struct ctl *ctl, int argc, char **argv);
 
 #endif

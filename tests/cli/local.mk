@@ -19,8 +19,10 @@ check_PROGRAMS += tests/cli/tokenctl-testpaths
 tests_cli_tokenctl_testpaths_SOURCES = tokenctl/paths.c
 tests_cli_tokenctl_testpaths_CPPFLAGS = -I$(top_srcdir)/lib \
 	-DHT_DEFAULT_DB='"$(SETUID_TEST_DIR)/tokens.db"' \
-	-DHT_DEFAULT_KEY='"$(SETUID_TEST_DIR)/key"'
-tests_cli_tokenctl_testpaths_LDADD = tokenctl/libtokenctl.la lib/libhttptoken.la
+	-DHT_DEFAULT_KEY='"$(SETUID_TEST_DIR)/key"' \
+	-DHT_DEFAULT_CONF='"$(SETUID_TEST_DIR)/httptoken.conf"'
+tests_cli_tokenctl_testpaths_LDADD = tokenctl/libtokenctl.la fleet/libfleet.la \
+	lib/libhttptoken.la
 
 CLI_TESTS = tests/cli/commands.sh tests/cli/exitcodes.sh tests/cli/setuid.sh \
 	tests/cli/writers.sh tests/cli/audit.sh

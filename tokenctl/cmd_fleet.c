@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fleet keygen | init | status, and sync [--follow] [--replace]: the
+ * commands of a host in a fleet (all for root: they read the signing key
+ * or the database credentials). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "fleetctl.h"
+#include "safefile.h"
+
+#define FOLLOW_CATCHUP_MS  30000   /* catch-up by sequence between notifications */
+#define FOLLOW_RETRY_MAX_S 30      /* longest wait before reconnecting */
+
+static int
+need_root(const struct ctl *ctl, const char *what)
+{
+	if (ctl->who.uid != 0)
+		return tk_error(EX_NOPERM, "%s: only root may do this", what);
+	return 0;
+}
+
+static int
+need_fleet(const struct ctl *ctl, const char *what)
+{
+	if (!fleet_enabled(ctl))
+		return tk_error(EX_CONFIG, "%s: %s does not say source = postgresql", what,
+		                ctl->config);
+	return 0;
+}
+
+static int
+fleet_keygen(const struct ctl *ctl, int quiet_exists)
+{
+	char secret[HT_PATH_MAX], pub[HT_PATH_MAX];
+	struct ht_error err = { 0 };
+	enum ht_status s;
+
+	if (ht_sign_paths(ctl->keyfile, secret, pub, sizeof(secret)) != 0)
+		return tk_error(EX_USAGE, "%s: path too long", ctl->keyfile);
+	if (quiet_exists && access(secret, F_OK) == 0)
+		return 0;
+	if ((s = ht_sign_keygen(secret, pub, &err)) != HT_OK)
+		return tk_fail(s, &err);
+	tk_note("created the signing key %s (root only; copy it to every host that writes) "
+	        "and %s (copy it to every host)", secret, pub);
+	return 0;
+}
+
+struct init_walk {
+	struct ht_pg *pg;
+	const struct ht_key *key;
+	const struct ht_signer *sg;
+	struct ht_txn *txn;
+	struct ht_row row;
+	unsigned long n;
+	enum ht_status s;
+	struct ht_error err;
+};
+
+static int
+init_one(const struct ht_record *rec, void *ctx)
+{
+	struct init_walk *w = ctx;
+
+	w->s = ht_row_for_record(rec, w->key, w->sg, 1, &w->row, &w->err);
+	if (w->s == HT_OK)
+		w->s = ht_pg_row_put(w->pg, &w->row, fleet_host(), &w->err);
+	if (w->s == HT_OK)
+		w->s = ht_replica_set_version(w->txn, rec->id, 1, 0, &w->err);
+	w->n++;
+	return w->s != HT_OK;
+}
+
+/* Loads the store into the database, marking the store a replica at the
+ * position the load reached: both commit, or the store is unchanged. */
+static int
+init_load(const struct ctl *ctl, struct ht_pg *pg, struct init_walk *w)
+{
+	struct ht_policy pol;
+	enum ht_status s;
+
+	if ((s = ht_pg_begin(pg, &w->err)) != HT_OK)
+		return tk_fail(s, &w->err);
+	s = ht_store_foreach(ht_txn_store(w->txn), init_one, w, &w->err);
+	if (s == HT_OK)
+		s = w->s;
+	if (s == HT_OK)
+		s = ht_store_get_policy(ht_txn_store(w->txn), &pol, &w->err);
+	if (s == HT_OK)
+		s = ht_row_for_policy(&pol, w->key, w->sg, 1, &w->row, &w->err);
+	if (s == HT_OK)
+		s = ht_pg_row_put(pg, &w->row, fleet_host(), &w->err);
+	if (s == HT_OK)
+		s = ht_replica_set_version(w->txn, 0, 1, 0, &w->err);
+	if (s == HT_OK)
+		s = ht_replica_set_position(w->txn, w->row.seq, &w->err);
+	if (s != HT_OK) {
+		ht_pg_rollback(pg);
+		return tk_fail(s, &w->err);
+	}
+	if ((s = ht_pg_commit(pg, &w->err)) != HT_OK)
+		return tk_fail(s, &w->err);
+	tk_note("fleet init: %lu token%s and the policy loaded from %s", w->n,
+	        w->n == 1 ? "" : "s", ctl->db);
+	return 0;
+}
+
+static int
+fleet_init(const struct ctl *ctl)
+{
+	struct init_walk *w = calloc(1, sizeof(*w));
+	struct ht_error err = { 0 };
+	struct ht_signer sg;
+	struct ht_pg *pg = NULL;
+	struct ht_key key;
+	enum ht_status s;
+	int rc;
+
+	if (w == NULL)
+		return tk_error(EX_OSERR, "out of memory");
+	if ((rc = fleet_keygen(ctl, 1)) != 0 || (rc = fleet_signer(ctl, &sg)) != 0) {
+		free(w);
+		return rc;
+	}
+	if ((s = ht_key_load(ctl->keyfile, &key, &err)) != HT_OK) {
+		rc = tk_fail(s, &err);
+	} else if ((s = ht_pg_connect(ctl->conf->conninfo, &pg, &err)) != HT_OK ||
+	           (s = ht_pg_schema_create(pg, &err)) != HT_OK) {
+		rc = tk_fail(s, &err);
+	} else if ((s = ht_txn_begin(ctl->db, &key, ctl->wait_ms, &w->txn, &err)) != HT_OK) {
+		rc = tk_fail(s, &err);
+	} else {
+		*w = (struct init_walk){ pg, &key, &sg, w->txn, { 0 }, 0, HT_OK, { { 0 } } };
+		rc = init_load(ctl, pg, w);
+		if (rc == 0 && (s = ht_txn_commit(w->txn, &err)) != HT_OK)
+			rc = tk_fail(s, &err);
+		else if (rc != 0)
+			ht_txn_abort(w->txn);
+	}
+	ht_pg_close(pg);
+	ht_key_wipe(&key);
+	ht_signer_wipe(&sg);
+	sodium_memzero(w, sizeof(*w));
+	free(w);
+	return rc;
+}
+
+/* Lines in the revocation queue; -1 when it cannot be read. */
+static long
+queue_length(const struct ctl *ctl)
+{
+	char path[HT_PATH_MAX], buf[4096];
+	long lines = 0;
+	ssize_t r;
+	int fd;
+
+	if (fleet_side_path(ctl, FLEET_QUEUE_SUFFIX, path, sizeof(path)) != 0)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < r; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	return lines;
+}
+
+static int64_t
+last_contact(const struct ctl *ctl)
+{
+	char path[HT_PATH_MAX], buf[32] = { 0 };
+	ssize_t r;
+	int fd;
+
+	if (fleet_side_path(ctl, FLEET_STATUS_SUFFIX, path, sizeof(path)) != 0)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return 0;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return r > 0 ? strtoll(buf, NULL, 10) : 0;
+}
+
+static int
+fleet_status(const struct ctl *ctl)
+{
+	struct ht_error err = { 0 }, perr = { 0 };
+	struct ht_store *st = NULL;
+	struct ht_pg *pg = NULL;
+	struct ht_key key;
+	uint64_t pos = 0, head = 0;
+	char when[64];
+	int present = 0, reach;
+	enum ht_status s;
+
+	if (!fleet_enabled(ctl)) {
+		printf(ctl->json ? "{\"source\":\"local\"}\n"
+		       : "source: local (this host is not part of a fleet)\n");
+		return EX_OK;
+	}
+	if ((s = ht_key_load(ctl->keyfile, &key, &err)) == HT_OK &&
+	    (s = ht_store_open(ctl->db, &key, &st, &err)) == HT_OK) {
+		s = ht_replica_position(st, &pos, &present, &err);
+		ht_store_close(st);
+	}
+	ht_key_wipe(&key);
+	if (s != HT_OK && s != HT_ERR_UNAVAIL)
+		return tk_fail(s, &err);
+	reach = fleet_connect(ctl, &pg, &perr) == 0 && ht_pg_head(pg, &head, &perr) == HT_OK;
+	ht_pg_close(pg);
+	out_time(when, sizeof(when), last_contact(ctl), "never");
+	if (ctl->json) {
+		printf("{\"source\":\"postgresql\",\"replica\":%s,\"position\":%" PRIu64
+		       ",\"database\":\"%s\",\"head\":%" PRIu64 ",\"lag\":%" PRIu64
+		       ",\"last_contact\":", present ? "true" : "false", pos,
+		       reach ? "reachable" : "unreachable", head, head > pos ? head - pos : 0);
+		out_json_time(stdout, last_contact(ctl));
+		printf(",\"queued_revocations\":%ld}\n", queue_length(ctl));
+		return EX_OK;
+	}
+	printf("source: postgresql\nreplica: %s\nposition: %" PRIu64 "\n",
+	       present ? ctl->db : "none (run tokenctl sync)", pos);
+	if (reach)
+		printf("database: reachable, head %" PRIu64 ", lag %" PRIu64 " change%s\n", head,
+		       head > pos ? head - pos : 0, head - pos == 1 ? "" : "s");
+	else
+		printf("database: unreachable (%s)\n", perr.msg);
+	printf("last contact: %s\nqueued revocations: %ld\n", when, queue_length(ctl));
+	return EX_OK;
+}
+
+int
+cmd_fleet(struct ctl *ctl, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	int rc;
+
+	if (strcmp(sub, "status") == 0 && argc == 2)
+		return fleet_status(ctl);
+	if ((strcmp(sub, "keygen") != 0 && strcmp(sub, "init") != 0) || argc != 2)
+		return tk_usage("fleet: expected keygen, init or status");
+	if ((rc = need_root(ctl, sub)) != 0)
+		return rc;
+	if (strcmp(sub, "keygen") == 0)
+		return fleet_keygen(ctl, 0);
+	if ((rc = need_fleet(ctl, "fleet init")) != 0)
+		return rc;
+	return fleet_init(ctl);
+}
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* Connected: sync, then again on every notification and every catch-up
+ * interval, until the connection drops (returns) or a signal stops us. */
+static void
+follow_connected(const struct ctl *ctl, struct ht_pg *pg, const struct sync_opts *o)
+{
+	struct ht_error err = { 0 };
+	struct sync_report rep;
+	int notified = 1;
+
+	if (ht_pg_listen(pg, &err) != HT_OK) {
+		fleet_log(LOG_WARNING, "follow: %s", err.msg);
+		return;
+	}
+	while (!stopping) {
+		if (fleet_sync(ctl, pg, o, &rep) != 0 && !ht_pg_ok(pg))
+			return;
+		fflush(stderr);
+		do {
+			if (ht_pg_wait(pg, FOLLOW_CATCHUP_MS, &notified, &err) != HT_OK) {
+				fleet_log(LOG_WARNING, "follow: %s; reconnecting", err.msg);
+				return;
+			}
+		} while (0);
+		(void)notified;   /* a notification or the catch-up interval: sync */
+	}
+}
+
+static int
+follow(const struct ctl *ctl, const struct sync_opts *o)
+{
+	struct sigaction sa;
+	unsigned delay = 1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stopping) {
+		struct ht_error err = { 0 };
+		struct ht_pg *pg = NULL;
+
+		if (fleet_connect(ctl, &pg, &err) == 0) {
+			delay = 1;
+			follow_connected(ctl, pg, o);
+			ht_pg_close(pg);
+		} else {
+			fleet_log(LOG_WARNING, "follow: %s; retrying in %u s", err.msg, delay);
+			fflush(stderr);
+			sleep(delay);
+			delay = delay * 2 > FOLLOW_RETRY_MAX_S ? FOLLOW_RETRY_MAX_S : delay * 2;
+		}
+	}
+	return EX_OK;
+}
+
+int
+cmd_sync(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "follow", no_argument, NULL, 'f' },
+		{ "replace", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sync_opts o = { 0, 0 };
+	struct ht_error err = { 0 };
+	struct sync_report rep;
+	struct ht_pg *pg = NULL;
+	int c, rc, want_follow = 0;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == 'f')
+			want_follow = 1;
+		else if (c == 'r')
+			o.replace = 1;
+		else
+			return unknown_option("sync", c, argv);
+	}
+	if (optind != argc)
+		return tk_usage("sync: unexpected argument '%s'", argv[optind]);
+	if ((rc = need_root(ctl, "sync")) != 0 || (rc = need_fleet(ctl, "sync")) != 0)
+		return rc;
+	if (want_follow) {
+		/* Each sync is one line on stderr: line buffering, not held. */
+		setvbuf(stderr, NULL, _IOLBF, 0);
+		return follow(ctl, &o);
+	}
+	if ((rc = fleet_connect(ctl, &pg, &err)) != 0)
+		return tk_error(rc, "sync: %s", err.msg);
+	rc = fleet_sync(ctl, pg, &o, &rep);
+	ht_pg_close(pg);
+	return rc;
+}
