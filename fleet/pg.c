@@ -77,8 +77,15 @@ exec0(struct ht_pg *pg, const char *sql, struct ht_error *err)
 enum ht_status
 ht_pg_connect(const char *conninfo, struct ht_pg **out, struct ht_error *err)
 {
+	return ht_pg_connect_as(conninfo, "tokenctl", out, err);
+}
+
+enum ht_status
+ht_pg_connect_as(const char *conninfo, const char *appname, struct ht_pg **out,
+                 struct ht_error *err)
+{
 	const char *keys[] = { "connect_timeout", "dbname", "application_name", NULL };
-	const char *vals[] = { CONNECT_TIMEOUT, conninfo, "tokenctl", NULL };
+	const char *vals[] = { CONNECT_TIMEOUT, conninfo, appname, NULL };
 	struct ht_pg *pg = calloc(1, sizeof(*pg));
 	enum ht_status s;
 

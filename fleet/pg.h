@@ -41,6 +41,9 @@ struct ht_row {
 /* HT_ERR_UNAVAIL "database unreachable: ..." when it cannot connect. The
  * session gets lock_timeout and idle_in_transaction_session_timeout. */
 enum ht_status ht_pg_connect(const char *conninfo, struct ht_pg **out, struct ht_error *err);
+/* The same, naming the client (application_name) as the server shows it. */
+enum ht_status ht_pg_connect_as(const char *conninfo, const char *appname, struct ht_pg **out,
+                                struct ht_error *err);
 void ht_pg_close(struct ht_pg *pg);
 int ht_pg_ok(const struct ht_pg *pg);
 

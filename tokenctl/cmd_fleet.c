@@ -279,23 +279,22 @@ follow_connected(const struct ctl *ctl, struct ht_pg *pg, const struct sync_opts
 {
 	struct ht_error err = { 0 };
 	struct sync_report rep;
-	int notified = 1;
+	int notified;
 
 	if (ht_pg_listen(pg, &err) != HT_OK) {
 		fleet_log(LOG_WARNING, "follow: %s", err.msg);
 		return;
 	}
 	while (!stopping) {
-		if (fleet_sync(ctl, pg, o, &rep) != 0 && !ht_pg_ok(pg))
+		if (fleet_sync(ctl, pg, o, &rep) != 0 && !ht_pg_ok(pg)) {
+			fleet_log(LOG_WARNING, "follow: connection lost; reconnecting");
 			return;
-		fflush(stderr);
-		do {
-			if (ht_pg_wait(pg, FOLLOW_CATCHUP_MS, &notified, &err) != HT_OK) {
-				fleet_log(LOG_WARNING, "follow: %s; reconnecting", err.msg);
-				return;
-			}
-		} while (0);
-		(void)notified;   /* a notification or the catch-up interval: sync */
+		}
+		/* A notification or the catch-up interval: sync again. */
+		if (ht_pg_wait(pg, FOLLOW_CATCHUP_MS, &notified, &err) != HT_OK) {
+			fleet_log(LOG_WARNING, "follow: %s; reconnecting", err.msg);
+			return;
+		}
 	}
 }
 
@@ -313,7 +312,7 @@ follow(const struct ctl *ctl, const struct sync_opts *o)
 		struct ht_error err = { 0 };
 		struct ht_pg *pg = NULL;
 
-		if (fleet_connect(ctl, &pg, &err) == 0) {
+		if (fleet_connect_as(ctl, "tokenctl-follow", &pg, &err) == 0) {
 			delay = 1;
 			follow_connected(ctl, pg, o);
 			ht_pg_close(pg);

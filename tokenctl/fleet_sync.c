@@ -52,7 +52,14 @@ fleet_log(int priority, const char *fmt, ...)
 int
 fleet_connect(const struct ctl *ctl, struct ht_pg **pg, struct ht_error *err)
 {
-	enum ht_status s = ht_pg_connect(ctl->conf->conninfo, pg, err);
+	return fleet_connect_as(ctl, "tokenctl", pg, err);
+}
+
+int
+fleet_connect_as(const struct ctl *ctl, const char *appname, struct ht_pg **pg,
+                 struct ht_error *err)
+{
+	enum ht_status s = ht_pg_connect_as(ctl->conf->conninfo, appname, pg, err);
 
 	if (s == HT_OK && (s = ht_pg_schema_check(*pg, err)) != HT_OK) {
 		ht_pg_close(*pg);

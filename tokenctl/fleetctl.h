@@ -54,6 +54,8 @@ int fleet_queue_append(const struct ctl *ctl, ht_id id, int64_t when);
 
 /* fleet_sync.c */
 int fleet_connect(const struct ctl *ctl, struct ht_pg **pg, struct ht_error *err);
+int fleet_connect_as(const struct ctl *ctl, const char *appname, struct ht_pg **pg,
+                     struct ht_error *err);
 int fleet_signer(const struct ctl *ctl, struct ht_signer *sg);
 int fleet_sync(const struct ctl *ctl, struct ht_pg *pg, const struct sync_opts *o,
                struct sync_report *rep);
