@@ -66,6 +66,7 @@ examples_sshddir = $(docdir)/examples/sshd
 examples_sshd_DATA = etc/sshd/httptoken.conf
 
 dist_doc_DATA = docs/install.md
+dist_doc_DATA += docs/fleet.md
 
 # The Debian packaging travels in the tarball: the project is its own
 # upstream (source format 3.0 (native)).

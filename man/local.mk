@@ -12,7 +12,7 @@ man_subst = db='$(HT_DEFAULT_DB)'; key='$(HT_DEFAULT_KEY)'; \
 	sed -e "s|@DB@|$$db|g" -e "s|@KEYFILE@|$$key|g" \
 	    -e "s|@DBDIR@|`dirname "$$db"`|g" -e "s|@KEYDIR@|`dirname "$$key"`|g" \
 	    -e 's|@PAMDIR@|$(pamdir)|g' -e 's|@SBINDIR@|$(sbindir)|g' \
-	    -e 's|@DOCDIR@|$(docdir)|g' \
+	    -e 's|@DOCDIR@|$(docdir)|g' -e 's|@CONFFILE@|$(HT_DEFAULT_CONF)|g' \
 	    -e 's|@COMPLETIONDIR@|$(datadir)/bash-completion/completions|g'
 
 man/httptoken.5: man/httptoken.5.in Makefile
