@@ -28,6 +28,19 @@ fleet_enabled(const struct ctl *ctl)
 	return ctl->conf != NULL && ctl->conf->source == HT_SOURCE_POSTGRESQL;
 }
 
+/* A replica is rebuilt by sync; restoring an old copy would only be
+ * overwritten (and could not revive what the fleet revoked), and the
+ * fleet's backup is the database's. */
+int
+fleet_refuse_copy(const struct ctl *ctl, const char *command)
+{
+	if (!fleet_enabled(ctl))
+		return 0;
+	return tk_error(EX_USAGE, "%s: this host's store is a replica of the fleet's database; "
+	                "back up the database with pg_dump, rebuild a replica with "
+	                "tokenctl sync", command);
+}
+
 int
 fleet_side_path(const struct ctl *ctl, const char *suffix, char *buf, size_t size)
 {
@@ -215,6 +228,13 @@ fleet_session_commit(struct session *ses)
 
 	if (fw->pg == NULL)
 		return commit_offline(ses);
+	if (fw->n == 0) {   /* purge: local only */
+		ses->txn = NULL;
+		ses->st = NULL;
+		if ((s = ht_txn_commit(txn, &err)) != HT_OK)
+			return tk_fail(s, &err);
+		return 0;
+	}
 	if ((versions = calloc(fw->n + 1, sizeof(*versions))) == NULL)
 		return tk_error(EX_OSERR, "out of memory");
 	rc = push_all(ses, versions);

@@ -44,6 +44,8 @@ struct sync_report {
 
 /* fleet_session.c */
 int fleet_enabled(const struct ctl *ctl);
+/* 64 with a message for backup/restore in a fleet, else 0. */
+int fleet_refuse_copy(const struct ctl *ctl, const char *command);
 int fleet_session_begin(const struct ctl *ctl, struct session *ses);
 enum ht_status fleet_session_put(struct session *ses, const struct ht_record *rec,
                                  const struct ht_policy *pol, struct ht_error *err);

@@ -60,6 +60,7 @@ check_match "an edit on B reaches A" '"name":"renamed"' "$(on A --json show "$(t
 # on B at once and queued; a create exits 69.
 W=$(on A create --name outage 2>/dev/null)
 on B sync 2>/dev/null; on C sync 2>/dev/null
+Z=$(on A create --name not-yet-on-B 2>/dev/null)
 pg_stop
 for h in A B C; do
 	check "database down: login on $h goes on" PAM_SUCCESS "$(login $h "$W")"
@@ -69,7 +70,10 @@ check_match "database down: revoke on B exits 0 and says it is queued" \
 	"^0 .*database unreachable.*the revocation is in force on this host and queued" \
 	"$RC $(printf '%s' "$OUT" | tr '\n' ' ')"
 check "database down: B refuses at once" PAM_AUTH_ERR "$(login B "$W")"
-check_match "fleet status on B shows the queue" "queued revocations: 1" "$(on B fleet status 2>&1)"
+OUT=$(on B revoke "$(token_id "$Z")" 2>&1); RC=$?
+check "database down: revoking an id B does not hold yet is queued too" \
+	"0 tokenctl: token $(token_id "$Z") is not on this host yet; its revocation is queued for the database" "$RC $OUT"
+check_match "fleet status on B shows the queue" "queued revocations: 2" "$(on B fleet status 2>&1)"
 OUT=$(on A create --name nope 2>&1); RC=$?
 check_match "database down: create exits 69 and says why" \
 	"^69 tokenctl: database unreachable: .*nothing was changed" "$RC $OUT"
@@ -85,6 +89,9 @@ on A sync 2>/dev/null; on C sync 2>/dev/null
 check "database back: A refuses the revoked token" PAM_AUTH_ERR "$(login A "$W")"
 check "database back: C refuses the revoked token" PAM_AUTH_ERR "$(login C "$W")"
 check "database back: B still refuses it" PAM_AUTH_ERR "$(login B "$W")"
+check "database back: the id queued before B had it is refused on A" PAM_AUTH_ERR "$(login A "$Z")"
+on B sync 2>/dev/null
+check "database back: ... and on B once it has it" PAM_AUTH_ERR "$(login B "$Z")"
 
 # Rows changed directly in the database: refused by every replica.
 R=$(on A create --name reader --perm read 2>/dev/null)
@@ -136,6 +143,12 @@ check "concurrent creates: none failed" "" "$(cat "$TEST_TMP/ca" "$TEST_TMP/cb")
 on C sync 2>/dev/null
 check "concurrent creates: all ten reach C" 10 \
 	"$(on C list --all 2>/dev/null | grep -cE ' (a|b)[1-5]$')"
+
+# A replica is neither backed up nor restored: the database is the backup.
+for c in backup restore; do
+	OUT=$(on A $c "$TEST_TMP/copy.db" 2>&1); RC=$?
+	check "$c on a replica: refused (64)" "64 tokenctl: $c: this host's store is a replica of the fleet's database; back up the database with pg_dump, rebuild a replica with tokenctl sync" "$RC $OUT"
+done
 
 # fleet status and a local host.
 check_match "fleet status: position and lag" "position: [0-9]+.*database: reachable, head [0-9]+, lag 0 changes" \
