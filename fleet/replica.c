@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -96,6 +97,37 @@ ht_replica_set_version(struct ht_txn *txn, uint64_t id, uint64_t version, unsign
 	ht_put_u64(&w, version);
 	ht_put_u8(&w, (uint8_t)flags);
 	return ht_txn_put_sealed(txn, name, body, w.len, err);
+}
+
+struct refused_walk {
+	ht_refused_visit found;
+	void *ctx;
+};
+
+static enum ht_status
+refused_one(void *ctx, const char *name, size_t name_len, const unsigned char *body,
+            size_t len, struct ht_error *err)
+{
+	struct refused_walk *w = ctx;
+	char hex[HT_ID_HEX_LEN + 1];
+
+	(void)err;
+	if (name_len != 4 + HT_ID_HEX_LEN || memcmp(name, "flv:", 4) != 0 ||
+	    len != 1 + 8 + 1 || !(body[9] & HT_FLV_REFUSED))
+		return HT_OK;
+	memcpy(hex, name + 4, HT_ID_HEX_LEN);
+	hex[HT_ID_HEX_LEN] = '\0';
+	w->found(w->ctx, strtoull(hex, NULL, 16));
+	return HT_OK;
+}
+
+enum ht_status
+ht_replica_foreach_refused(struct ht_store *st, ht_refused_visit found, void *ctx,
+                           struct ht_error *err)
+{
+	struct refused_walk w = { found, ctx };
+
+	return ht_store_foreach_sealed(st, refused_one, &w, err);
 }
 
 /* Whether the replica holds id as revoked (a record or a tombstone). */

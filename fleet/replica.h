@@ -45,6 +45,11 @@ enum ht_status ht_replica_version(struct ht_store *st, uint64_t id, uint64_t *ve
 enum ht_status ht_replica_set_version(struct ht_txn *txn, uint64_t id, uint64_t version,
                                       unsigned flags, struct ht_error *err);
 
+/* Calls found for every id refused on this host (HT_FLV_REFUSED). */
+typedef void (*ht_refused_visit)(void *ctx, uint64_t id);
+enum ht_status ht_replica_foreach_refused(struct ht_store *st, ht_refused_visit found,
+                                          void *ctx, struct ht_error *err);
+
 /* Applies one row inside txn. A status other than HT_OK means the batch
  * must not be committed (a bad policy row, an I/O error); what a refused
  * token row did is in *result and why in why (for the log). */

@@ -422,3 +422,34 @@ ht_store_get_sealed(struct ht_store *st, const char *name, unsigned char *body,
 	free(val.dptr);
 	return HT_OK;
 }
+
+struct sealed_walk {
+	struct ht_store *st;
+	ht_sealed_visit visit;
+	void *ctx;
+};
+
+static enum ht_status
+sealed_one(void *ctx, const char *name, size_t name_len, const unsigned char *val, size_t len,
+           struct ht_error *err)
+{
+	struct sealed_walk *w = ctx;
+
+	if (!ht_sealed_name_valid(name, name_len))
+		return HT_OK;
+	if (len < HT_MAC_BYTES ||
+	    ht_mac_verify(w->st->key, name, name_len, val, len - HT_MAC_BYTES,
+	                  val + len - HT_MAC_BYTES) != 0)
+		return ht_error_set(err, HT_ERR_CORRUPT, "store %s: value %.*s does not verify",
+		                    w->st->path, (int)name_len, name);
+	return w->visit(w->ctx, name, name_len, val, len - HT_MAC_BYTES, err);
+}
+
+enum ht_status
+ht_store_foreach_sealed(struct ht_store *st, ht_sealed_visit visit, void *ctx,
+                        struct ht_error *err)
+{
+	struct sealed_walk w = { st, visit, ctx };
+
+	return ht_store_foreach_raw(st, sealed_one, &w, err);
+}

@@ -85,6 +85,13 @@ int ht_sealed_name_valid(const char *name, size_t len);
 enum ht_status ht_store_get_sealed(struct ht_store *st, const char *name,
                                    unsigned char *body, size_t cap, size_t *len,
                                    struct ht_error *err);
+/* Calls visit for every sealed value (verified), in storage order; a
+ * status other than HT_OK from visit stops the walk and is returned. */
+typedef enum ht_status (*ht_sealed_visit)(void *ctx, const char *name, size_t name_len,
+                                          const unsigned char *body, size_t len,
+                                          struct ht_error *err);
+enum ht_status ht_store_foreach_sealed(struct ht_store *st, ht_sealed_visit visit, void *ctx,
+                                       struct ht_error *err);
 enum ht_status ht_txn_put_sealed(struct ht_txn *txn, const char *name,
                                  const unsigned char *body, size_t len,
                                  struct ht_error *err);

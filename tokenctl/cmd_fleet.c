@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,16 +197,116 @@ last_contact(const struct ctl *ctl)
 	return r > 0 ? strtoll(buf, NULL, 10) : 0;
 }
 
+#define REFUSED_SHOWN 8
+
+/* What fleet status reads from the replica. */
+struct replica_info {
+	uint64_t position;
+	int present;
+	unsigned long refused;
+	ht_id shown[REFUSED_SHOWN];
+	unsigned long owners, owners_unknown;   /* personal tokens; of them, not so here */
+};
+
+static void
+note_refused(void *ctx, uint64_t id)
+{
+	struct replica_info *ri = ctx;
+
+	if (ri->refused < REFUSED_SHOWN)
+		ri->shown[ri->refused] = id;
+	ri->refused++;
+}
+
+/* A fleet needs one account database: a personal token's owner should
+ * exist here with the uid the writing host recorded. */
+static int
+check_owner(const struct ht_record *rec, void *ctx)
+{
+	struct replica_info *ri = ctx;
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (rec->kind != HT_KIND_PERSONAL || rec->revoked)
+		return 0;
+	ri->owners++;
+	if (getpwnam_r(rec->owner, &pw, buf, sizeof(buf), &res) != 0 || res == NULL ||
+	    res->pw_uid != rec->owner_uid)
+		ri->owners_unknown++;
+	return 0;
+}
+
+static enum ht_status
+read_replica(const struct ctl *ctl, struct replica_info *ri, struct ht_error *err)
+{
+	struct ht_store *st = NULL;
+	struct ht_key key;
+	enum ht_status s;
+
+	memset(ri, 0, sizeof(*ri));
+	if ((s = ht_key_load(ctl->keyfile, &key, err)) != HT_OK)
+		return s;
+	if ((s = ht_store_open(ctl->db, &key, &st, err)) == HT_OK) {
+		s = ht_replica_position(st, &ri->position, &ri->present, err);
+		if (s == HT_OK)
+			s = ht_replica_foreach_refused(st, note_refused, ri, err);
+		if (s == HT_OK)
+			s = ht_store_foreach(st, check_owner, ri, err);
+		ht_store_close(st);
+	}
+	ht_key_wipe(&key);
+	return s;
+}
+
+static void
+status_json(const struct ctl *ctl, const struct replica_info *ri, int reach, uint64_t head)
+{
+	printf("{\"source\":\"postgresql\",\"replica\":%s,\"position\":%" PRIu64
+	       ",\"database\":\"%s\",\"head\":%" PRIu64 ",\"lag\":%" PRIu64 ",\"last_contact\":",
+	       ri->present ? "true" : "false", ri->position, reach ? "reachable" : "unreachable",
+	       head, head > ri->position ? head - ri->position : 0);
+	out_json_time(stdout, last_contact(ctl));
+	printf(",\"queued_revocations\":%ld,\"refused\":[", queue_length(ctl));
+	for (unsigned long i = 0; i < ri->refused && i < REFUSED_SHOWN; i++)
+		printf("%s\"%s\"", i ? "," : "", ht_id_format(ri->shown[i]).s);
+	printf("],\"refused_count\":%lu,\"owners_not_here\":%lu}\n", ri->refused,
+	       ri->owners_unknown);
+}
+
+static void
+status_text(const struct ctl *ctl, const struct replica_info *ri, int reach, uint64_t head,
+            const struct ht_error *perr)
+{
+	char when[64];
+
+	out_time(when, sizeof(when), last_contact(ctl), "never");
+	printf("source: postgresql\nreplica: %s\nposition: %" PRIu64 "\n",
+	       ri->present ? ctl->db : "none (run tokenctl sync)", ri->position);
+	if (reach)
+		printf("database: reachable, head %" PRIu64 ", lag %" PRIu64 " change%s\n", head,
+		       head > ri->position ? head - ri->position : 0,
+		       head - ri->position == 1 ? "" : "s");
+	else
+		printf("database: unreachable (%s)\n", perr->msg);
+	printf("last contact: %s\nqueued revocations: %ld\nrefused here: %lu", when,
+	       queue_length(ctl), ri->refused);
+	for (unsigned long i = 0; i < ri->refused && i < REFUSED_SHOWN; i++)
+		printf("%s%s", i ? " " : " (", ht_id_format(ri->shown[i]).s);
+	printf("%s\n", ri->refused == 0 ? "" : ri->refused > REFUSED_SHOWN ? " ...)" : ")");
+	if (ri->owners_unknown > 0)
+		printf("warning: %lu of %lu personal tokens name an owner who does not exist here "
+		       "or has another uid: a fleet needs one account database on every host\n",
+		       ri->owners_unknown, ri->owners);
+}
+
 static int
 fleet_status(const struct ctl *ctl)
 {
 	struct ht_error err = { 0 }, perr = { 0 };
-	struct ht_store *st = NULL;
+	struct replica_info ri;
 	struct ht_pg *pg = NULL;
-	struct ht_key key;
-	uint64_t pos = 0, head = 0;
-	char when[64];
-	int present = 0, reach;
+	uint64_t head = 0;
+	int reach;
 	enum ht_status s;
 
 	if (!fleet_enabled(ctl)) {
@@ -213,34 +314,15 @@ fleet_status(const struct ctl *ctl)
 		       : "source: local (this host is not part of a fleet)\n");
 		return EX_OK;
 	}
-	if ((s = ht_key_load(ctl->keyfile, &key, &err)) == HT_OK &&
-	    (s = ht_store_open(ctl->db, &key, &st, &err)) == HT_OK) {
-		s = ht_replica_position(st, &pos, &present, &err);
-		ht_store_close(st);
-	}
-	ht_key_wipe(&key);
+	s = read_replica(ctl, &ri, &err);
 	if (s != HT_OK && s != HT_ERR_UNAVAIL)
 		return tk_fail(s, &err);
 	reach = fleet_connect(ctl, &pg, &perr) == 0 && ht_pg_head(pg, &head, &perr) == HT_OK;
 	ht_pg_close(pg);
-	out_time(when, sizeof(when), last_contact(ctl), "never");
-	if (ctl->json) {
-		printf("{\"source\":\"postgresql\",\"replica\":%s,\"position\":%" PRIu64
-		       ",\"database\":\"%s\",\"head\":%" PRIu64 ",\"lag\":%" PRIu64
-		       ",\"last_contact\":", present ? "true" : "false", pos,
-		       reach ? "reachable" : "unreachable", head, head > pos ? head - pos : 0);
-		out_json_time(stdout, last_contact(ctl));
-		printf(",\"queued_revocations\":%ld}\n", queue_length(ctl));
-		return EX_OK;
-	}
-	printf("source: postgresql\nreplica: %s\nposition: %" PRIu64 "\n",
-	       present ? ctl->db : "none (run tokenctl sync)", pos);
-	if (reach)
-		printf("database: reachable, head %" PRIu64 ", lag %" PRIu64 " change%s\n", head,
-		       head > pos ? head - pos : 0, head - pos == 1 ? "" : "s");
+	if (ctl->json)
+		status_json(ctl, &ri, reach, head);
 	else
-		printf("database: unreachable (%s)\n", perr.msg);
-	printf("last contact: %s\nqueued revocations: %ld\n", when, queue_length(ctl));
+		status_text(ctl, &ri, reach, head, &perr);
 	return EX_OK;
 }
 

@@ -14,12 +14,15 @@ fleet_env_setup
 OLD=$("$TOKENCTL" --db "$TEST_TMP/A/tokens.db" --keyfile "$SHARED/key" create --name before-the-fleet 2>/dev/null)
 mkdir -p "$TEST_TMP/D" && chmod 0755 "$TEST_TMP/D"
 cp -p "$TEST_TMP/A/tokens.db" "$TEST_TMP/D/tokens.db"
+# A token whose owner has no account on this machine: the hosts would not
+# share one account database.
+"$HTFIX" create "$TEST_TMP/A/tokens.db" "$SHARED/key" htk-fleet-nobody personal - read 0 >/dev/null
 cp "$TEST_TMP/A/httptoken.conf" "$TEST_TMP/D/"
 OUT=$(on A fleet init 2>&1)
-check "fleet init loads A's store" "tokenctl: fleet init: 1 token and the policy loaded from $TEST_TMP/A/tokens.db" \
+check "fleet init loads A's store" "tokenctl: fleet init: 2 tokens and the policy loaded from $TEST_TMP/A/tokens.db" \
 	"$(printf '%s' "$OUT" | grep 'fleet init')"
 OUT=$(on A fleet init 2>&1); RC=$?
-check "fleet init again: refused (73), the schema is not empty" "73 tokenctl: database: the schema already holds 2 rows; fleet init loads only an empty one" \
+check "fleet init again: refused (73), the schema is not empty" "73 tokenctl: database: the schema already holds 3 rows; fleet init loads only an empty one" \
 	"$RC $OUT"
 for h in A B C; do host_service $h; done
 OUT=$(on B sync 2>&1)
@@ -129,6 +132,10 @@ pg_sql httptoken "UPDATE httptoken_rows SET seq = nextval('httptoken_change_seq'
 	sig = decode(repeat('00', 64), 'hex') WHERE kind = 1 AND id = (x'$TID')::bigint" >/dev/null
 on B sync 2>/dev/null
 check "a zeroed signature: still refused on B" PAM_AUTH_ERR "$(login B "$T")"
+OUT=$(on A fleet status 2>&1)
+check_match "fleet status lists the refused ids" "refused here: 2 \\(.*$RID" "$OUT"
+check_match "fleet status warns of an owner unknown here" \
+	"warning: 1 of [0-9]+ personal tokens name an owner who does not exist here or has another uid" "$OUT"
 OUT=$(on A edit "$RID" --name reader2 2>&1); RC=$?
 check "a refused id cannot be edited here (66)" "66 tokenctl: no such token $RID" \
 	"$RC $(printf '%s' "$OUT" | tail -1)"
