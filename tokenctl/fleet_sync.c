@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <syslog.h>
 #include <time.h>
@@ -20,6 +21,7 @@
 #include <sodium.h>
 
 #include "fleetctl.h"
+#include "lastused.h"
 #include "newfile.h"
 #include "safefile.h"
 
@@ -311,17 +313,25 @@ note_contact(const struct ctl *ctl, int64_t now)
 	(void)ht_newfile_publish(&nf, HT_WRITE_REPLACE, &err);
 }
 
-/* A host joining the fleet gets an empty store first. */
+/* A host joining the fleet gets an empty store first, laid out as
+ * tokenctl init lays it out, in the key file's group (the servers that
+ * read the key read the replica too). */
 static int
 ensure_store(const struct ctl *ctl, const struct ht_key *key)
 {
 	struct ht_error err = { 0 };
+	struct stat ks;
 	enum ht_status s;
+	gid_t gid;
 
 	if (access(ctl->db, F_OK) == 0 || errno != ENOENT)
 		return 0;
-	if ((s = ht_store_create(ctl->db, key, (gid_t)-1, &err)) != HT_OK && s != HT_ERR_EXISTS)
+	gid = stat(ctl->keyfile, &ks) == 0 ? ks.st_gid : (gid_t)-1;
+	if ((s = ht_store_create(ctl->db, key, gid, &err)) != HT_OK && s != HT_ERR_EXISTS)
 		return tk_fail(s, &err);
+	if (ht_lastused_dir_create(ctl->db, gid) < 0)
+		return tk_error(EX_CANTCREAT, "last-use directory %s.lastused: %s", ctl->db,
+		                strerror(errno));
 	tk_note("created the replica %s", ctl->db);
 	return 0;
 }

@@ -18,6 +18,8 @@ cp -p "$TEST_TMP/A/tokens.db" "$TEST_TMP/D/tokens.db"
 # share one account database.
 "$HTFIX" create "$TEST_TMP/A/tokens.db" "$SHARED/key" htk-fleet-nobody personal - read 0 >/dev/null
 cp "$TEST_TMP/A/httptoken.conf" "$TEST_TMP/D/"
+mkdir -p "$TEST_TMP/E" && chmod 0755 "$TEST_TMP/E"
+cp "$TEST_TMP/A/httptoken.conf" "$TEST_TMP/E/"
 OUT=$(on A fleet init 2>&1)
 check "fleet init loads A's store" "tokenctl: fleet init: 2 tokens and the policy loaded from $TEST_TMP/A/tokens.db" \
 	"$(printf '%s' "$OUT" | grep 'fleet init')"
@@ -29,6 +31,13 @@ OUT=$(on B sync 2>&1)
 check_match "B joins: sync creates its replica" "created the replica .*/B/tokens.db" "$OUT"
 on C sync 2>/dev/null
 check "a token made before the fleet works on C" PAM_SUCCESS "$(login C "$OLD")"
+chgrp nogroup "$SHARED/key"
+on E sync >/dev/null 2>&1
+check "a new replica takes the key file's group and mode 0640" "nogroup 640" \
+	"$(stat -c '%G %a' "$TEST_TMP/E/tokens.db" 2>&1)"
+check "... and gets the last-use directory" "nogroup 3770" \
+	"$(stat -c '%G %a' "$TEST_TMP/E/tokens.db.lastused" 2>&1)"
+chgrp root "$SHARED/key"
 
 # A host with tokens of its own is not overwritten unless asked.
 OUT=$(on D sync 2>&1); RC=$?
