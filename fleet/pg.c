@@ -357,6 +357,26 @@ ht_pg_head(struct ht_pg *pg, uint64_t *seq, struct ht_error *err)
 }
 
 enum ht_status
+ht_pg_prune_changes(struct ht_pg *pg, unsigned days, unsigned long *n, struct ht_error *err)
+{
+	char d[16];
+	const char *params[] = { d };
+	PGresult *res;
+	enum ht_status s = HT_OK;
+
+	snprintf(d, sizeof(d), "%u", days);
+	res = PQexecParams(pg->conn, "DELETE FROM httptoken_changes "
+	                   "WHERE at < now() - make_interval(days => $1::int)",
+	                   1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		s = pg_fail(pg, HT_ERR_IO, "pruning the change log", res, err);
+	else
+		*n = strtoul(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return s;
+}
+
+enum ht_status
 ht_pg_listen(struct ht_pg *pg, struct ht_error *err)
 {
 	return exec0(pg, "LISTEN " CHANNEL, err);

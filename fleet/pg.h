@@ -74,6 +74,11 @@ enum ht_status ht_pg_changes(struct ht_pg *pg, uint64_t after, unsigned limit,
 /* The highest sequence number in use (0: none). */
 enum ht_status ht_pg_head(struct ht_pg *pg, uint64_t *seq, struct ht_error *err);
 
+/* Deletes change-log entries older than days (the rows stay: a replica
+ * reads the current rows, so it never needs the pruned entries). */
+enum ht_status ht_pg_prune_changes(struct ht_pg *pg, unsigned days, unsigned long *n,
+                                   struct ht_error *err);
+
 /* LISTEN for changes; wait up to timeout_ms for a notification (1), a
  * timeout (0), or a lost connection (HT_ERR_UNAVAIL). */
 enum ht_status ht_pg_listen(struct ht_pg *pg, struct ht_error *err);

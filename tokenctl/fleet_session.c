@@ -146,6 +146,30 @@ commit_offline(struct session *ses)
 	return 0;
 }
 
+/* Purge removes tokens from this replica only (the database keeps their
+ * rows, revoked or expired, so no replica is ever told to forget one),
+ * and prunes the change log past its retention period. */
+static int
+commit_purge(struct session *ses)
+{
+	struct ht_error err = { 0 };
+	struct ht_txn *txn = ses->txn;
+	unsigned long pruned = 0;
+	enum ht_status s;
+
+	ses->txn = NULL;
+	ses->st = NULL;
+	if ((s = ht_txn_commit(txn, &err)) != HT_OK)
+		return tk_fail(s, &err);
+	if ((s = ht_pg_prune_changes(ses->fw->pg, FLEET_LOG_RETENTION_DAYS, &pruned,
+	                             &err)) != HT_OK)
+		tk_note("warning: the change log was not pruned: %s", err.msg);
+	else if (pruned > 0)
+		tk_note("pruned %lu change-log entr%s older than %d days", pruned,
+		        pruned == 1 ? "y" : "ies", FLEET_LOG_RETENTION_DAYS);
+	return 0;
+}
+
 /* Signs and writes one change at the version after the database's. */
 static int
 push_change(struct session *ses, const struct ht_signer *sg, struct fleet_change *c,
@@ -228,13 +252,8 @@ fleet_session_commit(struct session *ses)
 
 	if (fw->pg == NULL)
 		return commit_offline(ses);
-	if (fw->n == 0) {   /* purge: local only */
-		ses->txn = NULL;
-		ses->st = NULL;
-		if ((s = ht_txn_commit(txn, &err)) != HT_OK)
-			return tk_fail(s, &err);
-		return 0;
-	}
+	if (fw->n == 0)   /* purge: local, and the change log's retention */
+		return commit_purge(ses);
 	if ((versions = calloc(fw->n + 1, sizeof(*versions))) == NULL)
 		return tk_error(EX_OSERR, "out of memory");
 	rc = push_all(ses, versions);

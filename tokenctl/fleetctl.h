@@ -15,6 +15,7 @@
 
 #define FLEET_QUEUE_SUFFIX  ".queue"    /* revocations waiting for the database */
 #define FLEET_STATUS_SUFFIX ".fleet"    /* last contact with the database */
+#define FLEET_LOG_RETENTION_DAYS 7      /* change-log entries kept */
 
 /* A change a command made: a token, or the policy. */
 struct fleet_change {

@@ -160,6 +160,23 @@ on C sync 2>/dev/null
 check "concurrent creates: all ten reach C" 10 \
 	"$(on C list --all 2>/dev/null | grep -cE ' (a|b)[1-5]$')"
 
+# The policy travels like a token.
+on A policy set --max-days 30 2>/dev/null
+on C sync 2>/dev/null
+check_match "a policy set on A reaches C" "max-days: +30" "$(on C policy show 2>&1)"
+
+# purge prunes the change log past its retention; a replica made afterwards
+# still gets every token (it reads the rows, not the log).
+pg_sql httptoken "UPDATE httptoken_changes SET at = now() - interval '8 days' WHERE seq <= 3" >/dev/null
+OUT=$(on A purge --revoked 2>&1); RC=$?
+check_match "purge prunes the change log" "^0 .*pruned 3 change-log entries older than 7 days" \
+	"$RC $(printf '%s' "$OUT" | tr '\n' ' ')"
+check "the pruned entries are gone" 0 "$(pg_sql httptoken "SELECT count(*) FROM httptoken_changes WHERE seq <= 3")"
+rm -rf "$TEST_TMP/E/tokens.db" "$TEST_TMP/E/tokens.db".*
+on E sync 2>/dev/null
+host_service E
+check "a replica synced after the prune has the first token" PAM_SUCCESS "$(login E "$OLD")"
+
 # A replica is neither backed up nor restored: the database is the backup.
 for c in backup restore; do
 	OUT=$(on A $c "$TEST_TMP/copy.db" 2>&1); RC=$?
