@@ -73,6 +73,8 @@ check_match "an edit on B reaches A" '"name":"renamed"' "$(on A --json show "$(t
 W=$(on A create --name outage 2>/dev/null)
 on B sync 2>/dev/null; on C sync 2>/dev/null
 Z=$(on A create --name not-yet-on-B 2>/dev/null)
+V=$(on A create --name leaked 2>/dev/null)
+on C sync 2>/dev/null
 pg_stop
 for h in A B C; do
 	check "database down: login on $h goes on" PAM_SUCCESS "$(login $h "$W")"
@@ -86,6 +88,10 @@ OUT=$(on B revoke "$(token_id "$Z")" 2>&1); RC=$?
 check "database down: revoking an id B does not hold yet is queued too" \
 	"0 tokenctl: token $(token_id "$Z") is not on this host yet; its revocation is queued for the database" "$RC $OUT"
 check_match "fleet status on B shows the queue" "queued revocations: 2" "$(on B fleet status 2>&1)"
+OUT=$(printf '%s\n' "$V" | on C revoke --token - 2>&1); RC=$?
+check_match "database down: revoke --token - on C exits 0, queued" \
+	"^0 .*the revocation is in force on this host and queued" "$RC $(printf '%s' "$OUT" | tr '\n' ' ')"
+check "database down: C refuses the leaked token at once" PAM_AUTH_ERR "$(login C "$V")"
 OUT=$(on A create --name nope 2>&1); RC=$?
 check_match "database down: create exits 69 and says why" \
 	"^69 tokenctl: database unreachable: .*nothing was changed" "$RC $OUT"
@@ -100,6 +106,8 @@ check "database back: B's queue is empty" "queued revocations: 0" "$(on B fleet 
 on A sync 2>/dev/null; on C sync 2>/dev/null
 check "database back: A refuses the revoked token" PAM_AUTH_ERR "$(login A "$W")"
 check "database back: C refuses the revoked token" PAM_AUTH_ERR "$(login C "$W")"
+on A sync 2>/dev/null
+check "database back: the token revoked with --token on C is refused on A" PAM_AUTH_ERR "$(login A "$V")"
 check "database back: B still refuses it" PAM_AUTH_ERR "$(login B "$W")"
 check "database back: the id queued before B had it is refused on A" PAM_AUTH_ERR "$(login A "$Z")"
 on B sync 2>/dev/null
