@@ -39,14 +39,14 @@ static const char *const schema_sql[] = {
 	"INSERT INTO httptoken_schema VALUES (1)",
 };
 
-/* The first line of libpq's message, without its newline. */
+/* The server's primary message (or the first line of libpq's own). */
 static enum ht_status
 pg_fail(struct ht_pg *pg, enum ht_status s, const char *what, const PGresult *res,
         struct ht_error *err)
 {
-	const char *m = res != NULL ? PQresultErrorMessage(res) : "";
+	const char *m = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
-	if (m[0] == '\0')
+	if (m == NULL || m[0] == '\0')
 		m = PQerrorMessage(pg->conn);
 	if (PQstatus(pg->conn) != CONNECTION_OK)
 		s = HT_ERR_UNAVAIL;
