@@ -60,28 +60,53 @@ fleet_keygen(const struct ctl *ctl, int quiet_exists)
 	return 0;
 }
 
+#define INIT_BATCH 200   /* rows per pipelined round trip */
+
 struct init_walk {
 	struct ht_pg *pg;
 	const struct ht_key *key;
 	const struct ht_signer *sg;
 	struct ht_txn *txn;
-	struct ht_row row;
-	unsigned long n;
+	struct ht_row row;                /* the policy's */
+	struct ht_row batch[INIT_BATCH];
+	size_t nb;
+	ht_id *ids;                       /* loaded: marked version 1 after the walk */
+	size_t n, cap;
 	enum ht_status s;
 	struct ht_error err;
 };
 
+static enum ht_status
+init_flush(struct init_walk *w)
+{
+	enum ht_status s = ht_pg_rows_put(w->pg, w->batch, w->nb, fleet_host(), &w->err);
+
+	w->nb = 0;
+	return s;
+}
+
+/* The walk only reads the store (changing a GDBM file while walking it is
+ * undefined): rows go to the database, ids to a list. */
 static int
 init_one(const struct ht_record *rec, void *ctx)
 {
 	struct init_walk *w = ctx;
 
-	w->s = ht_row_for_record(rec, w->key, w->sg, 1, &w->row, &w->err);
-	if (w->s == HT_OK)
-		w->s = ht_pg_row_put(w->pg, &w->row, fleet_host(), &w->err);
-	if (w->s == HT_OK)
-		w->s = ht_replica_set_version(w->txn, rec->id, 1, 0, &w->err);
-	w->n++;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 1024;
+		ht_id *p = realloc(w->ids, cap * sizeof(*p));
+
+		if (p == NULL) {
+			w->s = ht_error_set(&w->err, HT_ERR_NOMEM, "out of memory");
+			return 1;
+		}
+		w->ids = p;
+		w->cap = cap;
+	}
+	w->ids[w->n++] = rec->id;
+	w->s = ht_row_for_record(rec, w->key, w->sg, 1, &w->batch[w->nb++], &w->err);
+	if (w->s == HT_OK && w->nb == INIT_BATCH)
+		w->s = init_flush(w);
 	return w->s != HT_OK;
 }
 
@@ -99,6 +124,10 @@ init_load(const struct ctl *ctl, struct ht_pg *pg, struct init_walk *w)
 	if (s == HT_OK)
 		s = w->s;
 	if (s == HT_OK)
+		s = init_flush(w);
+	for (size_t i = 0; s == HT_OK && i < w->n; i++)
+		s = ht_replica_set_version(w->txn, w->ids[i], 1, 0, &w->err);
+	if (s == HT_OK)
 		s = ht_store_get_policy(ht_txn_store(w->txn), &pol, &w->err);
 	if (s == HT_OK)
 		s = ht_row_for_policy(&pol, w->key, w->sg, 1, &w->row, &w->err);
@@ -114,7 +143,7 @@ init_load(const struct ctl *ctl, struct ht_pg *pg, struct init_walk *w)
 	}
 	if ((s = ht_pg_commit(pg, &w->err)) != HT_OK)
 		return tk_fail(s, &w->err);
-	tk_note("fleet init: %lu token%s and the policy loaded from %s", w->n,
+	tk_note("fleet init: %zu token%s and the policy loaded from %s", w->n,
 	        w->n == 1 ? "" : "s", ctl->db);
 	return 0;
 }
@@ -144,7 +173,9 @@ fleet_init(const struct ctl *ctl)
 	} else if ((s = ht_txn_begin(ctl->db, &key, ctl->wait_ms, &w->txn, &err)) != HT_OK) {
 		rc = tk_fail(s, &err);
 	} else {
-		*w = (struct init_walk){ pg, &key, &sg, w->txn, { 0 }, 0, HT_OK, { { 0 } } };
+		w->pg = pg;
+		w->key = &key;
+		w->sg = &sg;
 		rc = init_load(ctl, pg, w);
 		if (rc == 0 && (s = ht_txn_commit(w->txn, &err)) != HT_OK)
 			rc = tk_fail(s, &err);
@@ -154,6 +185,7 @@ fleet_init(const struct ctl *ctl)
 	ht_pg_close(pg);
 	ht_key_wipe(&key);
 	ht_signer_wipe(&sg);
+	free(w->ids);
 	sodium_memzero(w, sizeof(*w));
 	free(w);
 	return rc;
