@@ -370,11 +370,16 @@ cmd_fleet(struct ctl *ctl, int argc, char **argv)
 		return tk_usage("fleet: expected keygen, init or status");
 	if ((rc = need_root(ctl, sub)) != 0)
 		return rc;
-	if (strcmp(sub, "keygen") == 0)
-		return fleet_keygen(ctl, 0);
+	if (strcmp(sub, "keygen") == 0) {
+		if ((rc = fleet_keygen(ctl, 0)) == 0)
+			audit_change(ctl, "fleet keygen", NULL, NULL);
+		return rc;
+	}
 	if ((rc = need_fleet(ctl, "fleet init")) != 0)
 		return rc;
-	return fleet_init(ctl);
+	if ((rc = fleet_init(ctl)) == 0)
+		audit_change(ctl, "fleet init", NULL, "store=%s", ctl->db);
+	return rc;
 }
 
 static volatile sig_atomic_t stopping;

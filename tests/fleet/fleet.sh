@@ -205,6 +205,13 @@ for c in backup restore; do
 	check "$c on a replica: refused (64)" "64 tokenctl: $c: this host's store is a replica of the fleet's database; back up the database with pg_dump, rebuild a replica with tokenctl sync" "$RC $OUT"
 done
 
+# Only root syncs or sets up a fleet.
+for c in sync "fleet init" "fleet keygen"; do
+	OUT=$(runuser -u nobody -- "$TOKENCTL" --config "$TEST_TMP/C/httptoken.conf" \
+		--db "$TEST_TMP/C/tokens.db" --keyfile "$SHARED/key" $c 2>&1); RC=$?
+	check "$c as another user: 77" "77 tokenctl: ${c#fleet }: only root may do this" "$RC $OUT"
+done
+
 # fleet status and a local host.
 check_match "fleet status: position and lag" "position: [0-9]+.*database: reachable, head [0-9]+, lag 0 changes" \
 	"$(on C fleet status 2>&1 | tr '\n' ' ')"
