@@ -19,6 +19,8 @@ fleet_env_setup() {
 	[ -x "$TOKENCTL" ] || tap_skip_all "tokenctl not built: $TOKENCTL"
 	pam_env_setup
 	trap 'pg_stop_quiet; kill_followers; rm -rf "$TEST_TMP"' EXIT
+	# The harness's timeout sends TERM: stop PostgreSQL then too.
+	trap 'exit 1' INT TERM
 	PGDIR="$TEST_TMP/pg"
 	PGSOCK="$TEST_TMP/pgsock"
 	mkdir -p "$PGDIR" "$PGSOCK"
