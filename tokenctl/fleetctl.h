@@ -55,6 +55,10 @@ void fleet_session_end(struct session *ses);
 int fleet_side_path(const struct ctl *ctl, const char *suffix, char *buf, size_t size);
 int fleet_queue_append(const struct ctl *ctl, ht_id id, int64_t when);
 
+/* cmd_fleet.c: 77 / 78 with a message, else 0. */
+int fleet_need_root(const struct ctl *ctl, const char *what);
+int fleet_need_source(const struct ctl *ctl, const char *what);
+
 /* fleet_sync.c */
 int fleet_connect(const struct ctl *ctl, struct ht_pg **pg, struct ht_error *err);
 int fleet_connect_as(const struct ctl *ctl, const char *appname, struct ht_pg **pg,

@@ -26,7 +26,8 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/fleetctl.h \
 	tokenctl/fleet_session.c \
 	tokenctl/fleet_sync.c \
-	tokenctl/cmd_fleet.c
+	tokenctl/cmd_fleet.c \
+	tokenctl/cmd_sync.c
 tokenctl_libtokenctl_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fleet
 
 sbin_PROGRAMS += tokenctl/tokenctl
