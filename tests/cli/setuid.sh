@@ -65,6 +65,7 @@ expect_as "nobody restores" 77 "administrators only" nobody restore "$TEST_TMP/b
 expect_as "nobody names a store" 77 "--db is only for root" nobody --db "$TEST_TMP/x.db" list
 expect_as "nobody names a key" 77 "--keyfile is only for root" nobody --keyfile "$TEST_TMP/key" list
 expect_as "nobody sets --wait" 77 "--wait is only for root" nobody --wait 0 list
+expect_as "nobody names a configuration" 77 "--config is only for root" nobody --config "$TEST_TMP/x.conf" list
 check_match "nobody may read the policy" "max-days: +90" "$(as nobody policy)"
 
 # What is theirs, they manage.
