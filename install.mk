@@ -62,6 +62,7 @@ examples_dovecotdir = $(docdir)/examples/dovecot
 examples_dovecot_DATA = etc/dovecot/10-auth-httptoken.conf
 
 dist_doc_DATA = docs/install.md
+dist_doc_DATA += docs/fleet.md
 
 # The Debian packaging travels in the tarball: the project is its own
 # upstream (source format 3.0 (native)).

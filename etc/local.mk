@@ -24,3 +24,14 @@ etc/systemd/httptokend.socket: etc/systemd/httptokend.socket.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(unit_subst) $(srcdir)/etc/systemd/httptokend.socket.in >$@.tmp && mv $@.tmp $@
 etc/systemd/httptokend.service: etc/systemd/httptokend.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(unit_subst) $(srcdir)/etc/systemd/httptokend.service.in >$@.tmp && mv $@.tmp $@
+
+# The replica's follower (a fleet of hosts), installed where systemd looks
+# for units (--with-systemdsystemunitdir).
+systemdsystemunit_DATA += etc/systemd/httptoken-sync.service
+EXTRA_DIST += etc/systemd/httptoken-sync.service.in
+CLEANFILES += etc/systemd/httptoken-sync.service
+etc/systemd/httptoken-sync.service: etc/systemd/httptoken-sync.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && db='$(HT_DEFAULT_DB)'; \
+	sed -e 's|@SBINDIR@|$(sbindir)|g' -e 's|@CONFFILE@|$(HT_DEFAULT_CONF)|g' \
+	    -e "s|@DBDIR@|`dirname "$$db"`|g" \
+	    $(srcdir)/etc/systemd/httptoken-sync.service.in >$@.tmp && mv $@.tmp $@

@@ -15,5 +15,5 @@ httptokend_httptokend_SOURCES = \
 	httptokend/serve.c \
 	tokenctl/paths.c
 httptokend_httptokend_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tokenctl
-httptokend_httptokend_LDADD = tokenctl/libtokenctl.la httptokend/libhtproto.la \
+httptokend_httptokend_LDADD = tokenctl/libtokenctl.la fleet/libfleet.la httptokend/libhtproto.la \
 	lib/libhttptoken.la

@@ -330,6 +330,8 @@ is_known_key(datum k)
 	if (token_key_id(k, &id) == 0 || ht_tombstone_key_id(k.dptr, (size_t)k.dsize, &id) == 0 ||
 	    ht_sealed_key_known(k.dptr, (size_t)k.dsize))
 		return 1;
+	if (ht_replica_name_valid(k.dptr, (size_t)k.dsize))
+		return 1;
 	return (k.dsize == (int)strlen(HT_META_KEY) &&
 	        memcmp(k.dptr, HT_META_KEY, strlen(HT_META_KEY)) == 0) ||
 	       (k.dsize == (int)strlen(HT_POLICY_KEY) &&
@@ -390,4 +392,72 @@ ht_store_verify(struct ht_store *st, unsigned long *count, struct ht_error *err)
 	if (s == HT_OK)
 		s = ht_store_get_policy(st, &pol, err);
 	return s == HT_OK ? walk(st, NULL, NULL, 1, count, err) : s;
+}
+
+int
+ht_replica_name_valid(const char *name, size_t len)
+{
+	if (len == 5 && memcmp(name, "fleet", 5) == 0)
+		return 1;
+	if (len != 4 + HT_ID_HEX_LEN || memcmp(name, "flv:", 4) != 0)
+		return 0;
+	for (size_t i = 4; i < len; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+enum ht_status
+ht_store_get_replica_state(struct ht_store *st, const char *name, unsigned char *body,
+                    size_t cap, size_t *len, struct ht_error *err)
+{
+	size_t name_len = strlen(name);
+	enum ht_status s;
+	datum val;
+
+	s = fetch(st, name, name_len, &val, err);
+	if (s != HT_OK)
+		return s;
+	if ((size_t)val.dsize < HT_MAC_BYTES || (size_t)val.dsize - HT_MAC_BYTES > cap ||
+	    ht_mac_verify(st->key, name, name_len, val.dptr, (size_t)val.dsize - HT_MAC_BYTES,
+	                  (unsigned char *)val.dptr + val.dsize - HT_MAC_BYTES) != 0) {
+		free(val.dptr);
+		return ht_error_set(err, HT_ERR_CORRUPT, "store %s: value %s does not verify",
+		                    st->path, name);
+	}
+	*len = (size_t)val.dsize - HT_MAC_BYTES;
+	memcpy(body, val.dptr, *len);
+	free(val.dptr);
+	return HT_OK;
+}
+
+struct replica_state_walk {
+	struct ht_store *st;
+	ht_replica_state_visit visit;
+	void *ctx;
+};
+
+static enum ht_status
+replica_state_one(void *ctx, const char *name, size_t name_len, const unsigned char *val, size_t len,
+           struct ht_error *err)
+{
+	struct replica_state_walk *w = ctx;
+
+	if (!ht_replica_name_valid(name, name_len))
+		return HT_OK;
+	if (len < HT_MAC_BYTES ||
+	    ht_mac_verify(w->st->key, name, name_len, val, len - HT_MAC_BYTES,
+	                  val + len - HT_MAC_BYTES) != 0)
+		return ht_error_set(err, HT_ERR_CORRUPT, "store %s: value %.*s does not verify",
+		                    w->st->path, (int)name_len, name);
+	return w->visit(w->ctx, name, name_len, val, len - HT_MAC_BYTES, err);
+}
+
+enum ht_status
+ht_store_foreach_replica_state(struct ht_store *st, ht_replica_state_visit visit, void *ctx,
+                        struct ht_error *err)
+{
+	struct replica_state_walk w = { st, visit, ctx };
+
+	return ht_store_foreach_raw(st, replica_state_one, &w, err);
 }

@@ -75,6 +75,27 @@ void ht_txn_compact(struct ht_txn *txn);
 enum ht_status ht_txn_commit(struct ht_txn *txn, struct ht_error *err);
 void ht_txn_abort(struct ht_txn *txn);
 
+/* Sealed values kept beside the tokens under names of their own: a
+ * replica's position and per-token row versions (fleet/replica.c). Each
+ * is sealed with the key's MAC bound to its name, like every value.
+ * Names: "fleet", or "flv:" + 16 hex digits. */
+#define HT_REPLICA_STATE_MAX 128
+int ht_replica_name_valid(const char *name, size_t len);
+/* HT_ERR_NOTFOUND when absent, HT_ERR_CORRUPT when the seal fails. */
+enum ht_status ht_store_get_replica_state(struct ht_store *st, const char *name,
+                                   unsigned char *body, size_t cap, size_t *len,
+                                   struct ht_error *err);
+/* Calls visit for every sealed value (verified), in storage order; a
+ * status other than HT_OK from visit stops the walk and is returned. */
+typedef enum ht_status (*ht_replica_state_visit)(void *ctx, const char *name, size_t name_len,
+                                          const unsigned char *body, size_t len,
+                                          struct ht_error *err);
+enum ht_status ht_store_foreach_replica_state(struct ht_store *st, ht_replica_state_visit visit, void *ctx,
+                                       struct ht_error *err);
+enum ht_status ht_txn_put_replica_state(struct ht_txn *txn, const char *name,
+                                 const unsigned char *body, size_t len,
+                                 struct ht_error *err);
+
 /* A consistent copy of the live store into dest (mode 0600, replaced
  * atomically). The copy holds the records only, never what purge removed. */
 enum ht_status ht_store_backup(const char *path, const struct ht_key *key,

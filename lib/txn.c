@@ -229,6 +229,19 @@ ht_txn_put(struct ht_txn *txn, const struct ht_record *rec, struct ht_error *err
 	return txn_put_raw(txn, name, buf, len, err);
 }
 
+enum ht_status
+ht_txn_put_replica_state(struct ht_txn *txn, const char *name, const unsigned char *body,
+                  size_t len, struct ht_error *err)
+{
+	unsigned char buf[HT_REPLICA_STATE_MAX + HT_MAC_BYTES];
+
+	if (len > HT_REPLICA_STATE_MAX || !ht_replica_name_valid(name, strlen(name)))
+		return ht_error_set(err, HT_ERR_USAGE, "sealed value %s: bad name or size", name);
+	memcpy(buf, body, len);
+	ht_mac(txn->st.key, name, strlen(name), body, len, buf + len);
+	return txn_put_raw(txn, name, buf, len + HT_MAC_BYTES, err);
+}
+
 /* A revoked token leaves its tombstone: a restore of an older backup reads
  * it to keep the token revoked. An expired one needs none (expiry never
  * changes, so the backup's copy is expired too). */

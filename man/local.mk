@@ -17,6 +17,7 @@ man_subst = db='$(HT_DEFAULT_DB)'; key='$(HT_DEFAULT_KEY)'; \
 	    -e 's|@DOCDIR@|$(docdir)|g' -e 's|@APACHEMODDIR@|$(apachemoddir)|g' \
 	    -e 's|@PKGDATADIR@|$(pkgdatadir)|g' -e 's|@UNITDIR@|$(systemdsystemunitdir)|g' \
 	    -e 's|@SENDMAIL@|$(HT_SENDMAIL)|g' -e 's|@SOCKET@|$(HT_DEFAULT_SOCKET)|g' \
+	    -e 's|@CONFFILE@|$(HT_DEFAULT_CONF)|g' \
 	    -e 's|@COMPLETIONDIR@|$(datadir)/bash-completion/completions|g'
 
 man/httptoken.5: man/httptoken.5.in Makefile

@@ -18,6 +18,11 @@
 
 static const char *const names[2] = { "tokenctl-stdout", "tokenctl-stderr" };
 
+/* The capture of this tokenctl process, for capture_stream(): process-wide
+ * like the descriptors it stands in for (never set in httptokend, whose
+ * workers hand their output back in the reply). */
+static struct capture *active;
+
 /* keep_real: remember the real descriptors and put them back at the end
  * (tokenctl); httptokend's child has no use for its own. Whether the real
  * stdout can be written is what create checks before making a token. */
@@ -37,6 +42,7 @@ capture_start(struct capture *c, int keep_real)
 		    dup2(c->mem[i], i + 1) < 0)
 			return -1;
 	}
+	active = keep_real ? c : NULL;
 	return 0;
 }
 
@@ -64,6 +70,9 @@ capture_end(struct capture *c, struct jbuf *out, struct jbuf *err)
 {
 	int rc = 0;
 
+	if (active == c)
+		active = NULL;
+
 	fflush(stdout);
 	fflush(stderr);
 	for (int i = 0; i < 2; i++) {
@@ -78,6 +87,44 @@ capture_end(struct capture *c, struct jbuf *out, struct jbuf *err)
 		if (ftruncate(c->mem[i], 0) != 0)
 			rc = -1;
 		close(c->mem[i]);
+	}
+	return rc;
+}
+
+/* Writes all of len bytes to fd; 0, or -1. */
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+capture_stream(void)
+{
+	struct jbuf b = { 0 };
+	int rc = 0;
+
+	if (active == NULL)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	for (int i = 0; i < 2; i++) {
+		memset(&b, 0, sizeof(b));
+		if (slurp(active->mem[i], &b) != 0 || dup2(active->saved[i], i + 1) < 0 ||
+		    write_all(i + 1, b.data != NULL ? b.data : "", b.len) != 0)
+			rc = -1;
+		jbuf_free(&b);
+		if (ftruncate(active->mem[i], 0) != 0 || lseek(active->mem[i], 0, SEEK_SET) < 0)
+			rc = -1;
 	}
 	return rc;
 }

@@ -21,7 +21,7 @@
 #include "safefile.h"
 #include "tokenctl.h"
 
-#define FWD_GLOBALS 7               /* --json --db X --keyfile Y --wait N */
+#define FWD_GLOBALS 9               /* --json --db X --keyfile Y --config Z --wait N */
 
 /* A command reads standard input when one of its arguments is "-" (as in
  * revoke --token -): only then is stdin read and sent, so that a client
@@ -84,6 +84,10 @@ forward_argv(const struct ctl *ctl, int argc, char **argv, const char ***fwd)
 	if (ctl->paths_given & TK_GAVE_KEY) {
 		v[n++] = "--keyfile";
 		v[n++] = ctl->keyfile;
+	}
+	if (ctl->paths_given & TK_GAVE_CONFIG) {
+		v[n++] = "--config";
+		v[n++] = ctl->config;
 	}
 	if (ctl->wait_arg != NULL) {
 		v[n++] = "--wait";

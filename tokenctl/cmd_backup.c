@@ -11,6 +11,7 @@
 #include <sysexits.h>
 
 #include "safefile.h"
+#include "fleetctl.h"
 #include "tokenctl.h"
 
 static int
@@ -95,7 +96,8 @@ cmd_backup(struct ctl *ctl, int argc, char **argv)
 	int rc;
 	enum ht_status s;
 
-	if ((rc = one_file_arg("backup", argc, argv)) != 0)
+	if ((rc = one_file_arg("backup", argc, argv)) != 0 ||
+	    (rc = fleet_refuse_copy(ctl, "backup")) != 0)
 		return rc;
 	if (ctl->who.elevated)
 		return tk_error(EX_NOPERM, "backup: only root may back up the installed store");
@@ -189,7 +191,8 @@ cmd_restore(struct ctl *ctl, int argc, char **argv)
 	enum ht_status s;
 	int rc;
 
-	if ((rc = parse_restore(argc, argv, &opt)) != 0)
+	if ((rc = parse_restore(argc, argv, &opt)) != 0 ||
+	    (rc = fleet_refuse_copy(ctl, "restore")) != 0)
 		return rc;
 	file = argv[optind];
 	if (ctl->who.elevated || !may_restore(ctl))

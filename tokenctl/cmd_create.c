@@ -109,7 +109,7 @@ store_new(const struct ctl *ctl, struct session *ses, const struct create_args *
 	snprintf(rec->scope, sizeof(rec->scope), "%s", a->scope);
 	snprintf(rec->name, sizeof(rec->name), "%s", a->name);
 	ht_secret_hash(&ses->key, tok, rec->hash);
-	if ((s = ht_txn_put(ses->txn, rec, &err)) != HT_OK)
+	if ((s = session_put(ses, rec, &err)) != HT_OK)
 		return tk_fail(s, &err);
 	return session_commit(ses);
 }

@@ -75,7 +75,7 @@ apply(const struct ctl *ctl, struct session *ses, const char *idtext,
 		snprintf(rec->name, sizeof(rec->name), "%s", a->name);
 	if (a->has_perm)
 		rec->perm = a->perm;
-	if ((s = ht_txn_put(ses->txn, rec, &err)) != HT_OK)
+	if ((s = session_put(ses, rec, &err)) != HT_OK)
 		return tk_fail(s, &err);
 	*owner = owner_refusal(ses->st, rec);
 	return session_commit(ses);

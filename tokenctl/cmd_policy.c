@@ -130,7 +130,7 @@ policy_set(const struct ctl *ctl, int argc, char **argv)
 	pol = ses.pol;
 	changes = 0;
 	if ((rc = parse_set(argc, argv, &pol, &changes)) == 0 &&
-	    (s = ht_txn_put_policy(ses.txn, &pol, &err)) != HT_OK)
+	    (s = session_put_policy(&ses, &pol, &err)) != HT_OK)
 		rc = tk_fail(s, &err);
 	if (rc == 0)
 		rc = session_commit(&ses);

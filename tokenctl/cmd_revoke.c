@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "fleetctl.h"
 #include "tokenctl.h"
 
 #define STDIN_MAX 4096
@@ -54,7 +55,7 @@ revoke_one(const struct ctl *ctl, struct session *ses, struct ht_record *rec, in
 	}
 	rec->revoked = 1;
 	rec->revoked_at = ctl->now;
-	if ((s = ht_txn_put(ses->txn, rec, &err)) != HT_OK)
+	if ((s = session_put(ses, rec, &err)) != HT_OK)
 		return tk_fail(s, &err);
 	(*changed)++;
 	return 0;
@@ -85,10 +86,41 @@ finish(const struct ctl *ctl, struct session *ses, const struct id_list *done, i
 	return EX_OK;
 }
 
+/* In a fleet whose database is unreachable, an administrator's revocation
+ * of an id this replica does not hold yet is queued: the database may
+ * have it. Others get "no such token" as always. */
+static int
+queue_later(const struct session *ses, const char *idtext, ht_id *id)
+{
+	struct ht_error err = { 0 };
+	struct ht_record rec;
+	int absent;
+
+	if (ses->fw == NULL || ses->fw->pg != NULL || !ses->admin || parse_id(idtext, id) != 0)
+		return 0;
+	absent = ht_store_get(ses->st, *id, &rec, &err) == HT_ERR_NOTFOUND;
+	sodium_memzero(&rec, sizeof(rec));
+	return absent;
+}
+
+static int
+queue_all(const struct ctl *ctl, const struct id_list *later)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < later->n && rc == 0; i++) {
+		rc = fleet_queue_append(ctl, later->ids[i], ctl->now);
+		if (rc == 0)
+			tk_note("token %s is not on this host yet; its revocation is queued for "
+			        "the database", ht_id_format(later->ids[i]).s);
+	}
+	return rc;
+}
+
 static int
 revoke_ids(const struct ctl *ctl, int n, char **args)
 {
-	struct id_list done = { 0 };
+	struct id_list done = { 0 }, later = { 0 };
 	struct session ses;
 	int rc, changed = 0;
 	ht_id id;
@@ -102,23 +134,32 @@ revoke_ids(const struct ctl *ctl, int n, char **args)
 		struct ht_record rec;
 		int before = changed;
 
+		if (queue_later(&ses, args[i], &id)) {
+			ids_add(&later, id);
+			continue;
+		}
 		rc = session_get(ctl, &ses, args[i], &rec);
 		if (rc == 0)
 			rc = revoke_one(ctl, &ses, &rec, &changed);
 		if (rc == 0 && changed > before)
 			ids_add(&done, rec.id);
 	}
-	if (rc == 0 && done.failed)
+	if (rc == 0 && (done.failed || later.failed))
 		rc = tk_error(EX_OSERR, "out of memory");
+	/* Queued under the writers' lock, before the local commit. */
+	if (rc == 0)
+		rc = queue_all(ctl, &later);
 	if (rc != 0) {
 		/* All or nothing: one bad id leaves every token as it was. */
 		session_end(&ses);
 		tk_note("nothing was revoked");
 		free(done.ids);
+		free(later.ids);
 		return rc;
 	}
 	rc = finish(ctl, &ses, &done, changed);
 	free(done.ids);
+	free(later.ids);
 	return rc;
 }
 
@@ -292,6 +333,9 @@ cmd_revoke(struct ctl *ctl, int argc, char **argv)
 		                "input, never from the command line)");
 	if (user != NULL)
 		return revoke_user(ctl, user);
+	/* In a fleet, a revocation by id or by token goes ahead while the
+	 * database is unreachable (queued); a bulk one does not. */
+	ctl->offline_ok = 1;
 	if (token != NULL)
 		return revoke_stdin(ctl);
 	return revoke_ids(ctl, argc - optind, argv + optind);

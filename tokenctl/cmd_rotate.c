@@ -65,9 +65,9 @@ rotate(const struct ctl *ctl, struct session *ses, const char *idtext, long days
 	ht_secret_hash(&ses->key, tok, rec->hash);
 	old->revoked = 1;
 	old->revoked_at = ctl->now;
-	s = ht_txn_put(ses->txn, rec, &err);
+	s = session_put(ses, rec, &err);
 	if (s == HT_OK)
-		s = ht_txn_put(ses->txn, old, &err);
+		s = session_put(ses, old, &err);
 	if (s != HT_OK) {
 		ht_token_wipe(tok);
 		return tk_fail(s, &err);

@@ -3,7 +3,7 @@
 # convenience library, which httptokend links too: the daemon runs the
 # very same command code for its callers.
 noinst_LTLIBRARIES += tokenctl/libtokenctl.la
-tokenctl_libtokenctl_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptokend
+tokenctl_libtokenctl_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptokend -I$(top_srcdir)/fleet
 tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/tokenctl.h \
 	tokenctl/main.c \
@@ -30,10 +30,15 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_revoke.c \
 	tokenctl/cmd_rotate.c \
 	tokenctl/cmd_show.c \
-	tokenctl/cmd_sweep.c
+	tokenctl/cmd_sweep.c \
+	tokenctl/fleetctl.h \
+	tokenctl/fleet_session.c \
+	tokenctl/fleet_sync.c \
+	tokenctl/cmd_fleet.c \
+	tokenctl/cmd_sync.c
 
 sbin_PROGRAMS += tokenctl/tokenctl
 tokenctl_tokenctl_SOURCES = tokenctl/tokenctl.c tokenctl/paths.c
 tokenctl_tokenctl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptokend
-tokenctl_tokenctl_LDADD = tokenctl/libtokenctl.la httptokend/libhtproto.la \
+tokenctl_tokenctl_LDADD = tokenctl/libtokenctl.la fleet/libfleet.la httptokend/libhtproto.la \
 	lib/libhttptoken.la

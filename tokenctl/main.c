@@ -10,6 +10,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "tokenctl.h"
 
 #define MAX_WAIT_S     3600
@@ -33,12 +34,14 @@ static const struct command commands[] = {
 	{ "restore", cmd_restore },
 	{ "sweep", cmd_sweep },
 	{ "notify", cmd_notify },
+	{ "fleet", cmd_fleet },
+	{ "sync", cmd_sync },
 };
 
 static void
 usage(FILE *f)
 {
-	fputs("Usage: tokenctl [--db PATH] [--keyfile PATH] [--json] [--wait SECONDS]\n"
+	fputs("Usage: tokenctl [--config FILE] [--db PATH] [--keyfile PATH] [--json] [--wait SECONDS]\n"
 	      "                [--socket PATH] COMMAND ...\n"
 	      "  init [--group GROUP]                  create an empty store and key (administrator)\n"
 	      "  create --name NAME [--perm read|write|admin] [--expires DAYS]\n"
@@ -59,6 +62,8 @@ usage(FILE *f)
 	      "                                        refuse tokens of locked, expired, missing owners\n"
 	      "  notify --expiring DAYS [--user USER] [--dry-run]\n"
 	      "                                        mail owners about tokens that expire soon\n"
+	      "  fleet keygen | fleet init | fleet status   a fleet of hosts (--config)\n"
+	      "  sync [--follow] [--replace]           bring this host's replica up to date\n"
 	      "Defaults: --db ", f);
 	fputs(tk_default_db(), f);
 	fputs(" --keyfile ", f);
@@ -68,12 +73,31 @@ usage(FILE *f)
 	      f);
 }
 
+/* The configuration: without the default file, the source is local and
+ * everything is as it always was; a file named by --config must exist. A
+ * file that is unsafe or does not parse stops every command (78). */
+static int
+load_config(struct ctl *ctl, int given)
+{
+	static struct ht_conf conf;
+	struct ht_error err = { 0 };
+	enum ht_status s = ht_conf_load(ctl->config, &conf, &err);
+
+	if (s == HT_ERR_NOTFOUND && !given)
+		return -1;
+	if (s != HT_OK)
+		return tk_error(s == HT_ERR_NOTFOUND ? EX_CONFIG : tk_exit_code(s), "%s", err.msg);
+	ctl->conf = &conf;
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int
 parse_global(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "keyfile", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "wait", required_argument, NULL, 'w' },
@@ -87,13 +111,15 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if ((c == 'd' || c == 'k' || c == 'w') && ctl->who.elevated)
+		if ((c == 'd' || c == 'k' || c == 'w' || c == 'c') && ctl->who.elevated)
 			return tk_error(EX_NOPERM, "--%s is only for root: httptokend uses "
 			                "the installed store",
-			                c == 'd' ? "db" : c == 'k' ? "keyfile" : "wait");
+			                c == 'd' ? "db" : c == 'k' ? "keyfile" : c == 'c' ? "config"
+			                : "wait");
 		switch (c) {
 		case 'd': ctl->db = optarg; ctl->paths_given |= TK_GAVE_DB; break;
 		case 'k': ctl->keyfile = optarg; ctl->paths_given |= TK_GAVE_KEY; break;
+		case 'c': ctl->config = optarg; ctl->paths_given |= TK_GAVE_CONFIG; break;
 		case 'j': ctl->json = 1; break;
 		case 'w':
 			if ((rc = parse_ulong("--wait", optarg, 0, MAX_WAIT_S, &wait_s)) != 0)
@@ -111,8 +137,8 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 		default: return unknown_option("tokenctl", c, argv);
 		}
 	}
-	if (ctl->db[0] == '\0' || ctl->keyfile[0] == '\0')
-		return tk_usage("--db and --keyfile need a non-empty path");
+	if (ctl->db[0] == '\0' || ctl->keyfile[0] == '\0' || ctl->config[0] == '\0')
+		return tk_usage("--config, --db and --keyfile need a non-empty path");
 	if (ctl->socket != NULL && ctl->socket[0] == '\0')
 		return tk_usage("--socket needs a non-empty path");
 	return -1;
@@ -152,6 +178,10 @@ tk_dispatch(struct ctl *ctl, int argc, char **argv)
 			choose_route(ctl);
 			if (ctl->socket != NULL)
 				return client_run(ctl, argc - optind, argv + optind);
+			/* The fleet's configuration is read where the command runs:
+			 * in the daemon for a user's command, never by the client. */
+			if ((rc = load_config(ctl, ctl->paths_given & TK_GAVE_CONFIG)) >= 0)
+				return rc;
 			rc = commands[i].run(ctl, argc - optind, argv + optind);
 			if (rc == EX_NOPERM)
 				audit_refused(ctl, commands[i].name);

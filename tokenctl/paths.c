@@ -22,3 +22,9 @@ tk_default_socket(void)
 {
 	return HT_DEFAULT_SOCKET;
 }
+
+const char *
+tk_default_conf(void)
+{
+	return HT_DEFAULT_CONF;
+}

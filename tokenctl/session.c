@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "fleetctl.h"
 #include "tokenctl.h"
 
 #define ID_TRIES 16
@@ -65,6 +66,10 @@ session_write(const struct ctl *ctl, struct session *ses)
 
 	if (rc != 0)
 		return rc;
+	if (fleet_enabled(ctl) && (rc = fleet_session_begin(ctl, ses)) != 0) {
+		session_end(ses);
+		return rc;
+	}
 	if ((s = ht_txn_begin(ctl->db, &ses->key, ctl->wait_ms, &ses->txn, &err)) != HT_OK) {
 		session_end(ses);
 		return tk_fail(s, &err);
@@ -76,6 +81,28 @@ session_write(const struct ctl *ctl, struct session *ses)
 	return rc;
 }
 
+/* Changes a token in the transaction (and, in a fleet, in the database
+ * at commit). */
+enum ht_status
+session_put(struct session *ses, const struct ht_record *rec, struct ht_error *err)
+{
+	enum ht_status s = ht_txn_put(ses->txn, rec, err);
+
+	if (s == HT_OK && ses->fw != NULL)
+		s = fleet_session_put(ses, rec, NULL, err);
+	return s;
+}
+
+enum ht_status
+session_put_policy(struct session *ses, const struct ht_policy *pol, struct ht_error *err)
+{
+	enum ht_status s = ht_txn_put_policy(ses->txn, pol, err);
+
+	if (s == HT_OK && ses->fw != NULL)
+		s = fleet_session_put(ses, NULL, pol, err);
+	return s;
+}
+
 /* Publishes the transaction; the session stays usable for session_end. */
 int
 session_commit(struct session *ses)
@@ -84,6 +111,8 @@ session_commit(struct session *ses)
 	struct ht_txn *txn = ses->txn;
 	enum ht_status s;
 
+	if (ses->fw != NULL)
+		return fleet_session_commit(ses);
 	ses->txn = NULL;
 	ses->st = NULL;
 	if ((s = ht_txn_commit(txn, &err)) != HT_OK)
@@ -100,6 +129,7 @@ session_end(struct session *ses)
 		ht_store_close(ses->st);
 	ses->txn = NULL;
 	ses->st = NULL;
+	fleet_session_end(ses);
 	if (ses->key_loaded)
 		ht_key_wipe(&ses->key);
 	ses->key_loaded = 0;

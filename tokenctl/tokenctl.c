@@ -54,6 +54,7 @@ main(int argc, char **argv)
 	caller_identify(&ctl.who);
 	ctl.db = tk_default_db();
 	ctl.keyfile = tk_default_key();
+	ctl.config = tk_default_conf();
 	ctl.wait_ms = DEFAULT_WAIT_S * 1000;
 	ctl.now = (int64_t)time(NULL);
 	env_socket = getenv("HTTPTOKEN_SOCKET");

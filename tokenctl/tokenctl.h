@@ -31,8 +31,13 @@ struct caller {
 	char name[TK_USER_MAX];
 };
 
+struct ht_conf;
+
 struct ctl {
 	const char *db;
+	const char *config;          /* --config, or the default */
+	const struct ht_conf *conf;  /* source = local unless it says otherwise */
+	int offline_ok;              /* revoke: may go ahead without the database */
 	const char *keyfile;
 	int json;
 	int wait_ms;
@@ -40,12 +45,13 @@ struct ctl {
 	struct caller who;
 	const char *socket;          /* send the command to httptokend there */
 	int serving;                 /* running inside httptokend for ctl->who */
-	int paths_given;             /* TK_GAVE_DB | TK_GAVE_KEY: named by the caller */
+	int paths_given;             /* TK_GAVE_DB | _KEY | _CONFIG: named by the caller */
 	const char *wait_arg;        /* --wait as given, to forward */
 };
 
 #define TK_GAVE_DB  1
 #define TK_GAVE_KEY 2
+#define TK_GAVE_CONFIG 4
 
 /* An open store plus what every command needs from it. */
 struct session {
@@ -55,6 +61,7 @@ struct session {
 	struct ht_txn *txn;      /* NULL for readers */
 	struct ht_policy pol;
 	int admin;
+	struct fleet_write *fw;  /* source = postgresql: what goes to the database */
 };
 
 /* paths.c: compiled-in defaults (a test build points them elsewhere). */
@@ -74,9 +81,15 @@ struct capture {
 struct jbuf;
 int capture_start(struct capture *c, int keep_real);
 int capture_end(struct capture *c, struct jbuf *out, struct jbuf *err);
+/* For a command that runs until stopped (sync --follow), which never
+ * prints while it holds the lock: what was held so far goes out, and the
+ * rest of its output goes straight to the real descriptors. 0, or -1 when
+ * there is no capture of this process to end. */
+int capture_stream(void);
 
 /* client.c: the command goes to httptokend at ctl->socket. */
 int client_run(const struct ctl *ctl, int argc, char **argv);
+const char *tk_default_conf(void);
 
 /* privs.c */
 void privs_sanitize(int elevated);
@@ -110,6 +123,10 @@ int unknown_option(const char *cmd, int opt, char **argv);
 int session_read(const struct ctl *ctl, struct session *ses);
 int session_write(const struct ctl *ctl, struct session *ses);
 int session_commit(struct session *ses);
+enum ht_status session_put(struct session *ses, const struct ht_record *rec,
+                           struct ht_error *err);
+enum ht_status session_put_policy(struct session *ses, const struct ht_policy *pol,
+                                  struct ht_error *err);
 void session_end(struct session *ses);
 int session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
                 struct ht_record *rec);
@@ -177,5 +194,7 @@ int cmd_backup(struct ctl *ctl, int argc, char **argv);
 int cmd_restore(struct ctl *ctl, int argc, char **argv);
 int cmd_sweep(struct ctl *ctl, int argc, char **argv);
 int cmd_notify(struct ctl *ctl, int argc, char **argv);
+int cmd_fleet(struct ctl *ctl, int argc, char **argv);
+int cmd_sync(struct ctl *ctl, int argc, char **argv);
 
 #endif

@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The fleet: PostgreSQL as the source of truth, this host's store as its
+# replica. Linked by tokenctl only: the PAM module never links libpq.
+noinst_LTLIBRARIES += fleet/libfleet.la
+fleet_libfleet_la_SOURCES = \
+	fleet/conf.c fleet/conf.h \
+	fleet/pg.c fleet/pg.h \
+	fleet/replica.c fleet/replica.h \
+	fleet/sign.c fleet/sign.h
+fleet_libfleet_la_CPPFLAGS = $(AM_CPPFLAGS) $(PQ_CFLAGS)
+fleet_libfleet_la_LIBADD = $(PQ_LIBS)
