@@ -93,29 +93,26 @@ lookup_group(const char *name, gid_t *gid)
 int
 caller_in_group(const struct caller *who, const char *group)
 {
-	gid_t gid, *groups = NULL;
-	int n = 64, member = 0;
+	gid_t gid;
+	int n = 64;
 
 	if (!who->has_name || !lookup_group(group, &gid))
 		return 0;
 	for (;;) {
-		gid_t *p = realloc(groups, (size_t)n * sizeof(*p));
-		int want = n;
+		gid_t *groups = malloc((size_t)n * sizeof(*groups));
+		int want = n, got, member = 0;
 
-		if (p == NULL)
-			break;
-		groups = p;
-		if (getgrouplist(who->name, who->gid, groups, &want) >= 0) {
-			for (int i = 0; i < want && !member; i++)
-				member = groups[i] == gid;
-			break;
-		}
-		if (want <= n || want > NGROUPS_CAP)
-			break;
+		if (groups == NULL)
+			return 0;
+		got = getgrouplist(who->name, who->gid, groups, &want);
+		for (int i = 0; got >= 0 && i < want && !member; i++)
+			member = groups[i] == gid;
+		free(groups);
+		/* Too small a list: want says how many there are; ask again. */
+		if (got >= 0 || want <= n || want > NGROUPS_CAP)
+			return member;
 		n = want;
 	}
-	free(groups);
-	return member;
 }
 
 int
