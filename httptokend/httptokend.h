@@ -14,6 +14,7 @@ struct htd_options {
 	const char *socket;
 	const char *db;
 	const char *keyfile;
+	const char *config;           /* the fleet configuration (httptoken.conf) */
 	int foreground;
 	int idle_s;                  /* exit when idle this long; 0: never */
 };

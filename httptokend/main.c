@@ -51,10 +51,11 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "Usage: httptokend [--foreground] [--socket PATH] [--db PATH] "
-	        "[--keyfile PATH] [--idle SECONDS]\n"
-	        "Defaults: --socket %s --db %s --keyfile %s\n"
+	        "[--keyfile PATH] [--config FILE] [--idle SECONDS]\n"
+	        "Defaults: --socket %s --db %s --keyfile %s --config %s\n"
 	        "Under systemd (LISTEN_FDS) it uses the socket it is given and exits after "
 	        "%d idle seconds.\n", tk_default_socket(), tk_default_db(), tk_default_key(),
+	        tk_default_conf(),
 	        ACTIVATED_IDLE_S);
 }
 
@@ -67,6 +68,7 @@ parse_options(struct htd_options *o, int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "keyfile", required_argument, NULL, 'k' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "idle", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -78,6 +80,7 @@ parse_options(struct htd_options *o, int argc, char **argv)
 	o->socket = tk_default_socket();
 	o->db = tk_default_db();
 	o->keyfile = tk_default_key();
+	o->config = tk_default_conf();
 	o->idle_s = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -86,6 +89,7 @@ parse_options(struct htd_options *o, int argc, char **argv)
 		case 's': o->socket = optarg; break;
 		case 'd': o->db = optarg; break;
 		case 'k': o->keyfile = optarg; break;
+		case 'c': o->config = optarg; break;
 		case 'i':
 			if ((rc = parse_ulong("--idle", optarg, 0, 86400, &idle)) != 0)
 				return rc;

@@ -103,7 +103,7 @@ caller_of(struct ctl *ctl, const struct ucred *peer, const struct htd_options *o
 	ctl->serving = 1;
 	ctl->db = o->db;
 	ctl->keyfile = o->keyfile;
-	ctl->config = tk_default_conf();
+	ctl->config = o->config;
 	ctl->wait_ms = DEFAULT_WAIT_MS;
 	ctl->now = (int64_t)time(NULL);
 }

@@ -67,4 +67,29 @@ for want in ProtectSystem=strict ReadWritePaths= PrivateTmp=yes NoNewPrivileges=
 		"$(grep -q "^$want" "$UNITS/httptokend.service" && echo yes)"
 done
 check "the socket is mode 0666" yes "$(grep -q '^SocketMode=0666$' "$UNITS/httptokend.socket" && echo yes)"
+# --- --config: the fleet configuration is the daemon's, read where users'
+# commands run (a user's client never reads it) -----------------------------------
+printf 'source = nonsense\n' >"$TEST_TMP/bad.conf"
+printf '# this host keeps its own store\nsource = local\n' >"$TEST_TMP/local.conf"
+chmod 0644 "$TEST_TMP/bad.conf" "$TEST_TMP/local.conf"
+for c in bad local; do
+	S="$TEST_TMP/$c.sock"
+	"$HTTPTOKEND" --foreground --socket "$S" --db "$DB" --keyfile "$KEY" \
+		--config "$TEST_TMP/$c.conf" </dev/null >"$TEST_TMP/$c.log" 2>&1 &
+	eval "PID_$c=\$!"
+	i=0
+	while [ ! -S "$S" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+done
+err=$(setpriv --reuid=nobody --regid=nogroup --init-groups "$TOKENCTL" --socket "$TEST_TMP/bad.sock" \
+	list 2>&1 >/dev/null); rc=$?
+check "a daemon with a bad --config refuses users' commands: exit 78" 78 "$rc"
+check_match "... naming the file and the line" "bad\.conf:1: source: expected local" "$err"
+setpriv --reuid=nobody --regid=nogroup --init-groups "$TOKENCTL" --socket "$TEST_TMP/local.sock" \
+	list >/dev/null 2>&1
+check "a daemon with --config saying source = local serves users" 0 "$?"
+err=$(setpriv --reuid=nobody --regid=nogroup --init-groups "$TOKENCTL" --socket "$TEST_TMP/local.sock" \
+	--config "$TEST_TMP/bad.conf" list 2>&1 >/dev/null); rc=$?
+check "a user's --config is refused by the daemon: exit 77" 77 "$rc"
+kill "$PID_bad" "$PID_local" 2>/dev/null
+wait "$PID_bad" "$PID_local" 2>/dev/null
 tap_done

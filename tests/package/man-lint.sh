@@ -27,7 +27,8 @@ usual_paths() {
 	    -e 's|@COMPLETIONDIR@|/usr/share/bash-completion/completions|g' \
 	    -e 's|@PKGDATADIR@|/usr/share/httptoken|g' -e 's|@UNITDIR@|/lib/systemd/system|g' \
 	    -e 's|@SENDMAIL@|/usr/sbin/sendmail|g' \
-	    -e 's|@SOCKET@|/run/httptoken/httptokend.sock|g' "$1"
+	    -e 's|@SOCKET@|/run/httptoken/httptokend.sock|g' \
+	    -e 's|@CONFFILE@|/etc/httptoken/httptoken.conf|g' "$1"
 }
 
 for p in $pages; do
