@@ -19,6 +19,17 @@ make_tmpdir() {
 	export TMPDIR="$TEST_TMP"
 }
 
+# account_db_lock: for a suite that adds and deletes real accounts or
+# groups, hold the build's lock on the account database for the rest of
+# the suite. useradd and groupadd hand out the highest id + 1, so a suite
+# that deletes an account and re-creates it with the same uid (or gid)
+# would otherwise race another suite's useradd for that number. The lock
+# is a file of this build directory, never a shared path in /tmp.
+account_db_lock() {
+	exec 8>>"$top_builddir/tests/account-db.lock" || tap_bail "cannot open the account lock"
+	flock -w 900 8 || tap_bail "the account database stayed locked for 15 minutes"
+}
+
 # make_store [GROUP]: a fresh store and key under $TEST_TMP/store, in
 # DB and KEY; tk runs tokenctl on them.
 make_store() {

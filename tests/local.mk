@@ -24,3 +24,6 @@ tests_fixture_libfixture_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_fixture_libpamconv_la_SOURCES = tests/fixture/conv.c tests/fixture/conv.h
 FIXTURE_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -I$(top_srcdir)/tests/fixture
 FIXTURE_LIBS = tests/fixture/libfixture.la lib/libhttptoken.la $(SODIUM_LIBS) $(GDBM_LIBS)
+
+# The lock suites that change the account database hold (tests/common.sh).
+CLEANFILES += tests/account-db.lock

@@ -10,6 +10,7 @@
 . "$top_srcdir/tests/daemon-fixture.sh"
 daemon_fixture_require groupadd groupdel gpasswd
 make_tmpdir
+account_db_lock
 daemon_fixture
 
 # expect_as DESCRIPTION CODE REGEX USER ARGS...: exit status and stderr

@@ -33,6 +33,7 @@ apache_require
 [ ! -e "$DELUSER_LOCAL" ] || tap_skip_all "$DELUSER_LOCAL exists (the site's own): not replaced, even for a test"
 
 make_tmpdir
+account_db_lock
 SSHD_PID=
 ACCOUNTS="$P-lock $P-exp $P-del1 $P-del2 $P-del3"
 # Only accounts this suite made (by their GECOS) are ever removed.

@@ -21,6 +21,7 @@ HTFIX="$top_builddir/tests/pam/htfix"
 command -v useradd >/dev/null || tap_skip_all "useradd not installed"
 
 make_tmpdir
+account_db_lock
 remove_accounts() {
 	for u in $P-a $P-b; do
 		[ "$(getent passwd "$u" | cut -d: -f5)" = "$GECOS" ] && userdel "$u" 2>/dev/null

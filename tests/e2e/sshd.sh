@@ -30,6 +30,7 @@ if getent passwd "$ACCT" >/dev/null; then
 fi
 
 make_tmpdir
+account_db_lock
 SSHD_PID=
 cleanup() {
 	if [ -n "$SSHD_PID" ]; then
