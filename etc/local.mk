@@ -13,6 +13,7 @@ EXTRA_DIST += \
 	etc/sshd/httptoken.conf
 EXTRA_DIST += etc/nginx/httptoken-git.conf etc/pam.d/nginx-git
 EXTRA_DIST += etc/dovecot/10-auth-httptoken.conf etc/pam.d/dovecot-httptoken
+EXTRA_DIST += etc/pam.d/httptoken-web
 
 # httptokend's systemd units, with this build's paths.
 systemdsystemunit_DATA += etc/systemd/httptokend.socket etc/systemd/httptokend.service

@@ -23,6 +23,8 @@
 # DAEMON_LOG (the daemon's stderr); DAEMON_SYSLOG (what it sent to syslog,
 # one "PRIORITY IDENT: MESSAGE" line each, when the capture shim is
 # built). A suite that sets its own EXIT trap calls daemon_fixture_stop.
+# DAEMON_ARGS (more options of httptokend), DAEMON_PRELOAD (a library to
+# preload too) and DAEMON_ENV (VAR=VALUE words) adjust how it starts.
 HTTPTOKEND="$top_builddir/httptokend/httptokend"
 DAEMON_SHIM="$top_builddir/tests/cli/.libs/syslog_capture.so"
 
@@ -58,10 +60,11 @@ daemon_fixture() {
 	# The daemon holds none of the harness's descriptors, or the harness
 	# would wait for it.
 	# shellcheck disable=SC2086
-	env LD_PRELOAD="$preload" HT_SYSLOG_CAPTURE="$DAEMON_SYSLOG" \
+	env LD_PRELOAD="$preload${DAEMON_PRELOAD:+ $DAEMON_PRELOAD}" \
+		HT_SYSLOG_CAPTURE="$DAEMON_SYSLOG" ${DAEMON_ENV:-} \
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 		$wrapper "$HTTPTOKEND" --foreground --socket "$SOCK" \
-		--db "$DB" --keyfile "$KEY" </dev/null >"$DAEMON_LOG" 2>&1 &
+		--db "$DB" --keyfile "$KEY" ${DAEMON_ARGS:-} </dev/null >"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
 	trap 'daemon_fixture_stop; rm -rf "$TEST_TMP"' EXIT
 	tries=0

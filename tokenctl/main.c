@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "restore", cmd_restore },
 	{ "sweep", cmd_sweep },
 	{ "notify", cmd_notify },
+	{ "session", cmd_session },
 };
 
 static void
@@ -59,6 +60,8 @@ usage(FILE *f)
 	      "                                        refuse tokens of locked, expired, missing owners\n"
 	      "  notify --expiring DAYS [--user USER] [--dry-run]\n"
 	      "                                        mail owners about tokens that expire soon\n"
+	      "  session open|nonce|close              web sessions (httptoken-web; see tokenctl(8))\n"
+	      "  --session - [--nonce -] COMMAND ...   COMMAND in a web session (secret on stdin)\n"
 	      "Defaults: --db ", f);
 	fputs(tk_default_db(), f);
 	fputs(" --keyfile ", f);
@@ -78,6 +81,8 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "wait", required_argument, NULL, 'w' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "session", required_argument, NULL, 'S' },
+		{ "nonce", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -106,15 +111,37 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 				return tk_usage("--socket is an option of the client");
 			ctl->socket = optarg;
 			break;
+		case 'S':
+		case 'N':
+			/* httptokend takes these off before it dispatches. */
+			if (ctl->serving)
+				return tk_error(EX_NOPERM, "--session and --nonce come first");
+			if (strcmp(optarg, "-") != 0)
+				return tk_usage("--%s takes '-': it is read on standard input",
+				                c == 'S' ? "session" : "nonce");
+			if (c == 'S')
+				ctl->web_session = 1;
+			else
+				ctl->web_nonce = 1;
+			break;
 		case 'h': usage(stdout); return EX_OK;
 		case 'V': printf("tokenctl (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION); return EX_OK;
-		default: return unknown_option("tokenctl", c, argv);
+		default:
+			if (ctl->web_session)
+				return tk_error(EX_NOPERM, "this option is not available in a web "
+				                "session");
+			return unknown_option("tokenctl", c, argv);
 		}
 	}
 	if (ctl->db[0] == '\0' || ctl->keyfile[0] == '\0')
 		return tk_usage("--db and --keyfile need a non-empty path");
 	if (ctl->socket != NULL && ctl->socket[0] == '\0')
 		return tk_usage("--socket needs a non-empty path");
+	if (ctl->web_nonce && !ctl->web_session)
+		return tk_usage("--nonce goes with --session");
+	if (ctl->web_session && ctl->paths_given)
+		return tk_error(EX_NOPERM, "--db and --keyfile are not available in a web "
+		                "session");
 	return -1;
 }
 
@@ -122,10 +149,12 @@ parse_global(struct ctl *ctl, int argc, char **argv)
  * own (which they open with their own rights, as any file); root works on
  * the store directly unless a socket is named. */
 static void
-choose_route(struct ctl *ctl)
+choose_route(struct ctl *ctl, const char *command)
 {
 	if (ctl->serving)
 		ctl->socket = NULL;
+	else if (ctl->socket == NULL && (ctl->web_session || strcmp(command, "session") == 0))
+		ctl->socket = tk_default_socket();   /* sessions live in httptokend */
 	else if (ctl->socket == NULL && ctl->who.uid != 0 && !ctl->paths_given)
 		ctl->socket = tk_default_socket();
 }
@@ -147,9 +176,14 @@ tk_dispatch(struct ctl *ctl, int argc, char **argv)
 		usage(stdout);
 		return EX_OK;
 	}
+	if (ctl->web_session && !ctl->serving) {
+		/* httptokend decides what a session may run. */
+		choose_route(ctl, argv[optind]);
+		return client_run(ctl, argc - optind, argv + optind);
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
-			choose_route(ctl);
+			choose_route(ctl, commands[i].name);
 			if (ctl->socket != NULL)
 				return client_run(ctl, argc - optind, argv + optind);
 			rc = commands[i].run(ctl, argc - optind, argv + optind);
