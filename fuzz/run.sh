@@ -8,6 +8,7 @@
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]     targets: token record policy options scope
 #                                         tombstone gitreq lastused authheader request
+#                                         webform
 #   fuzz/run.sh --seeds                   rewrite the seed corpora
 #
 # Environment: CLANG (default clang-14, else clang), FUZZ_BUILD (build
@@ -25,7 +26,7 @@ case "${1:-}" in
 [0-9]*) mode=run; seconds=$1; shift ;;
 *) mode=run ;;
 esac
-targets=${*:-"token record policy options scope tombstone gitreq lastused authheader request"}
+targets=${*:-"token record policy options scope tombstone gitreq lastused authheader request webform"}
 
 if [ -n "${FUZZ_BUILD:-}" ]; then
 	build=$FUZZ_BUILD; keep=1; mkdir -p "$build"
@@ -63,6 +64,9 @@ extra_sources() {
 	options) echo "$top/pam_httptoken/options.c $top/pam_httptoken/log.c" ;;
 	authheader) echo "$top/mod_authn_httptoken/authheader.c" ;;
 	request) echo "$top/httptokend/json.c $top/httptokend/proto.c" ;;
+	webform) echo "$top/httptokend/json.c $top/httptoken-web/urlenc.c $top/httptoken-web/query.c
+		$top/httptoken-web/body.c $top/httptoken-web/cookie.c $top/httptoken-web/html.c
+		$top/httptoken-web/list.c" ;;
 	esac
 }
 
@@ -79,7 +83,7 @@ for t in $targets; do
 		continue
 	fi
 	"$CLANG" $cflags $defaults -I"$top/pam_httptoken" -I"$top/mod_authn_httptoken" \
-		-I"$top/httptokend" -fsanitize=fuzzer "$src" $extra $objs \
+		-I"$top/httptokend" -I"$top/httptoken-web" -fsanitize=fuzzer "$src" $extra $objs \
 		$libs -lpam -o "$build/fuzz_$t"
 	work="$build/corpus-$t"
 	mkdir -p "$work" "$here/corpus/$t"
