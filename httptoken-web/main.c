@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "page.h"
+#include "token.h"
 #include "view.h"
 #include "web.h"
 
@@ -197,7 +198,8 @@ command_of(const struct web_fields *f, const char *action, const char **args)
 static int
 is_token_line(const struct web_reply *rep)
 {
-	return rep->out_len == 66 && strncmp(rep->out, "htk_", 4) == 0 && rep->out[65] == '\n';
+	return rep->out_len == HT_TOKEN_LEN + 1 && strncmp(rep->out, "htk_", 4) == 0 &&
+	       rep->out[HT_TOKEN_LEN] == '\n';
 }
 
 static void
@@ -252,7 +254,7 @@ act(struct req *r)
 		snprintf(msg, sizeof(msg), "Token %s is revoked.", args[1]);
 		show_tokens(r, NULL, "200 OK", "note", msg, NULL);
 	} else if (is_token_line(&rep)) {
-		rep.out[65] = '\0';
+		rep.out[HT_TOKEN_LEN] = '\0';
 		show_tokens(r, NULL, "200 OK", "note", NULL, rep.out);
 	} else {
 		show_tokens(r, NULL, "502 Bad Gateway", "error", "The token service gave an "
@@ -318,13 +320,14 @@ post(struct req *r)
 {
 	const char *why = NULL, *action;
 
-	if (cross_site()) {
-		page_plain("403 Forbidden", "This form was sent from another site: refused.");
-		return;
-	}
+	/* The body is read first: a server may want it consumed. */
 	if (web_body_read(0, getenv("CONTENT_TYPE"), getenv("CONTENT_LENGTH"), &r->form,
 	                  &why) != 0 || (action = web_field(&r->form, "action")) == NULL) {
 		page_plain("400 Bad Request", why != NULL ? why : "no action");
+		return;
+	}
+	if (cross_site()) {
+		page_plain("403 Forbidden", "This form was sent from another site: refused.");
 		return;
 	}
 	if (strcmp(action, "login") == 0)

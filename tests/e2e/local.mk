@@ -10,6 +10,8 @@ TESTS += \
 	tests/e2e/accounts.sh \
 	tests/e2e/notify.sh
 TESTS += tests/e2e/nginx-git.sh
+TESTS += tests/e2e/web-apache.sh
+EXTRA_DIST += tests/e2e/web-apache.sh
 EXTRA_DIST += tests/e2e/nginx-git.sh tests/e2e/nginx-lib.sh
 EXTRA_DIST += \
 	tests/e2e/apache-git.sh \
