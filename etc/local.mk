@@ -25,3 +25,6 @@ etc/systemd/httptokend.socket: etc/systemd/httptokend.socket.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(unit_subst) $(srcdir)/etc/systemd/httptokend.socket.in >$@.tmp && mv $@.tmp $@
 etc/systemd/httptokend.service: etc/systemd/httptokend.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(unit_subst) $(srcdir)/etc/systemd/httptokend.service.in >$@.tmp && mv $@.tmp $@
+# The web page: its server configuration and its fcgiwrap units (examples).
+EXTRA_DIST += etc/apache/httptoken-web.conf etc/nginx/httptoken-web.conf \
+	etc/systemd/httptoken-web.socket etc/systemd/httptoken-web.service

@@ -41,9 +41,9 @@ g=("$TOKENCTL" --db "$DB" --keyfile "$KEY")
 
 check "commands" "create" "$(comp tokenctl cr)"
 check "every command from nothing" \
-	"backup create edit init list notify policy purge restore revoke rotate show sweep" \
+	"backup create edit init list notify policy purge restore revoke rotate session show sweep" \
 	"$(comp tokenctl '')"
-check "global options" "--db --help --json --keyfile --socket --version --wait" "$(comp tokenctl --)"
+check "global options" "--db --help --json --keyfile --nonce --session --socket --version --wait" "$(comp tokenctl --)"
 check "create's options" "--expires --name --perm --project --repo" \
 	"$(comp tokenctl create --)"
 check "values of --perm" "admin read write" "$(comp tokenctl create --perm '')"
