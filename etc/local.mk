@@ -27,4 +27,10 @@ etc/systemd/httptokend.service: etc/systemd/httptokend.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(unit_subst) $(srcdir)/etc/systemd/httptokend.service.in >$@.tmp && mv $@.tmp $@
 # The web page: its server configuration and its fcgiwrap units (examples).
 EXTRA_DIST += etc/apache/httptoken-web.conf etc/nginx/httptoken-web.conf \
-	etc/systemd/httptoken-web.socket etc/systemd/httptoken-web.service
+	etc/systemd/httptoken-web.socket.in etc/systemd/httptoken-web.service.in
+systemdsystemunit_DATA += etc/systemd/httptoken-web.socket etc/systemd/httptoken-web.service
+CLEANFILES += etc/systemd/httptoken-web.socket etc/systemd/httptoken-web.service
+etc/systemd/httptoken-web.socket: etc/systemd/httptoken-web.socket.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(unit_subst) $(srcdir)/etc/systemd/httptoken-web.socket.in >$@.tmp && mv $@.tmp $@
+etc/systemd/httptoken-web.service: etc/systemd/httptoken-web.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(unit_subst) $(srcdir)/etc/systemd/httptoken-web.service.in >$@.tmp && mv $@.tmp $@

@@ -297,21 +297,21 @@ login(struct req *r)
 	web_reply_free(&rep);
 }
 
-/* A POST from another site: its Origin, or the browser's Sec-Fetch-Site,
- * says so. */
+/* A POST from another site, as the browser says: Sec-Fetch-Site where it
+ * sends that, else the Origin. (With Referrer-Policy no-referrer, Chromium
+ * sends "Origin: null" even for our own forms: that says nothing, and the
+ * CSRF value and nonce still decide.) */
 static int
 cross_site(void)
 {
 	const char *origin = getenv("HTTP_ORIGIN"), *site = getenv("HTTP_SEC_FETCH_SITE");
 	const char *host = getenv("HTTP_HOST");
 
-	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
-		return 1;
-	if (origin != NULL) {
-		if (host == NULL || strncmp(origin, "https://", 8) != 0 ||
-		    strcmp(origin + 8, host) != 0)
-			return 1;
-	}
+	if (site != NULL)
+		return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
+	if (origin != NULL && strcmp(origin, "null") != 0)
+		return host == NULL || strncmp(origin, "https://", 8) != 0 ||
+		       strcmp(origin + 8, host) != 0;
 	return 0;
 }
 

@@ -9,82 +9,11 @@
 # the next clone is refused; every forged, replayed, expired, cross-site or
 # hostile request fails and changes nothing.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
-. "$top_srcdir/tests/e2e/apache-lib.sh"
-. "$top_srcdir/tests/daemon-fixture.sh"
-
-apache_require
-daemon_fixture_require useradd userdel chpasswd fcgiwrap openssl
-for m in ssl socache_shmcb proxy proxy_fcgi headers; do
-	[ -e "$APACHE_MODDIR/mod_$m.so" ] || tap_skip_all "mod_$m not installed"
-done
-CGI="$top_builddir/httptoken-web/httptoken-web"
-[ -x "$CGI" ] || tap_skip_all "httptoken-web not built"
-UNIX=$(ls /usr/lib/*/security/pam_unix.so /lib/*/security/pam_unix.so 2>/dev/null | head -n 1)
-
+. "$top_srcdir/tests/e2e/web-lib.sh"
+web_server_require
 make_tmpdir
-chmod 0755 "$TEST_TMP"
-WEB=htk-wa-w$$ ALICE=htk-wa-a$$ PW='Tr0ub4dor&3 ok'
-FCGI_PID=
-cleanup() {
-	[ -z "$FCGI_PID" ] || kill "$FCGI_PID" 2>/dev/null
-	apache_stop; daemon_fixture_stop; wrapper_cleanup
-	userdel "$WEB" 2>/dev/null; userdel "$ALICE" 2>/dev/null
-	rm -rf "$TEST_TMP"
-}
-trap cleanup EXIT
-useradd -M -s /usr/sbin/nologin "$WEB" && useradd -M -s /usr/sbin/nologin "$ALICE" ||
-	tap_bail "useradd failed"
-printf '%s:%s\n' "$ALICE" "$PW" | chpasswd || tap_bail "chpasswd failed"
-
 git_client_setup
-make_store "$HTTPD_GROUP"
-
-# httptokend with the shipped PAM service, private.
-mkdir -p "$TEST_TMP/pam"
-sed -e "s|pam_\([a-z]*\)\.so|$(dirname "$UNIX")/pam_\1.so|" \
-	-e "s|/var/run/faillock-httptoken-web|$TEST_TMP/faillock|g" \
-	"$top_srcdir/etc/pam.d/httptoken-web" >"$TEST_TMP/pam/httptoken-web"
-printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$TEST_TMP/pam/other"
-DAEMON_PRELOAD=$PAM_WRAPPER_LIB
-DAEMON_ENV="PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$TEST_TMP/pam"
-DAEMON_ARGS="--session-dir $TEST_TMP/sessions --web-user $WEB"
-daemon_fixture
-trap cleanup EXIT
-chmod 0755 "$DAEMON_DIR"
-
-# fcgiwrap as the web account, the program a root-owned copy it can run.
-apache_prepare "$TEST_TMP/srv" || tap_bail "cannot lay out the server root"
-new_bare_repo PROJ/repo || tap_bail "cannot create PROJ/repo"
-mkdir -p "$TEST_TMP/cgi" && cp "$CGI" "$TEST_TMP/cgi/httptoken-web" &&
-	chmod 0755 "$TEST_TMP/cgi" "$TEST_TMP/cgi/httptoken-web"
-mkdir -p "$TEST_TMP/fcgi" && chown "$WEB" "$TEST_TMP/fcgi" && chmod 0755 "$TEST_TMP/fcgi"
-FSOCK="$TEST_TMP/fcgi/web.sock"
-setpriv --reuid="$WEB" --regid="$(id -g "$WEB")" --init-groups sh -c \
-	'umask 0; exec fcgiwrap -c 2 -s "unix:$1"' sh "$FSOCK" </dev/null \
-	>"$TEST_TMP/fcgiwrap.log" 2>&1 &
-FCGI_PID=$!
-
-# A self-signed certificate for 127.0.0.1, made here.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-	-addext subjectAltName=IP:127.0.0.1 -keyout "$TEST_TMP/srv/tls.key" \
-	-out "$TEST_TMP/srv/tls.crt" 2>/dev/null || tap_bail "openssl failed"
-SITE="$TEST_TMP/srv/site.conf"
-cat >"$SITE" <<CONF
-SSLEngine on
-SSLCertificateFile "$TEST_TMP/srv/tls.crt"
-SSLCertificateKeyFile "$TEST_TMP/srv/tls.key"
-Include "$top_srcdir/etc/apache/httptoken-git.conf"
-Define HTTPTOKEN_WEB_SOCKET "$FSOCK"
-Define HTTPTOKEN_WEB_CGI "$TEST_TMP/cgi/httptoken-web"
-<Location /tokens>
-    SetEnv HTTPTOKEN_SOCKET "$SOCK"
-</Location>
-Include "$top_srcdir/etc/apache/httptoken-web.conf"
-CONF
-APACHE_EXTRA_MODULES="ssl socache_shmcb proxy proxy_fcgi headers" APACHE_SITE_CONF=$SITE \
-	apache_start || tap_bail "apache2 did not start"
-BASE="https://127.0.0.1:$APACHE_PORT"
-PAGE="$BASE/tokens"
+web_server_start
 export GIT_SSL_CAINFO="$TEST_TMP/srv/tls.crt"
 JAR="$TEST_TMP/jar"
 # web ARGS...: curl with the cookie jar; the page on stdout, the status last.
@@ -166,6 +95,9 @@ check "no CSRF value: 403" 403 "$(status_of "$P")"
 P=$(web -H "Origin: https://evil.example" -d action=create -d "csrf=$CSRF" -d "nonce=$NONCE" \
 	-d name=forged -d perm=read -d expires= "$PAGE")
 check "a cross-site post (Origin): 403" 403 "$(status_of "$P")"
+P=$(web -H "Sec-Fetch-Site: same-site" -H "Origin: $BASE" -d action=create -d "csrf=$CSRF" \
+	-d "nonce=$NONCE" -d name=forged -d perm=read -d expires= "$PAGE")
+check "a post from a sibling site (Sec-Fetch-Site: same-site): 403" 403 "$(status_of "$P")"
 P=$(web -H "Sec-Fetch-Site: cross-site" -d action=create -d "csrf=$CSRF" -d "nonce=$NONCE" \
 	-d name=forged -d perm=read -d expires= "$PAGE")
 check "a cross-site post (Sec-Fetch-Site): 403" 403 "$(status_of "$P")"

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The web page's server for the end-to-end suites (web-apache.sh,
+# web-browser.sh), sourced after tests/common.sh: web_server_require skips
+# the suite unless everything is there; then, after make_tmpdir,
+# web_server_start makes the accounts $WEB (the web
+# account, which fcgiwrap runs as) and $ALICE (a nologin user with password
+# $PW), a store readable by the httpd group, httptokend with the shipped
+# PAM service (pam_wrapper), fcgiwrap, and Apache with TLS (a self-signed
+# certificate made here) serving etc/apache/httptoken-git.conf and
+# etc/apache/httptoken-web.conf. Then: BASE, PAGE, CERT. web_server_stop
+# undoes all of it.
+. "$top_srcdir/tests/e2e/apache-lib.sh"
+. "$top_srcdir/tests/daemon-fixture.sh"
+WEB_CGI="$top_builddir/httptoken-web/httptoken-web"
+
+web_server_require() {
+	apache_require
+	daemon_fixture_require useradd userdel chpasswd fcgiwrap openssl
+	for m in ssl socache_shmcb proxy proxy_fcgi headers; do
+		[ -e "$APACHE_MODDIR/mod_$m.so" ] || tap_skip_all "mod_$m not installed"
+	done
+	[ -x "$WEB_CGI" ] || tap_skip_all "httptoken-web not built"
+}
+
+web_server_stop() {
+	[ -z "${FCGI_PID:-}" ] || kill "$FCGI_PID" 2>/dev/null
+	apache_stop; daemon_fixture_stop; wrapper_cleanup
+	userdel "$WEB" 2>/dev/null; userdel "$ALICE" 2>/dev/null
+	rm -rf "$TEST_TMP"
+}
+
+web_server_start() {
+	WEB=htk-wa-w$$ ALICE=htk-wa-a$$ PW='Tr0ub4dor&3 ok'
+	FCGI_PID=
+	CGI=$WEB_CGI
+	chmod 0755 "$TEST_TMP"
+	trap web_server_stop EXIT
+	useradd -M -s /usr/sbin/nologin "$WEB" && useradd -M -s /usr/sbin/nologin "$ALICE" ||
+		tap_bail "useradd failed"
+	printf '%s:%s\n' "$ALICE" "$PW" | chpasswd || tap_bail "chpasswd failed"
+	make_store "$HTTPD_GROUP"
+	UNIX=$(ls /usr/lib/*/security/pam_unix.so /lib/*/security/pam_unix.so 2>/dev/null | head -n 1)
+
+	# httptokend with the shipped PAM service, private.
+	mkdir -p "$TEST_TMP/pam"
+	sed -e "s|pam_\([a-z]*\)\.so|$(dirname "$UNIX")/pam_\1.so|" \
+		-e "s|/var/run/faillock-httptoken-web|$TEST_TMP/faillock|g" \
+		"$top_srcdir/etc/pam.d/httptoken-web" >"$TEST_TMP/pam/httptoken-web"
+	printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$TEST_TMP/pam/other"
+	DAEMON_PRELOAD=$PAM_WRAPPER_LIB
+	DAEMON_ENV="PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$TEST_TMP/pam"
+	DAEMON_ARGS="--session-dir $TEST_TMP/sessions --web-user $WEB"
+	daemon_fixture
+	chmod 0755 "$DAEMON_DIR"
+
+	# fcgiwrap as the web account, the program a root-owned copy it can run.
+	apache_prepare "$TEST_TMP/srv" || tap_bail "cannot lay out the server root"
+	new_bare_repo PROJ/repo || tap_bail "cannot create PROJ/repo"
+	mkdir -p "$TEST_TMP/cgi" && cp "$CGI" "$TEST_TMP/cgi/httptoken-web" &&
+		chmod 0755 "$TEST_TMP/cgi" "$TEST_TMP/cgi/httptoken-web"
+	mkdir -p "$TEST_TMP/fcgi" && chown "$WEB" "$TEST_TMP/fcgi" && chmod 0755 "$TEST_TMP/fcgi"
+	FSOCK="$TEST_TMP/fcgi/web.sock"
+	setpriv --reuid="$WEB" --regid="$(id -g "$WEB")" --init-groups sh -c \
+		'umask 0; exec fcgiwrap -c 2 -s "unix:$1"' sh "$FSOCK" </dev/null \
+		>"$TEST_TMP/fcgiwrap.log" 2>&1 &
+	FCGI_PID=$!
+
+	# A self-signed certificate for 127.0.0.1, made here.
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+		-addext subjectAltName=IP:127.0.0.1 -keyout "$TEST_TMP/srv/tls.key" \
+		-out "$TEST_TMP/srv/tls.crt" 2>/dev/null || tap_bail "openssl failed"
+	SITE="$TEST_TMP/srv/site.conf"
+	cat >"$SITE" <<CONF
+	SSLEngine on
+	SSLCertificateFile "$TEST_TMP/srv/tls.crt"
+	SSLCertificateKeyFile "$TEST_TMP/srv/tls.key"
+	Include "$top_srcdir/etc/apache/httptoken-git.conf"
+	Define HTTPTOKEN_WEB_SOCKET "$FSOCK"
+	Define HTTPTOKEN_WEB_CGI "$TEST_TMP/cgi/httptoken-web"
+	<Location /tokens>
+	    SetEnv HTTPTOKEN_SOCKET "$SOCK"
+	</Location>
+	Include "$top_srcdir/etc/apache/httptoken-web.conf"
+CONF
+	APACHE_EXTRA_MODULES="ssl socache_shmcb proxy proxy_fcgi headers" APACHE_SITE_CONF=$SITE \
+		apache_start || tap_bail "apache2 did not start"
+	trap web_server_stop EXIT
+	CERT="$TEST_TMP/srv/tls.crt"
+	BASE="https://127.0.0.1:$APACHE_PORT"
+	PAGE="$BASE/tokens"
+}
