@@ -86,6 +86,37 @@ check "open with a third line: 77" 77 "$rc"
 err=$(head -c 2000 /dev/zero | tr '\0' a | as "$WEB" session open 2>&1); rc=$?
 check "open with an overlong line: 77" 77 "$rc"
 
+# Raw requests of the web account (the daemon's hostile client).
+HOSTILE="$top_builddir/tests/daemon/hostile-client"
+raw_as_web() {
+	setpriv --reuid="$WEB" --regid="$(id -g "$WEB")" --init-groups "$HOSTILE" send "$SOCK"
+}
+rawcheck() {   # rawcheck DESCRIPTION EXPECTED-REGEX JSON
+	check_match "raw: $1" "$2" "$(printf '%s' "$3" | raw_as_web)"
+}
+REF_RAW="exit=77 stderr=tokenctl: not logged in"
+rawcheck "session open without stdin" "$REF_RAW" '{"version":1,"argv":["session","open"]}'
+rawcheck "session open, password line unterminated" "$REF_RAW" \
+	"{\"version\":1,\"argv\":[\"session\",\"open\"],\"stdin\":\"$ALICE\\n$PW_A\"}"
+rawcheck "session open, a NUL in stdin (the protocol refuses it)" "exit=64" \
+	"{\"version\":1,\"argv\":[\"session\",\"open\"],\"stdin\":\"$ALICE\\u0000\\n$PW_A\\n\"}"
+rawcheck "session alone" "exit=64 stderr=tokenctl: usage: session open" \
+	'{"version":1,"argv":["session"]}'
+rawcheck "session open with an extra argument" "exit=64" \
+	'{"version":1,"argv":["session","open","x"]}'
+rawcheck "--session - without a command" "exit=77 stderr=tokenctl: this command is not available" \
+	"{\"version\":1,\"argv\":[\"--session\",\"-\"],\"stdin\":\"$S\\n\"}"
+rawcheck "--session - --nonce without its -" "exit=77 stderr=tokenctl: this command is not available" \
+	"{\"version\":1,\"argv\":[\"--session\",\"-\",\"--nonce\",\"list\"],\"stdin\":\"$S\\n\"}"
+rawcheck "--session after another option" "exit=(64|77)" \
+	"{\"version\":1,\"argv\":[\"--json\",\"--session\",\"-\",\"list\"],\"stdin\":\"$S\\n\"}"
+rawcheck "a session secret in upper case" "$REF_RAW" \
+	"{\"version\":1,\"argv\":[\"--session\",\"-\",\"list\"],\"stdin\":\"$(printf '%s' "$S" | tr a-f A-F)\\n\"}"
+rawcheck "a session secret of 65 digits" "$REF_RAW" \
+	"{\"version\":1,\"argv\":[\"--session\",\"-\",\"list\"],\"stdin\":\"${S}0\\n\"}"
+rawcheck "the session still works" "exit=0" \
+	"{\"version\":1,\"argv\":[\"--session\",\"-\",\"list\"],\"stdin\":\"$S\\n\"}"
+
 # Who may open sessions.
 expect "the user themself opens one" 77 "only root and the web account" login "$ALICE" "$ALICE" "$PW_A"
 expect "nobody opens one" 77 "only root and the web account" login nobody "$ALICE" "$PW_A"
