@@ -84,6 +84,28 @@ else
 	tap_not_ok "git clone with the web page's token" "$(tail -5 "$GITLOG")"
 fi
 
+# --- rotate: a new token shown once, the old one revoked -------------------
+P=$(web "$PAGE"); CSRF=$(field "$P" csrf) NONCE=$(field "$P" nonce)
+T0=$(tk create --name spare 2>/dev/null)   # root's: not on this page
+P=$(web -d action=create -d "csrf=$CSRF" -d "nonce=$NONCE" -d name=rotating -d perm=read \
+	-d expires=5 "$PAGE")
+R1=$(printf '%s' "$P" | sed -n 's/.*<textarea id="token" readonly[^>]*>\(htk_[0-9A-Za-z]*\)<\/textarea>.*/\1/p')
+CSRF=$(field "$P" csrf) NONCE=$(field "$P" nonce)
+P=$(web -d action=rotate -d "csrf=$CSRF" -d "nonce=$NONCE" -d "id=$(token_id "$R1")" "$PAGE")
+R2=$(printf '%s' "$P" | sed -n 's/.*<textarea id="token" readonly[^>]*>\(htk_[0-9A-Za-z]*\)<\/textarea>.*/\1/p')
+check "rotate: 200" 200 "$(status_of "$P")"
+check_match "rotate shows a new token" '^htk_[0-9a-f]{16}[0-9A-Za-z]{49}$' "$R2"
+check "the new token differs" yes "$([ "$R1" != "$R2" ] && echo yes || echo no)"
+check_match "the rotated token is revoked" '"status":"revoked"' "$(tk --json show "$(token_id "$R1")")"
+check_match "the new one is the user's" "\"owner\":\"$ALICE\"" "$(tk --json show "$(token_id "$R2")")"
+P=$(web -d action=rotate -d "csrf=$CSRF" -d "nonce=$NONCE" -d "id=$(token_id "$R2")" "$PAGE")
+check "rotate replayed: 409" 409 "$(status_of "$P")"
+P=$(web "$PAGE"); CSRF=$(field "$P" csrf) NONCE=$(field "$P" nonce)
+P=$(web -d action=revoke -d "csrf=$CSRF" -d "nonce=$NONCE" -d "id=$(token_id "$T0")" "$PAGE")
+check "revoking root's token from the page: 400" 400 "$(status_of "$P")"
+check_match "... answered as an unknown token" "no such token $(token_id "$T0")" "$P"
+check_match "root's token stays active" '"status":"active"' "$(tk --json show "$(token_id "$T0")")"
+
 # --- hostile forms --------------------------------------------------------
 P=$(web "$PAGE"); CSRF=$(field "$P" csrf) NONCE=$(field "$P" nonce)
 FORGED=$(printf '%s' "$CSRF" | cut -c1 | tr 0-9a-f 1-9a-f0)$(printf '%s' "$CSRF" | cut -c2-)
