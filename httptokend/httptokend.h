@@ -15,6 +15,7 @@ struct ws_config {
 	const char *dir;             /* root-only session directory */
 	const char *web_user;        /* the account that may open sessions */
 	int idle_s;
+	const char *pam_dir;         /* PAM services from here (tests), or NULL */
 };
 
 struct htd_options {

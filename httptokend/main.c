@@ -55,6 +55,7 @@ usage(FILE *f)
 	fprintf(f, "Usage: httptokend [--foreground] [--socket PATH] [--db PATH] "
 	        "[--keyfile PATH] [--idle SECONDS]\n"
 	        "                  [--session-dir DIR] [--web-user USER] [--session-minutes N]\n"
+	        "                  [--pam-dir DIR]\n"
 	        "Defaults: --socket %s --db %s --keyfile %s\n"
 	        "          --session-dir %s --web-user %s --session-minutes %d\n"
 	        "Under systemd (LISTEN_FDS) it uses the socket it is given and exits after "
@@ -75,6 +76,7 @@ parse_options(struct htd_options *o, int argc, char **argv)
 		{ "session-dir", required_argument, NULL, 'S' },
 		{ "web-user", required_argument, NULL, 'W' },
 		{ "session-minutes", required_argument, NULL, 'M' },
+		{ "pam-dir", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -103,6 +105,7 @@ parse_options(struct htd_options *o, int argc, char **argv)
 			break;
 		case 'S': o->web.dir = optarg; break;
 		case 'W': o->web.web_user = optarg; break;
+		case 'P': o->web.pam_dir = optarg; break;
 		case 'M':
 			if ((rc = parse_ulong("--session-minutes", optarg, 1, 480, &idle)) != 0)
 				return rc;

@@ -59,14 +59,17 @@ fail:
 
 /* 0 when the password is right and the account may log in now. */
 int
-ws_authenticate(const char *user, const char *password)
+ws_authenticate(const struct ws_config *c, const char *user, const char *password)
 {
 	struct answer a = { password };
-	struct pam_conv c = { conv, &a };
+	struct pam_conv pc = { conv, &a };
 	pam_handle_t *h = NULL;
 	int rc;
 
-	if (pam_start(WS_PAM_SERVICE, user, &c, &h) != PAM_SUCCESS)
+	/* --pam-dir: the service from a directory of the administrator's
+	 * choosing (root's option), as the tests run it. */
+	if ((c->pam_dir != NULL ? pam_start_confdir(WS_PAM_SERVICE, user, &pc, c->pam_dir, &h)
+	                        : pam_start(WS_PAM_SERVICE, user, &pc, &h)) != PAM_SUCCESS)
 		return -1;
 	(void)pam_set_item(h, PAM_RUSER, "httptoken-web");
 	rc = pam_authenticate(h, PAM_DISALLOW_NULL_AUTHTOK);

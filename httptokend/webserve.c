@@ -119,7 +119,7 @@ open_session(const struct ws_config *c, const struct htd_request *req, uid_t pee
 		syslog(LOG_NOTICE, "web login refused: a token was given as user name or password");
 	} else if ((pw = getpwnam(line[0])) != NULL && !may_be_session_user(pw)) {
 		syslog(LOG_NOTICE, "web login refused for %s: a system account", line[0]);
-	} else if (ws_authenticate(line[0], line[1]) != 0) {
+	} else if (ws_authenticate(c, line[0], line[1]) != 0) {
 		syslog(LOG_NOTICE, "web login failed for %s", line[0]);
 	} else if ((pw = getpwnam(line[0])) == NULL || !may_be_session_user(pw)) {
 		syslog(LOG_NOTICE, "web login refused for %s: no such account", line[0]);

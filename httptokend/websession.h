@@ -58,7 +58,7 @@ int ws_parse_record(const char *buf, size_t len, struct ws_record *r);
 
 /* weblogin.c: the PAM conversation and who may log in. */
 int ws_may_open(const struct ws_config *c, uid_t peer);
-int ws_authenticate(const char *user, const char *password);
+int ws_authenticate(const struct ws_config *c, const char *user, const char *password);
 
 /* webserve.c: a request of the session commands, or one that runs under
  * a session. Returns 0 when req is neither (run it as usual), 1 when it

@@ -2,15 +2,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Web sessions in httptokend, with real accounts and real passwords
 # checked by the shipped etc/pam.d/httptoken-web (pam_unix, pam_faillock
-# with its own tally directory), made private with pam_wrapper: who may open them, who may be their user, the one
+# with its own tally directory), read from a private directory
+# (httptokend --pam-dir): who may open them, who may be their user, the one
 # refusal for every bad credential or session, form nonces that work
 # once, idle expiry, locked accounts, and the commands a session cannot run.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 . "$top_srcdir/tests/daemon-fixture.sh"
 daemon_fixture_require useradd userdel chpasswd usermod
-PAMW=$(ls /usr/lib/*/libpam_wrapper.so 2>/dev/null | head -n 1)
 UNIX=$(ls /usr/lib/*/security/pam_unix.so /lib/*/security/pam_unix.so 2>/dev/null | head -n 1)
-[ -n "$PAMW" ] && [ -n "$UNIX" ] || tap_skip_all "pam_wrapper and pam_unix are needed"
+[ -n "$UNIX" ] || tap_skip_all "pam_unix is needed"
 make_tmpdir
 
 WEB=htk-web-w$$ ALICE=htk-web-a$$ BOB=htk-web-b$$
@@ -31,9 +31,7 @@ sed -e "s|pam_\([a-z]*\)\.so|$MODS/pam_\1.so|" -e "s|/var/run/faillock-httptoken
 	"$top_srcdir/etc/pam.d/httptoken-web" >"$TEST_TMP/pam/httptoken-web"
 printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$TEST_TMP/pam/other"
 SESSIONS="$TEST_TMP/sessions"
-DAEMON_PRELOAD=$PAMW
-DAEMON_ENV="PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$TEST_TMP/pam"
-DAEMON_ARGS="--session-dir $SESSIONS --web-user $WEB"
+DAEMON_ARGS="--session-dir $SESSIONS --web-user $WEB --pam-dir $TEST_TMP/pam"
 daemon_fixture
 trap 'daemon_fixture_stop; cleanup_accounts; rm -rf "$TEST_TMP"' EXIT
 
@@ -203,4 +201,9 @@ expect "the closed session" 77 "$REFUSED" in_session "$WEB" "$S" list
 check_match "the daemon logged the logins" "web session opened for $ALICE" \
 	"$(cat "$DAEMON_SYSLOG" 2>/dev/null)"
 check "no password in the logs" "" "$(grep -F -e "$PW_A" -e "$PW_B" "$DAEMON_SYSLOG" "$DAEMON_LOG")"
+# DAEMON_VALGRIND=yes runs the daemon under valgrind: it must be clean.
+if [ "${DAEMON_VALGRIND:-}" = yes ]; then
+	daemon_fixture_stop
+	check "valgrind found nothing in the daemon" "" "$(daemon_fixture_valgrind)"
+fi
 tap_done

@@ -3,7 +3,7 @@
 # End to end: the web page (httptoken-web) behind the real Apache with TLS,
 # configured from etc/apache/httptoken-web.conf, the CGI run by fcgiwrap as
 # its own account, logins checked by the shipped etc/pam.d/httptoken-web
-# (pam_wrapper) in httptokend. A nologin user logs in with their Unix
+# (httptokend --pam-dir). A nologin user logs in with their Unix
 # password, creates a token (shown once; a reload or a replayed form
 # creates nothing), clones with it through the same Apache, revokes it, and
 # the next clone is refused; every forged, replayed, expired, cross-site or

@@ -2,12 +2,12 @@
 # The web page's server for the end-to-end suites (web-apache.sh,
 # web-browser.sh), sourced after tests/common.sh: web_server_require skips
 # the suite unless everything is there; then, after make_tmpdir,
-# web_server_start makes the accounts $WEB (the web
-# account, which fcgiwrap runs as) and $ALICE (a nologin user with password
-# $PW), a store readable by the httpd group, httptokend with the shipped
-# PAM service (pam_wrapper), fcgiwrap, and Apache with TLS (a self-signed
-# certificate made here) serving etc/apache/httptoken-git.conf and
-# etc/apache/httptoken-web.conf. Then: BASE, PAGE, CERT. web_server_stop
+# web_server_start makes the accounts $WEB (the web account, which
+# fcgiwrap runs as) and $ALICE (a nologin user with password $PW), a store
+# readable by the httpd group, httptokend with the shipped PAM service
+# (from a private directory: --pam-dir), fcgiwrap, and Apache with TLS (a
+# self-signed certificate made here) serving etc/apache/httptoken-git.conf
+# and etc/apache/httptoken-web.conf. Then: BASE, PAGE, CERT. web_server_stop
 # undoes all of it.
 . "$top_srcdir/tests/e2e/apache-lib.sh"
 . "$top_srcdir/tests/daemon-fixture.sh"
@@ -47,9 +47,7 @@ web_server_start() {
 		-e "s|/var/run/faillock-httptoken-web|$TEST_TMP/faillock|g" \
 		"$top_srcdir/etc/pam.d/httptoken-web" >"$TEST_TMP/pam/httptoken-web"
 	printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$TEST_TMP/pam/other"
-	DAEMON_PRELOAD=$PAM_WRAPPER_LIB
-	DAEMON_ENV="PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$TEST_TMP/pam"
-	DAEMON_ARGS="--session-dir $TEST_TMP/sessions --web-user $WEB"
+	DAEMON_ARGS="--session-dir $TEST_TMP/sessions --web-user $WEB --pam-dir $TEST_TMP/pam"
 	daemon_fixture
 	chmod 0755 "$DAEMON_DIR"
 
