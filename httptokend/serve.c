@@ -137,6 +137,7 @@ run(const struct htd_request *req, const struct ucred *peer, const struct htd_op
 		return -1;
 	}
 	rc = tk_dispatch(&ctl, req->argc - web.skip + 1, argv);
+	ws_after(&o->web, req->argc - web.skip, req->argv + web.skip, rc);
 	if (capture_end(&cap, out, err) != 0)
 		rc = -1;
 	if (ftruncate(in, 0) != 0)

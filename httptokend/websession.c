@@ -298,13 +298,14 @@ ws_remove(const struct ws_config *c, const char *secret)
 	return unlink(path);
 }
 
-/* Removes expired and broken session files (at each login). */
-void
-ws_sweep(const struct ws_config *c)
+/* Removes the session files for which doomed says so; user is doomed's
+ * argument. */
+static void
+remove_where(const struct ws_config *c, int (*doomed)(const struct ws_config *,
+             const struct stat *, const struct ws_record *, const char *), const char *user)
 {
 	DIR *d = opendir(c->dir);
 	struct dirent *e;
-	time_t now = time(NULL);
 
 	if (d == NULL)
 		return;
@@ -318,12 +319,64 @@ ws_sweep(const struct ws_config *c)
 		fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			continue;
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-		    (!file_safe(fd, &st) || read_record(fd, &r) != 0 || expired(c, &st, &r, now)))
+		if (flock(fd, LOCK_EX | (user == NULL ? LOCK_NB : 0)) == 0 &&
+		    (!file_safe(fd, &st) || read_record(fd, &r) != 0 || doomed(c, &st, &r, user)))
 			unlinkat(dirfd(d), e->d_name, 0);
 		close(fd);
 	}
 	closedir(d);
+}
+
+static int
+is_expired(const struct ws_config *c, const struct stat *st, const struct ws_record *r,
+           const char *unused)
+{
+	(void)unused;
+	return expired(c, st, r, time(NULL));
+}
+
+static int
+is_users(const struct ws_config *c, const struct stat *st, const struct ws_record *r,
+         const char *user)
+{
+	(void)c;
+	(void)st;
+	return strcmp(r->user, user) == 0;
+}
+
+/* Removes expired and broken session files (at each login). */
+void
+ws_sweep(const struct ws_config *c)
+{
+	remove_where(c, is_expired, NULL);
+}
+
+void
+ws_end_user(const struct ws_config *c, const char *user)
+{
+	remove_where(c, is_users, user);
+}
+
+/* A bulk revoke (revoke --user USER) that succeeded ends USER's sessions:
+ * whoever revoked them all wants that account's web access gone too. */
+void
+ws_after(const struct ws_config *c, int argc, char **argv, int rc)
+{
+	int i = 0;
+
+	if (rc != 0)
+		return;
+	while (i < argc && argv[i][0] == '-')
+		i += strcmp(argv[i], "--wait") == 0 || strcmp(argv[i], "--db") == 0 ||
+		     strcmp(argv[i], "--keyfile") == 0 ? 2 : 1;
+	if (i >= argc || strcmp(argv[i], "revoke") != 0)
+		return;
+	for (i++; i < argc; i++) {
+		if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
+			ws_end_user(c, argv[i + 1]);
+		else if (strncmp(argv[i], "--user=", 7) == 0)
+			ws_end_user(c, argv[i] + 7);
+	}
 }
 
 void

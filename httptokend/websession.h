@@ -52,6 +52,11 @@ int ws_save(int fd, const struct ws_record *r);
 void ws_release(int fd);
 int ws_remove(const struct ws_config *c, const char *secret);
 void ws_sweep(const struct ws_config *c);
+/* Ends every session of user (after a bulk revoke of their tokens). */
+void ws_end_user(const struct ws_config *c, const char *user);
+/* After a command ran (exit status rc) through httptokend: the sessions
+ * it ends. */
+void ws_after(const struct ws_config *c, int argc, char **argv, int rc);
 void ws_new_nonce(struct ws_record *r, char out[WS_NONCE_HEX + 1]);
 int ws_take_nonce(struct ws_record *r, const char *nonce);
 int ws_parse_record(const char *buf, size_t len, struct ws_record *r);

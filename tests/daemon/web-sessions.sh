@@ -189,15 +189,25 @@ expect "the session of a locked account" 77 "$REFUSED" in_session "$WEB" "$S6" l
 expect "a locked account logs in" 77 "$REFUSED" login "$WEB" "$BOB" "$PW_B"
 usermod -U "$BOB"
 
+# A bulk revoke of a user's tokens through the daemon ends their sessions;
+# another user's stay.
+S7=$(login "$WEB" "$ALICE" "$PW_A") S8=$(login "$WEB" "$BOB" "$PW_B")
+"$TOKENCTL" --socket "$SOCK" revoke --user "$ALICE" >/dev/null 2>&1
+check "root revokes all of alice's tokens through the daemon" 0 "$?"
+expect "alice's session after the bulk revoke" 77 "$REFUSED" in_session "$WEB" "$S7" list
+check "bob's session goes on" 0 "$(in_session "$WEB" "$S8" list >/dev/null; echo $?)"
+err=$(as nobody revoke --user "$BOB" 2>&1)
+check "a refused bulk revoke ends nothing" 0 "$(in_session "$WEB" "$S8" list >/dev/null; echo $?)"
+
 # pam_faillock counts web failures in its own directory.
 for i in 1 2 3 4 5; do login "$WEB" "$BOB" "wrong $i" 2>/dev/null; done
 expect "the right password after 5 failures" 77 "$REFUSED" login "$WEB" "$BOB" "$PW_B"
 check "the tally is in the web page's own directory" 1 "$(ls "$TALLY" | grep -c "^$BOB$")"
 
 # Logout.
-printf '%s\n' "$S" | as "$WEB" session close
+printf '%s\n' "$S8" | as "$WEB" session close
 check "close: exit 0" 0 "$?"
-expect "the closed session" 77 "$REFUSED" in_session "$WEB" "$S" list
+expect "the closed session" 77 "$REFUSED" in_session "$WEB" "$S8" list
 check_match "the daemon logged the logins" "web session opened for $ALICE" \
 	"$(cat "$DAEMON_SYSLOG" 2>/dev/null)"
 check "no password in the logs" "" "$(grep -F -e "$PW_A" -e "$PW_B" "$DAEMON_SYSLOG" "$DAEMON_LOG")"
