@@ -267,6 +267,10 @@ ws_open(const struct ws_config *c, const char *secret, uid_t peer, struct ws_rec
 	return 0;
 }
 
+/* Rewrites the record in place, under the lock ws_open took: a rename
+ * would hand the next request a new file with no lock on it, and two
+ * requests could then spend the same nonce. A record cut short by a
+ * crash reads as broken, which ends the session: the user logs in again. */
 int
 ws_save(int fd, const struct ws_record *r)
 {
