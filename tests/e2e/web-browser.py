@@ -12,7 +12,7 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 
@@ -39,6 +39,12 @@ def shoot(d, outdir, name):
     d.set_window_size(*SIZES["desktop"])
 
 
+def submit(d, button, expect):
+    """Clicks a form's button and waits for the next page to hold expect."""
+    button.click()
+    WebDriverWait(d, 60).until(lambda drv: expect in drv.page_source)
+
+
 def step(msg):
     print("step: " + msg, file=sys.stderr)
 
@@ -53,26 +59,25 @@ def main():
         step("login page: " + d.title)
         d.find_element(By.ID, "user").send_keys(user)
         d.find_element(By.ID, "password").send_keys(password)
-        d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-        assert d.find_element(By.TAG_NAME, "h1").text == "My tokens", d.page_source[:500]
+        submit(d, d.find_element(By.CSS_SELECTOR, "form button[type=submit]"),
+               "<h1>My tokens</h1>")
         shoot(d, outdir, "2-tokens")
         step("logged in")
         d.find_element(By.ID, "name").send_keys("browser laptop")
         Select(d.find_element(By.ID, "perm")).select_by_value("write")
         d.find_element(By.ID, "expires").send_keys("30")
-        d.find_element(By.XPATH, "//button[text()='Create']").click()
+        submit(d, d.find_element(By.XPATH, "//button[text()='Create']"), 'id="token"')
         token = d.find_element(By.ID, "token").get_attribute("value").strip()
         assert token.startswith("htk_"), d.page_source[:800]
         assert d.find_element(By.ID, "token").get_attribute("readonly") is not None
         shoot(d, outdir, "3-created")
         step("created " + token[4:20])
-        d.find_element(By.CSS_SELECTOR, "button[aria-label='Revoke browser laptop']").click()
-        assert "is revoked" in d.page_source, d.page_source[:800]
+        submit(d, d.find_element(By.CSS_SELECTOR, "button[aria-label='Revoke browser laptop']"),
+               "is revoked")
         assert token not in d.page_source
         shoot(d, outdir, "4-revoked")
         step("revoked")
-        d.find_element(By.XPATH, "//button[text()='Log out']").click()
-        assert "You are logged out" in d.page_source
+        submit(d, d.find_element(By.XPATH, "//button[text()='Log out']"), "You are logged out")
         shoot(d, outdir, "5-logged-out")
         step("logged out")
         print(token)
