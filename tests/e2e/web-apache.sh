@@ -182,5 +182,5 @@ for u in www-data "$ALICE"; do
 		"$rc $(printf '%s' "$err" | grep -c 'only root and the web account')"
 done
 check "the CGI ran as the web account" 1 \
-	"$(ps -o user= -p "$FCGI_PID" | grep -c "$WEB\|$(id -u "$WEB")")"
+	"$(ps -o user= -p "$(cat "$FCGI_DIR/pid")" | grep -c "$WEB\|$(id -u "$WEB")")"
 tap_done

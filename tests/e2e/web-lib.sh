@@ -25,15 +25,39 @@ web_server_require() {
 }
 
 web_server_stop() {
-	[ -z "${FCGI_PID:-}" ] || kill "$FCGI_PID" 2>/dev/null
+	web_fcgi_stop "${FCGI_DIR:-}"
 	apache_stop; daemon_fixture_stop; wrapper_cleanup
 	userdel "$WEB" 2>/dev/null; userdel "$ALICE" 2>/dev/null
 	rm -rf "$TEST_TMP"
 }
 
+# web_fcgi_start DIR: fcgiwrap as $WEB on DIR/web.sock, leading its own
+# process group (its pid in DIR/pid), so that its children stop with it.
+web_fcgi_start() {
+	mkdir -p "$1" && chown "$WEB" "$1" && chmod 0755 "$1"
+	setpriv --reuid="$WEB" --regid="$(id -g "$WEB")" --init-groups setsid sh -c \
+		'echo $$ >"$1/pid"; umask 0; exec fcgiwrap -c 2 -s "unix:$1/web.sock"' sh "$1" \
+		</dev/null >"$1/fcgiwrap.log" 2>&1 &
+	i=0
+	while [ ! -S "$1/web.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -S "$1/web.sock" ] || tap_bail "fcgiwrap did not start: $(cat "$1/fcgiwrap.log")"
+}
+
+# web_fcgi_stop DIR: stops that group and waits until it is gone (the
+# account cannot be deleted while it runs).
+web_fcgi_stop() {
+	[ -n "$1" ] && [ -s "$1/pid" ] || return 0
+	pgid=$(cat "$1/pid")
+	kill -TERM "-$pgid" 2>/dev/null
+	i=0
+	while kill -0 "-$pgid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL "-$pgid" 2>/dev/null
+	rm -f "$1/pid"
+}
+
 web_server_start() {
 	WEB=htk-wa-w$$ ALICE=htk-wa-a$$ PW='Tr0ub4dor&3 ok'
-	FCGI_PID=
+	FCGI_DIR="$TEST_TMP/fcgi"
 	CGI=$WEB_CGI
 	chmod 0755 "$TEST_TMP"
 	trap web_server_stop EXIT
@@ -58,12 +82,8 @@ web_server_start() {
 	new_bare_repo PROJ/repo || tap_bail "cannot create PROJ/repo"
 	mkdir -p "$TEST_TMP/cgi" && cp "$CGI" "$TEST_TMP/cgi/httptoken-web" &&
 		chmod 0755 "$TEST_TMP/cgi" "$TEST_TMP/cgi/httptoken-web"
-	mkdir -p "$TEST_TMP/fcgi" && chown "$WEB" "$TEST_TMP/fcgi" && chmod 0755 "$TEST_TMP/fcgi"
-	FSOCK="$TEST_TMP/fcgi/web.sock"
-	setpriv --reuid="$WEB" --regid="$(id -g "$WEB")" --init-groups sh -c \
-		'umask 0; exec fcgiwrap -c 2 -s "unix:$1"' sh "$FSOCK" </dev/null \
-		>"$TEST_TMP/fcgiwrap.log" 2>&1 &
-	FCGI_PID=$!
+	web_fcgi_start "$FCGI_DIR"
+	FSOCK="$FCGI_DIR/web.sock"
 
 	# A self-signed certificate for 127.0.0.1, made here.
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \

@@ -6,7 +6,7 @@
 # token (a reload creates nothing), and logs out.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 . "$top_srcdir/tests/e2e/nginx-lib.sh"
-. "$top_srcdir/tests/daemon-fixture.sh"
+. "$top_srcdir/tests/e2e/web-lib.sh"
 nginx_require
 daemon_fixture_require useradd userdel chpasswd
 [ "${CI:-}" = true ] || [ "${HTTPTOKEN_E2E_CREATE_USER:-}" = 1 ] ||
@@ -18,9 +18,8 @@ make_tmpdir
 chmod 0755 "$TEST_TMP"
 
 WEB=htk-wn-w$$ ALICE=htk-wn-a$$ PW='n0 shell, 1 page'
-WEB_FCGI=
 cleanup() {
-	[ -z "$WEB_FCGI" ] || kill "$WEB_FCGI" 2>/dev/null
+	web_fcgi_stop "$TEST_TMP/webfcgi"
 	nginx_stop; fcgiwrap_stop; daemon_fixture_stop; wrapper_cleanup
 	userdel "$WEB" 2>/dev/null; userdel "$ALICE" 2>/dev/null
 	rm -rf "$TEST_TMP"
@@ -41,13 +40,10 @@ chmod 0755 "$DAEMON_DIR"
 
 nginx_prepare "$TEST_TMP/srv" || tap_bail "cannot lay out the server root"
 fcgiwrap_start || tap_bail "fcgiwrap did not start"
-mkdir -p "$TEST_TMP/cgi" "$TEST_TMP/webfcgi" && cp "$CGI" "$TEST_TMP/cgi/httptoken-web" &&
-	chmod 0755 "$TEST_TMP/cgi" "$TEST_TMP/cgi/httptoken-web" && chown "$WEB" "$TEST_TMP/webfcgi"
+mkdir -p "$TEST_TMP/cgi" && cp "$CGI" "$TEST_TMP/cgi/httptoken-web" &&
+	chmod 0755 "$TEST_TMP/cgi" "$TEST_TMP/cgi/httptoken-web"
+web_fcgi_start "$TEST_TMP/webfcgi"
 WSOCK="$TEST_TMP/webfcgi/web.sock"
-setpriv --reuid="$WEB" --regid="$(id -g "$WEB")" --init-groups sh -c \
-	'umask 0; exec fcgiwrap -c 2 -s "unix:$1"' sh "$WSOCK" </dev/null \
-	>"$TEST_TMP/webfcgi.log" 2>&1 &
-WEB_FCGI=$!
 # The shipped locations with this run's socket and program, and the
 # daemon's socket for the program.
 NGINX_SITE_EXTRA="$TEST_TMP/web-locations.conf"
