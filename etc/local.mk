@@ -13,6 +13,7 @@ EXTRA_DIST += \
 	etc/sshd/httptoken.conf
 EXTRA_DIST += etc/nginx/httptoken-git.conf etc/pam.d/nginx-git
 EXTRA_DIST += etc/dovecot/10-auth-httptoken.conf etc/pam.d/dovecot-httptoken
+EXTRA_DIST += etc/pam.d/httptoken-web
 
 # httptokend's systemd units, with this build's paths.
 systemdsystemunit_DATA += etc/systemd/httptokend.socket etc/systemd/httptokend.service
@@ -35,3 +36,13 @@ etc/systemd/httptoken-sync.service: etc/systemd/httptoken-sync.service.in Makefi
 	sed -e 's|@SBINDIR@|$(sbindir)|g' -e 's|@CONFFILE@|$(HT_DEFAULT_CONF)|g' \
 	    -e "s|@DBDIR@|`dirname "$$db"`|g" \
 	    $(srcdir)/etc/systemd/httptoken-sync.service.in >$@.tmp && mv $@.tmp $@
+
+# The web page: its server configuration and its fcgiwrap units (examples).
+EXTRA_DIST += etc/apache/httptoken-web.conf etc/nginx/httptoken-web.conf \
+	etc/systemd/httptoken-web.socket.in etc/systemd/httptoken-web.service.in
+systemdsystemunit_DATA += etc/systemd/httptoken-web.socket etc/systemd/httptoken-web.service
+CLEANFILES += etc/systemd/httptoken-web.socket etc/systemd/httptoken-web.service
+etc/systemd/httptoken-web.socket: etc/systemd/httptoken-web.socket.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(unit_subst) $(srcdir)/etc/systemd/httptoken-web.socket.in >$@.tmp && mv $@.tmp $@
+etc/systemd/httptoken-web.service: etc/systemd/httptoken-web.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(unit_subst) $(srcdir)/etc/systemd/httptoken-web.service.in >$@.tmp && mv $@.tmp $@

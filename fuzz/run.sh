@@ -7,7 +7,7 @@
 # directory and its path printed.
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]     targets: token record policy options scope
-#                                         tombstone gitreq lastused authheader request conf
+#                                         tombstone gitreq lastused authheader request conf webform
 #   fuzz/run.sh --seeds                   rewrite the seed corpora
 #
 # Environment: CLANG (default clang-14, else clang), FUZZ_BUILD (build
@@ -25,7 +25,7 @@ case "${1:-}" in
 [0-9]*) mode=run; seconds=$1; shift ;;
 *) mode=run ;;
 esac
-targets=${*:-"token record policy options scope tombstone gitreq lastused authheader request conf"}
+targets=${*:-"token record policy options scope tombstone gitreq lastused authheader request conf webform"}
 
 if [ -n "${FUZZ_BUILD:-}" ]; then
 	build=$FUZZ_BUILD; keep=1; mkdir -p "$build"
@@ -64,6 +64,9 @@ extra_sources() {
 	authheader) echo "$top/mod_authn_httptoken/authheader.c" ;;
 	request) echo "$top/httptokend/json.c $top/httptokend/proto.c" ;;
 	conf) echo "$top/fleet/conf.c" ;;
+	webform) echo "$top/httptokend/json.c $top/httptoken-web/urlenc.c $top/httptoken-web/query.c
+		$top/httptoken-web/body.c $top/httptoken-web/cookie.c $top/httptoken-web/html.c
+		$top/httptoken-web/list.c" ;;
 	esac
 }
 
@@ -80,7 +83,7 @@ for t in $targets; do
 		continue
 	fi
 	"$CLANG" $cflags $defaults -I"$top/pam_httptoken" -I"$top/mod_authn_httptoken" \
-		-I"$top/httptokend" -I"$top/fleet" -fsanitize=fuzzer "$src" $extra $objs \
+		-I"$top/httptokend" -I"$top/fleet" -I"$top/httptoken-web" -fsanitize=fuzzer "$src" $extra $objs \
 		$libs -lpam -o "$build/fuzz_$t"
 	work="$build/corpus-$t"
 	mkdir -p "$work" "$here/corpus/$t"

@@ -10,6 +10,14 @@
 #define HTD_READ_TIMEOUT_MS 5000     /* the whole request, from accept */
 #define HTD_SEND_TIMEOUT_S  5        /* the reply (SO_SNDTIMEO) */
 
+/* Web sessions (websession.h). */
+struct ws_config {
+	const char *dir;             /* root-only session directory */
+	const char *web_user;        /* the account that may open sessions */
+	int idle_s;
+	const char *pam_dir;         /* PAM services from here (tests), or NULL */
+};
+
 struct htd_options {
 	const char *socket;
 	const char *db;
@@ -17,6 +25,7 @@ struct htd_options {
 	const char *config;           /* the fleet configuration (httptoken.conf) */
 	int foreground;
 	int idle_s;                  /* exit when idle this long; 0: never */
+	struct ws_config web;        /* web sessions */
 };
 
 /* listen.c: the listening socket, from systemd (LISTEN_FDS) or, with

@@ -17,3 +17,8 @@ httptokend_httptokend_SOURCES = \
 httptokend_httptokend_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tokenctl
 httptokend_httptokend_LDADD = tokenctl/libtokenctl.la fleet/libfleet.la httptokend/libhtproto.la \
 	lib/libhttptoken.la
+httptokend_httptokend_SOURCES += \
+	httptokend/websession.c httptokend/websession.h \
+	httptokend/weblogin.c httptokend/webserve.c
+httptokend_httptokend_CPPFLAGS += -DHT_DEFAULT_SESSION_DIR='"$(runstatedir)/httptoken/sessions"'
+httptokend_httptokend_LDADD += $(PAM_LIBS)

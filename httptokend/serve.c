@@ -26,6 +26,7 @@
 #include "safefile.h"
 #include "tokenctl.h"
 #include "httptokend.h"
+#include "websession.h"
 
 #define DEFAULT_WAIT_MS 10000
 
@@ -79,13 +80,13 @@ serve_refuse(int fd, int code, const char *msg)
 
 /* Standard input of the command: the request's payload, or nothing. */
 static int
-stdin_from(const struct htd_request *req)
+stdin_from(const char *in, size_t in_len)
 {
 	int fd = memfd_create("tokenctl-stdin", MFD_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
-	if ((req->in != NULL && ht_write_all(fd, req->in, req->in_len) != 0) ||
+	if ((in != NULL && ht_write_all(fd, in, in_len) != 0) ||
 	    lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, STDIN_FILENO) < 0) {
 		close(fd);
 		return -1;
@@ -119,17 +120,25 @@ run(const struct htd_request *req, const struct ucred *peer, const struct htd_op
 	char **argv;
 	int rc, in;
 
-	if ((argv = calloc((size_t)req->argc + 2, sizeof(*argv))) == NULL)
+	struct ws_run web = { 0, req->in, req->in_len };
+
+	caller_of(&ctl, peer, o);
+	switch (ws_request(&o->web, req, peer, &ctl, out, err, &rc, &web)) {
+	case 1: return rc;
+	case 2: break;
+	default: web.skip = 0;
+	}
+	if ((argv = calloc((size_t)(req->argc - web.skip) + 2, sizeof(*argv))) == NULL)
 		return -1;
 	argv[0] = prog;
-	memcpy(argv + 1, req->argv, (size_t)req->argc * sizeof(*argv));
-	caller_of(&ctl, peer, o);
+	memcpy(argv + 1, req->argv + web.skip, (size_t)(req->argc - web.skip) * sizeof(*argv));
 	out_stdout_usable(req->stdout_ok);
-	if ((in = stdin_from(req)) < 0 || capture_start(&cap, 0) != 0) {
+	if ((in = stdin_from(web.in, web.in_len)) < 0 || capture_start(&cap, 0) != 0) {
 		free(argv);
 		return -1;
 	}
-	rc = tk_dispatch(&ctl, req->argc + 1, argv);
+	rc = tk_dispatch(&ctl, req->argc - web.skip + 1, argv);
+	ws_after(&o->web, req->argc - web.skip, req->argv + web.skip, rc);
 	if (capture_end(&cap, out, err) != 0)
 		rc = -1;
 	if (ftruncate(in, 0) != 0)

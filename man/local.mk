@@ -5,8 +5,10 @@
 # where this build really puts the store, the key and the module.
 MAN_IN = man/httptoken.5.in man/pam_httptoken.8.in man/tokenctl.8.in \
 	man/httptoken-userdel-hook.8.in man/httptokend.8.in
+MAN_IN += man/httptoken-web.8.in
 nodist_man_MANS = man/httptoken.5 man/pam_httptoken.8 man/tokenctl.8 \
 	man/httptoken-userdel-hook.8 man/httptokend.8
+nodist_man_MANS += man/httptoken-web.8
 EXTRA_DIST += $(MAN_IN)
 CLEANFILES += $(nodist_man_MANS)
 
@@ -37,6 +39,8 @@ man/mod_authn_httptoken.8: man/mod_authn_httptoken.8.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) man && $(man_subst) $(srcdir)/man/mod_authn_httptoken.8.in >$@.tmp && mv $@.tmp $@
 man/tokenctl.8: man/tokenctl.8.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) man && $(man_subst) $(srcdir)/man/tokenctl.8.in >$@.tmp && mv $@.tmp $@
+man/httptoken-web.8: man/httptoken-web.8.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) man && $(man_subst) $(srcdir)/man/httptoken-web.8.in >$@.tmp && mv $@.tmp $@
 man/httptoken-userdel-hook.8: man/httptoken-userdel-hook.8.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) man && $(man_subst) $(srcdir)/man/httptoken-userdel-hook.8.in >$@.tmp && mv $@.tmp $@
 man/httptokend.8: man/httptokend.8.in Makefile

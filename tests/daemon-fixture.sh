@@ -23,6 +23,7 @@
 # DAEMON_LOG (the daemon's stderr); DAEMON_SYSLOG (what it sent to syslog,
 # one "PRIORITY IDENT: MESSAGE" line each, when the capture shim is
 # built). A suite that sets its own EXIT trap calls daemon_fixture_stop.
+# DAEMON_ARGS: more options of httptokend.
 HTTPTOKEND="$top_builddir/httptokend/httptokend"
 DAEMON_SHIM="$top_builddir/tests/cli/.libs/syslog_capture.so"
 
@@ -50,6 +51,12 @@ daemon_fixture() {
 	fi
 	preload=""
 	[ -e "$DAEMON_SHIM" ] && preload=$DAEMON_SHIM
+	# A sanitizer build intercepts crypt_r (pam_unix calls it for web
+	# logins) and forwards to libcrypt only if that is loaded at startup.
+	if [ -n "${HT_TEST_PRELOAD:-}" ]; then
+		crypt=$(ls /lib/*/libcrypt.so.1 /usr/lib/*/libcrypt.so.1 2>/dev/null | head -n 1)
+		preload="$preload${crypt:+ $crypt}"
+	fi
 	wrapper=""
 	if [ "${DAEMON_VALGRIND:-}" = yes ]; then
 		wrapper="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite
@@ -61,7 +68,7 @@ daemon_fixture() {
 	env LD_PRELOAD="$preload" HT_SYSLOG_CAPTURE="$DAEMON_SYSLOG" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 		$wrapper "$HTTPTOKEND" --foreground --socket "$SOCK" \
-		--db "$DB" --keyfile "$KEY" </dev/null >"$DAEMON_LOG" 2>&1 &
+		--db "$DB" --keyfile "$KEY" ${DAEMON_ARGS:-} </dev/null >"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
 	trap 'daemon_fixture_stop; rm -rf "$TEST_TMP"' EXIT
 	tries=0

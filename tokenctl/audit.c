@@ -11,7 +11,7 @@
 #include "tokenctl.h"
 
 void
-audit_open(void)
+tk_audit_open(void)
 {
 	openlog("tokenctl", LOG_PID, LOG_AUTHPRIV);
 }

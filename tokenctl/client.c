@@ -21,14 +21,17 @@
 #include "safefile.h"
 #include "tokenctl.h"
 
-#define FWD_GLOBALS 9               /* --json --db X --keyfile Y --config Z --wait N */
+#define FWD_GLOBALS 13  /* --session - --nonce - --json --db X --keyfile Y --config Z --wait N */
 
 /* A command reads standard input when one of its arguments is "-" (as in
  * revoke --token -): only then is stdin read and sent, so that a client
  * inside a `while read` loop does not swallow the loop's input. */
 static int
-wants_stdin(int argc, char **argv)
+wants_stdin(const struct ctl *ctl, int argc, char **argv)
 {
+	/* Web sessions: the secret (or user and password) comes on stdin. */
+	if (ctl->web_session || (argc > 0 && strcmp(argv[0], "session") == 0))
+		return 1;
 	for (int i = 0; i < argc; i++) {
 		size_t n = strlen(argv[i]);
 
@@ -75,6 +78,15 @@ forward_argv(const struct ctl *ctl, int argc, char **argv, const char ***fwd)
 
 	if (v == NULL)
 		return -1;
+	/* httptokend reads these two first, and only there. */
+	if (ctl->web_session) {
+		v[n++] = "--session";
+		v[n++] = "-";
+	}
+	if (ctl->web_nonce) {
+		v[n++] = "--nonce";
+		v[n++] = "-";
+	}
 	if (ctl->json)
 		v[n++] = "--json";
 	if (ctl->paths_given & TK_GAVE_DB) {
@@ -162,7 +174,7 @@ client_run(const struct ctl *ctl, int argc, char **argv)
 	const char **fwd = NULL;
 	int n = 0, rc = 0;
 
-	if (wants_stdin(argc, argv)) {
+	if (wants_stdin(ctl, argc, argv)) {
 		rc = read_stdin(&in);
 		payload = in.data != NULL ? in.data : "";
 	}

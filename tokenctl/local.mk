@@ -25,6 +25,7 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_init.c \
 	tokenctl/cmd_list.c \
 	tokenctl/cmd_notify.c \
+	tokenctl/cmd_session.c \
 	tokenctl/cmd_policy.c \
 	tokenctl/cmd_purge.c \
 	tokenctl/cmd_revoke.c \

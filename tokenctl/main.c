@@ -36,6 +36,7 @@ static const struct command commands[] = {
 	{ "notify", cmd_notify },
 	{ "fleet", cmd_fleet },
 	{ "sync", cmd_sync },
+	{ "session", cmd_session },
 };
 
 static void
@@ -64,6 +65,8 @@ usage(FILE *f)
 	      "                                        mail owners about tokens that expire soon\n"
 	      "  fleet keygen | fleet init | fleet status   a fleet of hosts (--config)\n"
 	      "  sync [--follow] [--replace]           bring this host's replica up to date\n"
+	      "  session open|nonce|close              web sessions (httptoken-web; see tokenctl(8))\n"
+	      "  --session - [--nonce -] COMMAND ...   COMMAND in a web session (secret on stdin)\n"
 	      "Defaults: --db ", f);
 	fputs(tk_default_db(), f);
 	fputs(" --keyfile ", f);
@@ -102,6 +105,8 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "wait", required_argument, NULL, 'w' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "session", required_argument, NULL, 'S' },
+		{ "nonce", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -132,15 +137,37 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 				return tk_usage("--socket is an option of the client");
 			ctl->socket = optarg;
 			break;
+		case 'S':
+		case 'N':
+			/* httptokend takes these off before it dispatches. */
+			if (ctl->serving)
+				return tk_error(EX_NOPERM, "--session and --nonce come first");
+			if (strcmp(optarg, "-") != 0)
+				return tk_usage("--%s takes '-': it is read on standard input",
+				                c == 'S' ? "session" : "nonce");
+			if (c == 'S')
+				ctl->web_session = 1;
+			else
+				ctl->web_nonce = 1;
+			break;
 		case 'h': usage(stdout); return EX_OK;
 		case 'V': printf("tokenctl (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION); return EX_OK;
-		default: return unknown_option("tokenctl", c, argv);
+		default:
+			if (ctl->web_session)
+				return tk_error(EX_NOPERM, "this option is not available in a web "
+				                "session");
+			return unknown_option("tokenctl", c, argv);
 		}
 	}
 	if (ctl->db[0] == '\0' || ctl->keyfile[0] == '\0' || ctl->config[0] == '\0')
 		return tk_usage("--config, --db and --keyfile need a non-empty path");
 	if (ctl->socket != NULL && ctl->socket[0] == '\0')
 		return tk_usage("--socket needs a non-empty path");
+	if (ctl->web_nonce && !ctl->web_session)
+		return tk_usage("--nonce goes with --session");
+	if (ctl->web_session && ctl->paths_given)
+		return tk_error(EX_NOPERM, "--db, --keyfile and --config are not available in "
+		                "a web session");
 	return -1;
 }
 
@@ -148,10 +175,12 @@ parse_global(struct ctl *ctl, int argc, char **argv)
  * own (which they open with their own rights, as any file); root works on
  * the store directly unless a socket is named. */
 static void
-choose_route(struct ctl *ctl)
+choose_route(struct ctl *ctl, const char *command)
 {
 	if (ctl->serving)
 		ctl->socket = NULL;
+	else if (ctl->socket == NULL && (ctl->web_session || strcmp(command, "session") == 0))
+		ctl->socket = tk_default_socket();   /* sessions live in httptokend */
 	else if (ctl->socket == NULL && ctl->who.uid != 0 && !ctl->paths_given)
 		ctl->socket = tk_default_socket();
 }
@@ -173,9 +202,14 @@ tk_dispatch(struct ctl *ctl, int argc, char **argv)
 		usage(stdout);
 		return EX_OK;
 	}
+	if (ctl->web_session && !ctl->serving) {
+		/* httptokend decides what a session may run. */
+		choose_route(ctl, argv[optind]);
+		return client_run(ctl, argc - optind, argv + optind);
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
-			choose_route(ctl);
+			choose_route(ctl, commands[i].name);
 			if (ctl->socket != NULL)
 				return client_run(ctl, argc - optind, argv + optind);
 			/* The fleet's configuration is read where the command runs:

@@ -60,7 +60,7 @@ main(int argc, char **argv)
 	env_socket = getenv("HTTPTOKEN_SOCKET");
 	if (env_socket != NULL && env_socket[0] != '\0')
 		ctl.socket = env_socket;
-	audit_open();
+	tk_audit_open();
 	if (capture_start(&cap, 1) != 0) {
 		fputs("tokenctl: cannot set up the output buffer\n", stderr);
 		return EX_OSERR;

@@ -47,6 +47,8 @@ struct ctl {
 	int serving;                 /* running inside httptokend for ctl->who */
 	int paths_given;             /* TK_GAVE_DB | _KEY | _CONFIG: named by the caller */
 	const char *wait_arg;        /* --wait as given, to forward */
+	int web_session;             /* --session -: run in a web session */
+	int web_nonce;               /* --nonce -: a form nonce follows the secret */
 };
 
 #define TK_GAVE_DB  1
@@ -175,7 +177,9 @@ void owner_mail_prepare(const struct ctl *ctl, const ht_id *ids, size_t n,
 void owner_mail_send(const struct ctl *ctl, struct owner_mail *om, const char *what);
 
 /* audit.c */
-void audit_open(void);
+/* Not audit_open: libaudit (through libpam) has one, and the executable's
+ * would take its place. */
+void tk_audit_open(void);
 void audit_refused(const struct ctl *ctl, const char *command);
 void audit_change(const struct ctl *ctl, const char *command, const ht_id *id,
                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -196,5 +200,6 @@ int cmd_sweep(struct ctl *ctl, int argc, char **argv);
 int cmd_notify(struct ctl *ctl, int argc, char **argv);
 int cmd_fleet(struct ctl *ctl, int argc, char **argv);
 int cmd_sync(struct ctl *ctl, int argc, char **argv);
+int cmd_session(struct ctl *ctl, int argc, char **argv);
 
 #endif

@@ -4,7 +4,7 @@
 # (tests/daemon-fixture.sh).
 DAEMON_TESTS = tests/daemon/users.sh tests/daemon/protocol.sh \
 	tests/daemon/vectors.sh tests/daemon/hostile-caller.sh tests/daemon/protocol-valgrind.sh \
-	tests/daemon/activation.sh
+	tests/daemon/activation.sh tests/daemon/web-sessions.sh
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += $(DAEMON_TESTS) tests/daemon/hostile-lib.sh
 

@@ -10,6 +10,12 @@ TESTS += \
 	tests/e2e/accounts.sh \
 	tests/e2e/notify.sh
 TESTS += tests/e2e/nginx-git.sh
+TESTS += tests/e2e/web-apache.sh
+EXTRA_DIST += tests/e2e/web-apache.sh tests/e2e/web-lib.sh
+TESTS += tests/e2e/web-browser.sh
+TESTS += tests/e2e/web-nginx.sh
+EXTRA_DIST += tests/e2e/web-nginx.sh
+EXTRA_DIST += tests/e2e/web-browser.sh tests/e2e/web-browser.py
 EXTRA_DIST += tests/e2e/nginx-git.sh tests/e2e/nginx-lib.sh
 EXTRA_DIST += \
 	tests/e2e/apache-git.sh \

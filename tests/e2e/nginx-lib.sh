@@ -73,7 +73,7 @@ nginx_prepare() {
 
 # nginx_site PORT: etc/nginx/httptoken-git.conf with this run's port,
 # certificate, repository root and fcgiwrap socket; every other line as
-# shipped. Fails when a line to replace is no longer there.
+# shipped. NGINX_SITE_EXTRA names a file of more lines for its server block. Fails when a line to replace is no longer there.
 nginx_site() {
 	src="$top_srcdir/etc/nginx/httptoken-git.conf"
 	for line in '    listen 443 ssl http2;' '    listen \[::\]:443 ssl http2;' \
@@ -88,6 +88,7 @@ nginx_site() {
 	    -e "s#/etc/ssl/private/ssl-cert-snakeoil.key#$NGINX_DIR/tls/key.pem#" \
 	    -e "s#GIT_PROJECT_ROOT    /srv/git;#GIT_PROJECT_ROOT    $NGINX_DIR/git;#" \
 	    -e "s#unix:/run/fcgiwrap.socket;#unix:$NGINX_DIR/fcgi/socket;#" \
+	    ${NGINX_SITE_EXTRA:+-e "/^server {/r $NGINX_SITE_EXTRA"} \
 	    "$src" > "$NGINX_DIR/conf/site.conf"
 }
 

@@ -41,9 +41,9 @@ g=("$TOKENCTL" --db "$DB" --keyfile "$KEY")
 
 check "commands" "create" "$(comp tokenctl cr)"
 check "every command from nothing" \
-	"backup create edit fleet init list notify policy purge restore revoke rotate show sweep sync" \
+	"backup create edit fleet init list notify policy purge restore revoke rotate session show sweep sync" \
 	"$(comp tokenctl '')"
-check "global options" "--config --db --help --json --keyfile --socket --version --wait" "$(comp tokenctl --)"
+check "global options" "--config --db --help --json --keyfile --nonce --session --socket --version --wait" "$(comp tokenctl --)"
 check "fleet subcommands" "init keygen status" "$(comp tokenctl fleet '')"
 check "sync options" "--follow --replace" "$(comp tokenctl sync --)"
 check "create's options" "--expires --name --perm --project --repo" \

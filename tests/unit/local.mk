@@ -46,3 +46,11 @@ tests_unit_test_authlog_LDADD = $(FIXTURE_LIBS)
 tests_unit_test_authheader_SOURCES = tests/unit/test_authheader.c $(HTK_AUTHHEADER)
 tests_unit_test_authheader_CPPFLAGS = $(FIXTURE_CPPFLAGS) -I$(top_srcdir)/mod_authn_httptoken
 tests_unit_test_authheader_LDADD = $(SODIUM_LIBS)
+
+# httptoken-web's parsers and escaper.
+check_PROGRAMS += tests/unit/test_webparse
+TESTS += tests/unit/test_webparse
+tests_unit_test_webparse_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptoken-web \
+	-I$(top_srcdir)/tests
+tests_unit_test_webparse_LDADD = httptoken-web/libwebparse.la httptokend/libhtproto.la \
+	lib/libhttptoken.la

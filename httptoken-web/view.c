@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The HTML of the pages. Plain forms, labelled fields, no script; every
+ * value through web_html. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "page.h"
+#include "view.h"
+
+void
+view_login(const char *self, const char *status, const char *cookie, const char *msg)
+{
+	page_headers(status, cookie);
+	page_start(self, "Log in");
+	fputs("<h1>httptoken: log in</h1>\n", stdout);
+	page_message(strncmp(status, "200", 3) == 0 ? "note" : "error", msg);
+	fputs("<p>Log in with your account's login password to manage your access tokens "
+	      "for git over HTTPS.</p>\n<form method=\"post\" action=\"", stdout);
+	web_html(stdout, self);
+	fputs("\">\n<input type=\"hidden\" name=\"action\" value=\"login\">\n"
+	      "<label for=\"user\">User name</label>\n"
+	      "<input type=\"text\" id=\"user\" name=\"user\" required autocomplete=\"username\" "
+	      "autocapitalize=\"none\" spellcheck=\"false\" maxlength=\"32\">\n"
+	      "<label for=\"password\">Password</label>\n"
+	      "<input type=\"password\" id=\"password\" name=\"password\" required "
+	      "autocomplete=\"current-password\" maxlength=\"512\">\n"
+	      "<p><button type=\"submit\">Log in</button></p>\n</form>\n", stdout);
+	page_end();
+}
+
+/* The hidden fields every form of the session carries. */
+static void
+hidden(const char *action, const char *csrf, const char *nonce)
+{
+	fputs("<input type=\"hidden\" name=\"action\" value=\"", stdout);
+	web_html(stdout, action);
+	fputs("\"><input type=\"hidden\" name=\"csrf\" value=\"", stdout);
+	web_html(stdout, csrf);
+	fputs("\"><input type=\"hidden\" name=\"nonce\" value=\"", stdout);
+	web_html(stdout, nonce);
+	fputs("\">", stdout);
+}
+
+static void
+form_open(const char *self)
+{
+	fputs("<form method=\"post\" action=\"", stdout);
+	web_html(stdout, self);
+	fputs("\">", stdout);
+}
+
+static void
+new_token(const char *token)
+{
+	fputs("<section class=\"note\" aria-labelledby=\"new\">\n<h2 id=\"new\">Your new "
+	      "token</h2>\n<p>Copy it now: it is shown only this once.</p>\n"
+	      "<label for=\"token\">Token</label>\n<textarea id=\"token\" readonly rows=\"2\" "
+	      "autocomplete=\"off\" spellcheck=\"false\">", stdout);
+	web_html(stdout, token);
+	fputs("</textarea>\n<p>Give it to git as the password when it asks, and let a "
+	      "credential helper keep it (for example <code>git config --global "
+	      "credential.helper cache</code>, or your system's keychain helper). Do not "
+	      "put it in a URL or a script.</p>\n</section>\n", stdout);
+}
+
+static void
+cell(const char *label, const char *value)
+{
+	fputs("<td data-label=\"", stdout);
+	web_html(stdout, label);
+	fputs("\">", stdout);
+	web_html(stdout, value != NULL && value[0] != '\0' ? value : "never");
+	fputs("</td>", stdout);
+}
+
+static void
+token_row(const char *self, const struct web_token *t, const char *csrf, const char *nonce)
+{
+	fputs("<tr>", stdout);
+	cell("Name", t->name);
+	cell("Id", t->id);
+	cell("Level", t->perm);
+	cell("Status", t->status);
+	cell("Expires", t->expires);
+	cell("Last used", t->last_used);
+	fputs("<td>", stdout);
+	if (strcmp(t->status, "revoked") != 0) {
+		static const char *const acts[] = { "rotate", "revoke" };
+
+		for (int i = 0; i < 2; i++) {
+			form_open(self);
+			hidden(acts[i], csrf, nonce);
+			fputs("<input type=\"hidden\" name=\"id\" value=\"", stdout);
+			web_html(stdout, t->id);
+			fputs("\"><button type=\"submit\" aria-label=\"", stdout);
+			web_html(stdout, i == 0 ? "Rotate " : "Revoke ");
+			web_html(stdout, t->name);
+			fputs("\">", stdout);
+			web_html(stdout, i == 0 ? "Rotate" : "Revoke");
+			fputs("</button></form>", stdout);
+		}
+	}
+	fputs("</td></tr>\n", stdout);
+}
+
+static void
+create_form(const char *self, const char *csrf, const char *nonce)
+{
+	fputs("<h2>Create a token</h2>\n", stdout);
+	form_open(self);
+	hidden("create", csrf, nonce);
+	fputs("\n<label for=\"name\">Name (what it is for, e.g. the machine)</label>\n"
+	      "<input type=\"text\" id=\"name\" name=\"name\" required maxlength=\"128\">\n"
+	      "<label for=\"perm\">Level</label>\n<select id=\"perm\" name=\"perm\">"
+	      "<option value=\"read\">read (clone, fetch)</option>"
+	      "<option value=\"write\">write (push)</option>"
+	      "<option value=\"admin\">admin</option></select>\n"
+	      "<label for=\"expires\">Expires after (days; empty: the site's default)</label>\n"
+	      "<input type=\"text\" id=\"expires\" name=\"expires\" inputmode=\"numeric\" "
+	      "pattern=\"[0-9]*\" maxlength=\"5\">\n"
+	      "<p><button type=\"submit\">Create</button></p>\n</form>\n", stdout);
+}
+
+void
+view_tokens(const char *self, const char *status, const char *cookie, const char *cls,
+            const char *msg, const char *token, const struct web_token *t, int n,
+            const char *csrf, const char *nonce)
+{
+	page_headers(status, cookie);
+	page_start(self, "My tokens");
+	fputs("<header><h1>My tokens</h1>", stdout);
+	form_open(self);
+	hidden("logout", csrf, nonce);
+	fputs("<button type=\"submit\">Log out</button></form></header>\n", stdout);
+	page_message(cls != NULL ? cls : "note", msg);
+	if (token != NULL)
+		new_token(token);
+	if (n < 0)
+		page_message("error", "Your tokens could not be listed; try again.");
+	else if (n == 0)
+		fputs("<p>You have no tokens yet.</p>\n", stdout);
+	else {
+		fputs("<table><thead><tr><th>Name</th><th>Id</th><th>Level</th><th>Status</th>"
+		      "<th>Expires</th><th>Last used</th><th>Actions</th></tr></thead><tbody>\n",
+		      stdout);
+		for (int i = 0; i < n; i++)
+			token_row(self, &t[i], csrf, nonce);
+		fputs("</tbody></table>\n", stdout);
+	}
+	create_form(self, csrf, nonce);
+	page_end();
+}
