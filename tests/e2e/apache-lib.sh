@@ -95,10 +95,14 @@ apache_write_conf() {
 			echo "HTTPTokenKeyFile \"$KEY\""
 		fi
 		echo "ScriptSock \"$APACHE_DIR/run/cgisock\""
+		# One child process, always: each child sets pam_wrapper up on its
+		# first PAM call by copying the services into /tmp/pam.X (one
+		# letter), and a second child started under load could take the
+		# same name and fail a request with PAM_ABORT (a 401).
 		echo "StartServers 1"
-		echo "ServerLimit 2"
+		echo "ServerLimit 1"
 		echo "ThreadsPerChild 16"
-		echo "MaxRequestWorkers 32"
+		echo "MaxRequestWorkers 16"
 		echo "Define HTTPTOKEN_GIT_ROOT \"$APACHE_DIR/git\""
 		echo "Include \"$site\""
 	} > "$APACHE_DIR/httpd.conf"
