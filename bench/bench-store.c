@@ -34,6 +34,7 @@ make_record(const struct ht_key *key, const char *user, unsigned long i,
 	memset(rec, 0, sizeof(*rec));
 	rec->id = tok->id;
 	rec->kind = HT_KIND_PERSONAL;
+	ht_record_default_uses(rec);
 	rec->perm = HT_PERM_WRITE;
 	rec->created = (int64_t)time(NULL);
 	rec->owner_uid = getuid();

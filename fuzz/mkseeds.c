@@ -74,6 +74,7 @@ record_seeds(const char *dir)
 	memset(&rec, 0, sizeof(rec));
 	rec.id = 0x0123456789abcdefULL;
 	rec.kind = HT_KIND_PERSONAL;
+	ht_record_default_uses(&rec);
 	rec.perm = HT_PERM_WRITE;
 	rec.created = 1700000000;
 	rec.owner_uid = 1000;

@@ -193,6 +193,7 @@ restore_copy(const char *path, const struct ht_key *key, struct ht_store *backup
 	s = ht_store_attach(fd, tmp, GDBM_WRITER | GDBM_NOMMAP | GDBM_NOLOCK, key, &copy, err);
 	if (s != HT_OK)
 		goto out;
+	copy.schema = backup->schema;
 	s = apply_revocations(&copy, r, kept, err);
 	if (gdbm_close(copy.dbf) != 0 && s == HT_OK)
 		s = ht_error_set(err, HT_ERR_IO, "%s: close failed", tmp);

@@ -16,6 +16,7 @@ lib_libhttptoken_la_SOURCES = \
 	lib/store.c lib/store.h lib/store_impl.h \
 	lib/token.c lib/token.h \
 	lib/txn.c \
+	lib/upgrade.c lib/upgrade.h \
 	lib/utf8.c lib/utf8.h \
 	lib/verify.c lib/verify.h
 lib_libhttptoken_la_LIBADD = $(SODIUM_LIBS) $(GDBM_LIBS)

@@ -98,17 +98,36 @@ ht_resource_valid(const char *resource)
 }
 
 int
-ht_scope_allows(const struct ht_record *rec, const char *resource)
+ht_scope_covers(const char *scope, const char *resource)
 {
-	size_t n;
+	size_t n = strlen(scope);
 
-	if (rec->kind == HT_KIND_PERSONAL)
+	if (strchr(scope, '/') != NULL)
+		return strcmp(scope, resource) == 0;
+	return strncmp(scope, resource, n) == 0 && (resource[n] == '\0' || resource[n] == '/');
+}
+
+/* A personal token limited with --only passes where one of its scopes
+ * covers the resource, and never where the service names none. */
+static int
+only_allows(const struct ht_record *rec, const char *resource)
+{
+	if (rec->n_only == 0)
 		return 1;
 	if (resource == NULL)
 		return 0;
-	if (rec->kind == HT_KIND_REPO)
-		return strcmp(rec->scope, resource) == 0;
-	n = strlen(rec->scope);
-	return strncmp(rec->scope, resource, n) == 0 &&
-	       (resource[n] == '\0' || resource[n] == '/');
+	for (unsigned i = 0; i < rec->n_only && i < HT_ONLY_MAX; i++)
+		if (ht_scope_covers(rec->only[i], resource))
+			return 1;
+	return 0;
+}
+
+int
+ht_scope_allows(const struct ht_record *rec, const char *resource)
+{
+	if (rec->kind == HT_KIND_PERSONAL)
+		return only_allows(rec, resource);
+	if (resource == NULL)
+		return 0;
+	return ht_scope_covers(rec->scope, resource);
 }

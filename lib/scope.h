@@ -22,8 +22,14 @@ int ht_repo_valid(const char *repo);
 /* A resource= value is either of the two. */
 int ht_resource_valid(const char *resource);
 
-/* Whether a project or repository token reaches resource (NULL: none set,
- * which no such token reaches). Personal tokens are not scoped: 1. */
+/* Whether scope ("KEY" or "KEY/slug") covers resource: a project covers
+ * itself and its repositories, a repository only itself. */
+int ht_scope_covers(const char *scope, const char *resource);
+
+/* Whether a token reaches resource (NULL: none set). Project and
+ * repository tokens reach what their scope covers, never "none"; personal
+ * tokens reach everything, or with --only what one of those scopes covers
+ * and never "none". */
 int ht_scope_allows(const struct ht_record *rec, const char *resource);
 
 #endif

@@ -13,6 +13,7 @@ struct ht_store {
 	const char *path;      /* for messages; owned by the caller */
 	struct stat sb;        /* the live file as opened by ht_store_open;
 	                          zeros for a writer's copy */
+	unsigned schema;       /* from the meta record */
 };
 
 #define HT_META_KEY   "meta"
@@ -27,6 +28,9 @@ enum ht_status ht_store_check_meta(struct ht_store *st, struct ht_error *err);
 enum ht_status ht_store_put_raw(struct ht_store *st, const char *name,
                                 const void *val, size_t len, struct ht_error *err);
 enum ht_status ht_store_put_meta(struct ht_store *st, struct ht_error *err);
+/* The meta record for a given schema (upgrade writes HT_SCHEMA_VERSION). */
+enum ht_status ht_store_put_meta_schema(struct ht_store *st, unsigned schema,
+                                        struct ht_error *err);
 
 /* Takes the writers' lock PATH.lock (flock), waiting up to timeout_ms. */
 enum ht_status ht_store_lock(const char *path, int timeout_ms, int *lock_fd,

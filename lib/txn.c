@@ -201,6 +201,7 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 {
 	struct ht_store *live;
 	struct stat sb;
+	unsigned schema;
 	int fd;
 
 	if (ht_store_open(txn->path, key, &live, err) != HT_OK)
@@ -208,6 +209,7 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 	/* Ownership and mode as the administrator set them: a store made
 	 * private (0600) must not become group-readable on the next write. */
 	sb = *ht_store_stat(live);
+	schema = ht_store_schema(live);
 	fd = ht_copy_to_temp(gdbm_fdesc(live->dbf), txn->path, sb.st_uid, sb.st_gid,
 	                     sb.st_mode & 0644, txn->tmp, sizeof(txn->tmp));
 	if (fd < 0) {
@@ -224,6 +226,7 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 		unlink(txn->tmp);
 		return err->status;
 	}
+	txn->st.schema = schema;
 	return HT_OK;
 }
 
@@ -269,8 +272,12 @@ ht_txn_put(struct ht_txn *txn, const struct ht_record *rec, struct ht_error *err
 {
 	unsigned char buf[HT_RECORD_MAX];
 	char name[HT_RECORD_KEY_LEN + 1];
-	size_t len = ht_record_encode(rec, txn->st.key, buf);
+	size_t len;
 
+	if ((rec->version == 0 ? HT_RECORD_VERSION : rec->version) != txn->st.schema)
+		return ht_error_set(err, HT_ERR_DATA, "store %s is of schema %u: run "
+		                    "'tokenctl upgrade' first", txn->path, txn->st.schema);
+	len = ht_record_encode(rec, txn->st.key, buf);
 	if (len == 0)
 		return ht_error_set(err, HT_ERR_USAGE, "token record too large");
 	ht_record_key(rec->id, name);
@@ -297,8 +304,12 @@ enum ht_status
 ht_txn_put_policy(struct ht_txn *txn, const struct ht_policy *pol, struct ht_error *err)
 {
 	unsigned char buf[HT_POLICY_MAX];
-	size_t len = ht_policy_encode(pol, txn->st.key, buf);
+	size_t len;
 
+	if ((pol->version == 0 ? HT_POLICY_VERSION : pol->version) != txn->st.schema)
+		return ht_error_set(err, HT_ERR_DATA, "store %s is of schema %u: run "
+		                    "'tokenctl upgrade' first", txn->path, txn->st.schema);
+	len = ht_policy_encode(pol, txn->st.key, buf);
 	if (len == 0)
 		return ht_error_set(err, HT_ERR_USAGE, "policy record too large");
 	return ht_store_put_raw(&txn->st, HT_POLICY_KEY, buf, len, err);

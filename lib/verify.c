@@ -55,6 +55,8 @@ judge(const struct ht_verify_request *req, const struct ht_record *rec,
 		v = strcmp(req->user, req->token_user) == 0 ? HT_V_OK : HT_V_WRONG_USER;
 	if (v != HT_V_OK)
 		return v;
+	if (!ht_record_has_use(rec, req->use != NULL ? req->use : "http"))
+		return HT_V_USE;
 	if (!ht_scope_allows(rec, req->resource))
 		return HT_V_SCOPE;
 	if (rec->perm < req->require)
@@ -166,6 +168,7 @@ ht_verdict_str(enum ht_verdict v)
 	case HT_V_EXPIRED:    return "token expired";
 	case HT_V_POLICY:     return "token breaks the expiry policy";
 	case HT_V_SCOPE:      return "token out of scope";
+	case HT_V_USE:        return "token not for this use";
 	case HT_V_PERM:       return "token permission too low";
 	case HT_V_ERROR:      return "store unavailable";
 	}

@@ -32,6 +32,7 @@ struct ht_verify_request {
 	const char *user;        /* the PAM user */
 	const char *token_user;  /* user name for project/repository tokens */
 	const char *resource;    /* NULL: none configured */
+	const char *use;         /* what the service is (NULL: "http") */
 	enum ht_perm require;
 	int64_t now;
 	enum ht_user_lookup user_lookup;
@@ -51,6 +52,7 @@ enum ht_verdict {
 	HT_V_EXPIRED,
 	HT_V_POLICY,      /* refused by enforce-existing */
 	HT_V_SCOPE,
+	HT_V_USE,         /* the token's uses do not include the service's */
 	HT_V_PERM,        /* level below require= */
 	HT_V_ERROR,       /* store or key unusable: err says why */
 };

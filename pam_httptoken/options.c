@@ -20,6 +20,7 @@ struct raw_args {
 	const char *require;
 	const char *resource;
 	const char *token_user;
+	const char *use;
 };
 
 static int
@@ -66,6 +67,7 @@ static const struct {
 	{ "require",    offsetof(struct raw_args, require),    perm_valid },
 	{ "resource",   offsetof(struct raw_args, resource),   ht_resource_valid },
 	{ "token_user", offsetof(struct raw_args, token_user), user_valid },
+	{ "use",        offsetof(struct raw_args, use),        ht_use_valid },
 };
 
 static int
@@ -113,7 +115,7 @@ parse_value(pam_handle_t *pamh, const char *arg, struct raw_args *raw)
 int
 options_parse(pam_handle_t *pamh, int argc, const char **argv, struct options *opt)
 {
-	struct raw_args raw = { NULL, NULL, NULL, NULL, NULL };
+	struct raw_args raw = { NULL, NULL, NULL, NULL, NULL, NULL };
 
 	memset(opt, 0, sizeof(*opt));
 	for (int i = 0; i < argc; i++) {
@@ -126,6 +128,7 @@ options_parse(pam_handle_t *pamh, int argc, const char **argv, struct options *o
 	opt->key_path = raw.keyfile != NULL ? raw.keyfile : HT_DEFAULT_KEY;
 	opt->token_user = raw.token_user != NULL ? raw.token_user : PHT_TOKEN_USER_DEFAULT;
 	opt->resource = raw.resource;
+	opt->use = raw.use != NULL ? raw.use : PHT_USE_DEFAULT;
 	opt->require = HT_PERM_READ;
 	if (raw.require != NULL)
 		(void)ht_perm_parse(raw.require, &opt->require);

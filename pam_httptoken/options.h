@@ -9,6 +9,7 @@
 #include "record.h"
 
 #define PHT_TOKEN_USER_DEFAULT "x-token-auth"
+#define PHT_USE_DEFAULT        "http"
 #define PHT_USER_MAX           64
 
 struct options {
@@ -16,6 +17,7 @@ struct options {
 	const char *key_path;
 	const char *token_user;
 	const char *resource;      /* NULL: none configured */
+	const char *use;           /* what this service is: "http" unless use= */
 	enum ht_perm require;
 	int no_lastused;
 	int debug;

@@ -55,6 +55,7 @@ request_init(pam_handle_t *pamh, struct ht_verify_request *req, const struct opt
 	req->user = user;
 	req->token_user = opt->token_user;
 	req->resource = opt->resource;
+	req->use = opt->use;
 	req->require = opt->require;
 	req->now = (int64_t)time(NULL);
 	lookup_user(pamh, req);

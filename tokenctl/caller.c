@@ -31,6 +31,7 @@ caller_identify(struct caller *who)
 	if (strlen(pw.pw_name) >= sizeof(who->name) || pw.pw_name[0] == '\0')
 		return 0;
 	strcpy(who->name, pw.pw_name);
+	who->account_gid = pw.pw_gid;
 	who->has_name = 1;
 	return 0;
 }
@@ -73,45 +74,44 @@ lookup_group(const char *name, gid_t *gid)
 	return found;
 }
 
-static int
-process_has_group(gid_t gid)
+/* Whether the group database lists gid among the caller's groups
+ * (getgrouplist on the account name, so LDAP and SSSD groups count). The
+ * process's own supplementary groups are not asked: someone removed from
+ * a group must lose what it grants on their next command, not when every
+ * shell they have open has ended. */
+int
+caller_has_gid(const struct caller *who, gid_t gid)
 {
-	int n = getgroups(0, NULL);
-	gid_t *groups;
-	int found = 0;
+	int n = 64, found = 0;
+	gid_t *groups = NULL;
 
-	if (n <= 0)
+	if (!who->has_name)
 		return 0;
-	groups = calloc((size_t)n, sizeof(*groups));
-	if (groups == NULL)
-		return 0;
-	n = getgroups(n, groups);
-	for (int i = 0; i < n && !found; i++)
-		found = groups[i] == gid;
+	for (int tries = 0; tries < 8; tries++) {
+		gid_t *p = realloc(groups, (size_t)n * sizeof(*groups));
+		int want = n;
+
+		if (p == NULL)
+			break;
+		groups = p;
+		if (getgrouplist(who->name, who->account_gid, groups, &want) >= 0) {
+			for (int i = 0; i < want && !found; i++)
+				found = groups[i] == gid;
+			break;
+		}
+		n = want > n ? want : n * 2;
+	}
 	free(groups);
 	return found;
 }
 
-/* Membership as the session has it (real gid, supplementary groups) or as
- * the group database lists it, so that a newly added admin need not log in
- * again. */
+/* Membership of a group named now, by the group database. */
 int
 caller_in_group(const struct caller *who, const char *group)
 {
-	struct group gr;
-	char *buf;
-	int member = 0;
+	gid_t gid;
 
-	if (!group_entry(group, &gr, &buf)) {
-		free(buf);
-		return 0;
-	}
-	if (who->gid == gr.gr_gid || process_has_group(gr.gr_gid))
-		member = 1;
-	for (char **m = gr.gr_mem; !member && who->has_name && m && *m; m++)
-		member = strcmp(*m, who->name) == 0;
-	free(buf);
-	return member;
+	return lookup_group(group, &gid) && caller_has_gid(who, gid);
 }
 
 int
@@ -122,17 +122,41 @@ caller_owns_file(const struct caller *who, const char *path)
 	return lstat(path, &st) == 0 && st.st_uid == who->uid;
 }
 
-/* Root, the policy's admin group, or (not setuid) the owner of the store:
- * the tool cannot protect a file from the user who owns it. */
+/* A group the policy names: by name only in a version-1 policy (which
+ * kept no gid), else while the name still has the gid it had when it was
+ * named, so that a group deleted and re-created grants nothing. */
 int
-caller_is_admin(const struct ctl *ctl, const struct ht_policy *pol)
+caller_in_group_ref(const struct caller *who, const char *name, uint32_t gid)
+{
+	gid_t now;
+
+	if (name[0] == '\0')
+		return 0;
+	if (gid == HT_GID_UNKNOWN)
+		return caller_in_group(who, name);
+	return lookup_group(name, &now) && now == (gid_t)gid && caller_has_gid(who, now);
+}
+
+/* Root, the policy's sysadmin-group, or (not setuid) the owner of the
+ * store: the tool cannot protect a file from the user who owns it. */
+int
+caller_is_sysadmin(const struct ctl *ctl, const struct ht_policy *pol)
 {
 	if (ctl->who.uid == 0)
 		return 1;
-	if (pol != NULL && pol->admin_group[0] != '\0' &&
-	    caller_in_group(&ctl->who, pol->admin_group))
+	if (pol != NULL && caller_in_group_ref(&ctl->who, pol->sysadmin_group.name,
+	                                       pol->sysadmin_group.gid))
 		return 1;
 	return !ctl->who.elevated && caller_owns_file(&ctl->who, ctl->db);
+}
+
+/* A token administrator (admin-group) or a system administrator. */
+int
+caller_is_admin(const struct ctl *ctl, const struct ht_policy *pol)
+{
+	if (caller_is_sysadmin(ctl, pol))
+		return 1;
+	return pol != NULL && caller_in_group_ref(&ctl->who, pol->admin_group, pol->admin_gid);
 }
 
 int

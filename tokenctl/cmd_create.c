@@ -22,6 +22,7 @@ struct create_args {
 	long days;               /* -1: not given */
 	enum ht_kind kind;
 	const char *scope;
+	struct token_limits limits;
 };
 
 static int
@@ -33,12 +34,18 @@ parse_create(int argc, char **argv, struct create_args *a)
 		{ "expires", required_argument, NULL, 'e' },
 		{ "project", required_argument, NULL, 'P' },
 		{ "repo", required_argument, NULL, 'R' },
+		{ "use", required_argument, NULL, 'u' },
+		{ "only", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long days;
 	int c, rc;
 
-	*a = (struct create_args){ NULL, HT_PERM_READ, -1, HT_KIND_PERSONAL, "" };
+	memset(a, 0, sizeof(*a));
+	a->perm = HT_PERM_READ;
+	a->days = -1;
+	a->kind = HT_KIND_PERSONAL;
+	a->scope = "";
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
@@ -58,6 +65,11 @@ parse_create(int argc, char **argv, struct create_args *a)
 				return tk_usage("create: --project and --repo exclude each other");
 			a->kind = c == 'P' ? HT_KIND_PROJECT : HT_KIND_REPO;
 			a->scope = optarg;
+			break;
+		case 'u':
+		case 'o':
+			if ((rc = limits_option(&a->limits, c, optarg)) != 0)
+				return rc;
 			break;
 		default: return unknown_option("create", c, argv);
 		}
@@ -99,6 +111,7 @@ store_new(const struct ctl *ctl, struct session *ses, const struct create_args *
 	if ((rc = session_new_id(ses, tok)) != 0)
 		return rc;
 	rec->id = tok->id;
+	rec->version = ht_store_schema(ses->st);
 	rec->kind = a->kind;
 	rec->perm = a->perm;
 	rec->created = ctl->now;
@@ -106,6 +119,16 @@ store_new(const struct ctl *ctl, struct session *ses, const struct create_args *
 	snprintf(rec->owner, sizeof(rec->owner), "%s", ctl->who.name);
 	snprintf(rec->scope, sizeof(rec->scope), "%s", a->scope);
 	snprintf(rec->name, sizeof(rec->name), "%s", a->name);
+	/* A version-1 store cannot say "http only": its tokens are read with
+	 * the uses the upgrade would give them. */
+	if (rec->version < HT_SCHEMA_VERSION)
+		ht_record_v1_uses(rec);
+	else
+		ht_record_default_uses(rec);
+	if ((rc = limits_apply(ctl, ses, &a->limits, ses->admin, rec)) != 0) {
+		ht_token_wipe(tok);
+		return rc;
+	}
 	ht_secret_hash(&ses->key, tok, rec->hash);
 	if (ht_txn_put(ses->txn, rec, &err) != HT_OK)
 		return tk_fail(&err);

@@ -115,8 +115,8 @@ cmd_purge(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
-	if (!ses.admin)
-		rc = tk_error(EX_NOPERM, "purge: permission denied (administrators only)");
+	if (!ses.sysadmin)
+		rc = tk_error(EX_NOPERM, "purge: permission denied (system administrators only)");
 	else
 		rc = purge(&ses, &w);
 	session_end(&ses);

@@ -10,6 +10,7 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/audit.c \
 	tokenctl/caller.c \
 	tokenctl/exit.c \
+	tokenctl/limits.c \
 	tokenctl/output.c \
 	tokenctl/privs.c \
 	tokenctl/session.c \
@@ -22,7 +23,8 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_purge.c \
 	tokenctl/cmd_revoke.c \
 	tokenctl/cmd_rotate.c \
-	tokenctl/cmd_show.c
+	tokenctl/cmd_show.c \
+	tokenctl/cmd_upgrade.c
 
 sbin_PROGRAMS += tokenctl/tokenctl
 tokenctl_tokenctl_SOURCES = tokenctl/paths.c

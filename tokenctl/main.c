@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "purge", cmd_purge },
 	{ "backup", cmd_backup },
 	{ "restore", cmd_restore },
+	{ "upgrade", cmd_upgrade },
 };
 
 static void
@@ -41,17 +42,22 @@ usage(FILE *f)
 	      "  init [--group GROUP]                  create an empty store and key (administrator)\n"
 	      "  create --name NAME [--perm read|write|admin] [--expires DAYS]\n"
 	      "         [--project KEY | --repo KEY/SLUG]  print a new token, once, on stdout\n"
+	      "         [--use WORD]... [--only KEY|KEY/SLUG]...\n"
 	      "  list [--user USER | --all | --project KEY | --repo KEY/SLUG]\n"
 	      "       [--expiring DAYS] [--status active|expired|revoked]\n"
 	      "  show ID\n"
 	      "  edit ID [--name NAME] [--perm read|write|admin]\n"
+	      "          [--use WORD]... [--only KEY|KEY/SLUG]... [--anywhere]\n"
 	      "  revoke ID... | --user USER | --token -   (--token - reads a token on stdin)\n"
 	      "  rotate ID [--expires DAYS]            new id and secret; the old token is revoked\n"
 	      "  policy [show]\n"
 	      "  policy set [--expiry-required yes|no] [--max-days N] [--enforce-existing yes|no]\n"
 	      "             [--admin-group GROUP|none] [--lastused-granularity SECONDS]\n"
+	      "             [--sysadmin-group GROUP|none] [--token-users GROUP|any]\n"
+	      "             [--max-tokens-per-user N] [--allowed-uses WORD,...|any]\n"
 	      "  purge [--revoked] [--expired] [--older-than DAYS]\n"
 	      "  backup FILE | restore FILE\n"
+	      "  upgrade                               convert a version-1 store (system administrator)\n"
 	      "Defaults: --db ", f);
 	fputs(tk_default_db(), f);
 	fputs(" --keyfile ", f);

@@ -32,6 +32,7 @@ load_policy(const struct ctl *ctl, struct session *ses)
 	if (ht_store_get_policy(ses->st, &ses->pol, &err) != HT_OK)
 		return tk_fail(&err);
 	ses->admin = caller_is_admin(ctl, &ses->pol);
+	ses->sysadmin = caller_is_sysadmin(ctl, &ses->pol);
 	return 0;
 }
 

@@ -24,6 +24,7 @@ struct caller {
 	int elevated;                /* ruid != euid or rgid != egid */
 	int has_name;
 	char name[TK_USER_MAX];
+	gid_t account_gid;           /* the account's primary group (passwd) */
 };
 
 struct ctl {
@@ -42,7 +43,19 @@ struct session {
 	struct ht_store *st;     /* read-only handle, or the transaction's */
 	struct ht_txn *txn;      /* NULL for readers */
 	struct ht_policy pol;
-	int admin;
+	int admin;               /* token administrator or above */
+	int sysadmin;            /* system administrator */
+};
+
+/* What --use, --only and --anywhere asked for (limits.c). */
+struct token_limits {
+	int has_uses;
+	unsigned n_uses;
+	char uses[HT_USES_MAX][HT_USE_MAX + 1];
+	int has_only;
+	unsigned n_only;
+	char only[HT_ONLY_MAX][HT_SCOPE_MAX + 1];
+	int anywhere;
 };
 
 /* paths.c: compiled-in defaults (a test build points them elsewhere). */
@@ -56,6 +69,9 @@ void privs_drop(void);
 /* caller.c */
 int caller_identify(struct caller *who);
 int caller_in_group(const struct caller *who, const char *group);
+int caller_has_gid(const struct caller *who, gid_t gid);
+int caller_in_group_ref(const struct caller *who, const char *name, uint32_t gid);
+int caller_is_sysadmin(const struct ctl *ctl, const struct ht_policy *pol);
 int caller_owns_file(const struct caller *who, const char *path);
 int caller_is_admin(const struct ctl *ctl, const struct ht_policy *pol);
 int caller_owns_token(const struct caller *who, const struct ht_record *rec);
@@ -85,11 +101,21 @@ int session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
                 struct ht_record *rec);
 int session_new_id(struct session *ses, struct ht_token *tok);
 
+/* limits.c */
+int limits_add_use(struct token_limits *l, const char *arg);
+int limits_add_only(struct token_limits *l, const char *arg);
+int limits_option(struct token_limits *l, int opt, const char *arg);
+int limits_given(const struct token_limits *l);
+int limits_apply(const struct ctl *ctl, const struct session *ses,
+                 const struct token_limits *l, int trusted, struct ht_record *rec);
+
 /* output.c */
 void out_safe(FILE *f, const char *s);
 void out_json_str(FILE *f, const char *s);
 void out_time(char *buf, size_t size, int64_t t, const char *none);
 void out_json_time(FILE *f, int64_t t);
+void out_words(char *buf, size_t size, const char *set, size_t stride, unsigned n,
+               const char *none);
 void out_record_json(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
                      int refused);
 void out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
@@ -117,5 +143,6 @@ int cmd_policy(struct ctl *ctl, int argc, char **argv);
 int cmd_purge(struct ctl *ctl, int argc, char **argv);
 int cmd_backup(struct ctl *ctl, int argc, char **argv);
 int cmd_restore(struct ctl *ctl, int argc, char **argv);
+int cmd_upgrade(struct ctl *ctl, int argc, char **argv);
 
 #endif

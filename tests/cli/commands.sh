@@ -58,7 +58,7 @@ check_match "show --json" "\"id\":\"$IDP\",\"kind\":\"project\".*\"scope\":\"PRO
 
 # list: own tokens by default, everything with --all, scopes, --json.
 list=$(tk list)
-check_match "list: header" "^ID +KIND +OWNER/SCOPE +PERM +STATUS +CREATED +EXPIRES +LAST USED +NAME" \
+check_match "list: header" "^ID +KIND +OWNER/SCOPE +PERM +STATUS +CREATED +EXPIRES +LAST USED +USES +NAME" \
 	"$(printf '%s\n' "$list" | head -1)"
 check "list: default shows the caller's 3 personal tokens" 3 "$(printf '%s\n' "$list" | grep -c ' personal ')"
 check "list --all: all 5" 5 "$(tk list --all | tail -n +2 | wc -l)"
@@ -116,7 +116,7 @@ check_match "policy: max-days 90" "max-days: +90" "$pol"
 tk policy set --expiry-required yes --max-days 30 --enforce-existing yes \
 	--lastused-granularity 60 --admin-group "$(id -gn)" 2>/dev/null
 check "policy set: exit 0" 0 $?
-check "policy --json" "{\"expiry_required\":true,\"max_days\":30,\"enforce_existing\":true,\"admin_group\":\"$(id -gn)\",\"lastused_granularity\":60}" \
+check "policy --json" "{\"expiry_required\":true,\"max_days\":30,\"enforce_existing\":true,\"admin_group\":\"$(id -gn)\",\"lastused_granularity\":60,\"sysadmin_group\":null,\"token_users\":null,\"max_tokens_per_user\":100,\"allowed_uses\":\"any\",\"schema\":2}" \
 	"$(tk --json policy show)"
 T4=$(tk create --name "bounded"); ID4=$(printf '%s' "$T4" | cut -c5-20)
 check_match "expiry required: create without --expires gets max-days" \

@@ -133,8 +133,12 @@ expect_as "nobody is still no administrator" 77 "for administrators" nobody crea
 expect_as "an admin-group member still cannot name paths" 77 "--db is only for root" \
 	daemon --db "$TEST_TMP/x.db" list
 expect_as "an admin-group member cannot back up under setuid" 77 "only root" daemon backup "$TEST_TMP/b.db"
+expect_as "a token administrator cannot change the policy" 77 "system administrators only" \
+	daemon policy set --max-days 45
+expect_as "nor purge" 77 "system administrators only" daemon purge
+"$TESTPATHS" policy set --sysadmin-group daemon 2>/dev/null
 as daemon policy set --max-days 45 2>/dev/null
-check "daemon changes the policy" "45" \
+check "daemon (in the sysadmin group) changes the policy" "45" \
 	"$("$TESTPATHS" --json policy | sed 's/.*"max_days":\([0-9]*\).*/\1/')"
 check "the store is still root's, 0640, after non-root writes" "0 640" \
 	"$(stat -c '%u %a' "$FIXED/tokens.db")"

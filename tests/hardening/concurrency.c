@@ -78,6 +78,7 @@ create_one(struct slot *slot)
 	ht_error_clear(&err);
 	memset(&t, 0, sizeof(t));
 	t.rec.kind = HT_KIND_PERSONAL;
+	ht_record_default_uses(&t.rec);
 	t.rec.perm = HT_PERM_READ;
 	t.rec.created = (int64_t)time(NULL);
 	t.rec.owner_uid = geteuid();   /* the module checks it, as tokenctl sets it */

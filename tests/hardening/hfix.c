@@ -83,6 +83,7 @@ personal(struct hfix *fx, struct hfix_token *t, const char *owner, const char *n
 {
 	memset(t, 0, sizeof(*t));
 	t->rec.kind = HT_KIND_PERSONAL;
+	ht_record_default_uses(&t->rec);
 	t->rec.perm = HT_PERM_WRITE;
 	t->rec.created = (int64_t)time(NULL) - DAY;
 	t->rec.owner_uid = geteuid();

@@ -14,9 +14,14 @@
  *   htfix policy DB KEY EXPIRY_REQUIRED MAX_DAYS ENFORCE_EXISTING
  *   htfix forge TOKEN         the same id with another secret, and a
  *                             correct checksum: a well-formed wrong token
+ *   htfix meta DB             the schema number in the raw "meta" record,
+ *                             read with gdbm alone: what a version-1
+ *                             program compares with the 1 it knows
  */
 #include "config.h"
 
+#include <fcntl.h>
+#include <gdbm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +84,7 @@ fill_record(struct ht_record *rec, char **a)
 	memset(rec, 0, sizeof(*rec));
 	if (parse_kind(a[1], &rec->kind) != 0 || ht_perm_parse(a[3], &rec->perm) != 0)
 		return -1;
+	ht_record_default_uses(rec);
 	rec->created = (int64_t)time(NULL);
 	rec->expires = life > 0 ? rec->created + life : 0;
 	rec->owner_uid = getuid();
@@ -185,6 +191,31 @@ cmd_forge(const char *text)
 	return 0;
 }
 
+/* The u32 after the magic "httptoken-store" of the meta record. */
+static int
+meta(const char *db)
+{
+	static const char magic[] = "httptoken-store";
+	GDBM_FILE f = gdbm_open(db, 0, GDBM_READER | GDBM_NOLOCK | GDBM_CLOEXEC, 0, NULL);
+	char name[] = "meta";
+	datum k = { name, 4 }, v;
+	const unsigned char *p;
+
+	if (f == NULL)
+		return 1;
+	v = gdbm_fetch(f, k);
+	gdbm_close(f);
+	if (v.dptr == NULL || v.dsize < (int)sizeof(magic) - 1 + 4) {
+		free(v.dptr);
+		return 1;
+	}
+	p = (const unsigned char *)v.dptr + sizeof(magic) - 1;
+	printf("%lu\n", ((unsigned long)p[0] << 24) | ((unsigned long)p[1] << 16) |
+	                 ((unsigned long)p[2] << 8) | p[3]);
+	free(v.dptr);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -206,6 +237,8 @@ main(int argc, char **argv)
 			return 2;
 		return write_txn(argv[2], argv[3], do_revoke, &id);
 	}
+	if (argc == 3 && strcmp(argv[1], "meta") == 0)
+		return meta(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "forge") == 0)
 		return cmd_forge(argv[2]);
 	if (argc == 7 && strcmp(argv[1], "policy") == 0)

@@ -6,7 +6,7 @@ check_PROGRAMS += tests/pam/pamrun tests/pam/htfix tests/pam/dlsym_check \
 tests_pam_pamrun_SOURCES = tests/pam/pamrun.c tests/pam/pam_codes.h
 tests_pam_pamrun_LDADD = $(PAM_LIBS)
 tests_pam_htfix_SOURCES = tests/pam/htfix.c
-tests_pam_htfix_LDADD = lib/libhttptoken.la
+tests_pam_htfix_LDADD = lib/libhttptoken.la $(GDBM_LIBS)
 tests_pam_threads_SOURCES = tests/pam/threads.c tests/pam/pam_codes.h
 tests_pam_threads_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_pam_threads_CFLAGS = $(AM_CFLAGS) -pthread
@@ -25,10 +25,13 @@ tests_pam_pam_ht_stub_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared 
 	-no-undefined -rpath /nowhere
 tests_pam_pam_ht_stub_la_LIBADD = $(PAM_LIBS)
 
-EXTRA_DIST += tests/pam/pamenv.sh
+EXTRA_DIST += tests/pam/pamenv.sh tests/fixtures/v1-store/README.md \
+	tests/fixtures/v1-store/tokens.db tests/fixtures/v1-store/key \
+	tests/fixtures/v1-store/tokens
 
 PAM_TESTS = tests/pam/auth.sh tests/pam/store.sh tests/pam/args.sh tests/pam/passwords.sh \
 	tests/pam/stacking.sh tests/pam/expiry.sh tests/pam/exports.sh tests/pam/threads.sh \
-	tests/pam/tokenctl.sh tests/pam/libpamtest.sh tests/pam/valgrind.sh tests/pam/owner.sh
+	tests/pam/tokenctl.sh tests/pam/libpamtest.sh tests/pam/valgrind.sh tests/pam/owner.sh \
+	tests/pam/upgrade.sh
 TESTS += $(PAM_TESTS)
 EXTRA_DIST += $(PAM_TESTS)

@@ -60,6 +60,7 @@ fixture_add_token(struct fixture *fx, const char *owner, enum ht_perm perm,
 	memset(&rec, 0, sizeof(rec));
 	rec.id = tok.id;
 	rec.kind = HT_KIND_PERSONAL;
+	ht_record_default_uses(&rec);
 	rec.perm = perm;
 	rec.created = time(NULL);
 	rec.expires = expires;

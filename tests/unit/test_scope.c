@@ -81,11 +81,63 @@ test_scope_rule(void)
 	   "personal tokens ignore resource=");
 }
 
+/* A personal token limited with --only: a project covers itself and its
+ * repositories, a repository only itself, and no resource passes nothing. */
+static void
+test_only_rule(void)
+{
+	struct ht_record rec = token(HT_KIND_PERSONAL, "");
+	static const struct { const char *resource; int pass; } m[] = {
+		{ "PROJ", 1 }, { "PROJ/a", 1 }, { "PROJ/b", 1 }, { "PROJ2", 0 }, { "PROJ2/a", 0 },
+		{ "OTHER/app", 1 }, { "OTHER/app2", 0 }, { "OTHER", 0 }, { "X/app", 0 },
+	};
+
+	strcpy(rec.only[0], "OTHER/app");
+	strcpy(rec.only[1], "PROJ");
+	rec.n_only = 2;
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		ok(ht_scope_allows(&rec, m[i].resource) == m[i].pass,
+		   "--only OTHER/app,PROJ: resource %s %s", m[i].resource,
+		   m[i].pass ? "passes" : "refused");
+	ok(!ht_scope_allows(&rec, NULL), "--only: refused where the service names no resource");
+	rec.n_only = 0;
+	ok(ht_scope_allows(&rec, NULL) && ht_scope_allows(&rec, "PROJ2"),
+	   "without --only: everywhere again");
+}
+
+static void
+test_uses(void)
+{
+	struct ht_record rec = token(HT_KIND_PERSONAL, "");
+	char longest[HT_USE_MAX + 2];
+
+	ok(ht_use_valid("http") && ht_use_valid("login") && ht_use_valid("git-2"),
+	   "use words valid");
+	ok(!ht_use_valid("") && !ht_use_valid("Http") && !ht_use_valid("2fa") &&
+	   !ht_use_valid("-x") && !ht_use_valid("a b") && !ht_use_valid("a,b"),
+	   "malformed use words invalid");
+	memset(longest, 'a', HT_USE_MAX);
+	longest[HT_USE_MAX] = '\0';
+	ok(ht_use_valid(longest), "a use of %d bytes valid", HT_USE_MAX);
+	longest[HT_USE_MAX] = 'a';
+	longest[HT_USE_MAX + 1] = '\0';
+	ok(!ht_use_valid(longest), "a use of %d bytes invalid", HT_USE_MAX + 1);
+	ok(ht_wordset_add(rec.uses[0], sizeof(rec.uses[0]), HT_USES_MAX, &rec.n_uses, "login") == 0 &&
+	   ht_wordset_add(rec.uses[0], sizeof(rec.uses[0]), HT_USES_MAX, &rec.n_uses, "http") == 0 &&
+	   ht_wordset_add(rec.uses[0], sizeof(rec.uses[0]), HT_USES_MAX, &rec.n_uses, "login") == 0 &&
+	   rec.n_uses == 2 && strcmp(rec.uses[0], "http") == 0 && strcmp(rec.uses[1], "login") == 0,
+	   "a word set stays sorted and without duplicates");
+	ok(ht_record_has_use(&rec, "login") && !ht_record_has_use(&rec, "mail"),
+	   "has_use finds only what is there");
+}
+
 int
 main(void)
 {
 	test_names();
 	test_keys();
 	test_scope_rule();
+	test_only_rule();
+	test_uses();
 	return done();
 }

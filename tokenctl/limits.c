@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What a token is for and where it reaches: the --use and --only options
+ * of create and edit, parsed into a token_limits and applied to a record.
+ * Both lists replace what the token had; they need a store of schema 2. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "scope.h"
+#include "tokenctl.h"
+
+/* --use WORD, also as WORD,WORD. */
+int
+limits_add_use(struct token_limits *l, const char *arg)
+{
+	char word[HT_USE_MAX + 2];
+	const char *p = arg;
+
+	do {
+		size_t n = strcspn(p, ",");
+
+		if (n >= sizeof(word))
+			return tk_error(EX_DATAERR, "--use: '%s' is not a use (a lower-case "
+			                "letter, then up to %d of a-z, 0-9, -)", arg, HT_USE_MAX - 1);
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (!ht_use_valid(word))
+			return tk_error(EX_DATAERR, "--use: '%s' is not a use (a lower-case "
+			                "letter, then up to %d of a-z, 0-9, -)", word, HT_USE_MAX - 1);
+		if (ht_wordset_add(l->uses[0], sizeof(l->uses[0]), HT_USES_MAX, &l->n_uses,
+		                   word) != 0)
+			return tk_error(EX_DATAERR, "--use: at most %d uses", HT_USES_MAX);
+		p += n;
+	} while (*p++ == ',');
+	l->has_uses = 1;
+	return 0;
+}
+
+/* --only KEY or KEY/SLUG. */
+int
+limits_add_only(struct token_limits *l, const char *arg)
+{
+	if (!ht_resource_valid(arg))
+		return tk_error(EX_DATAERR, "--only: '%s' is not a project key or KEY/slug", arg);
+	if (ht_wordset_add(l->only[0], sizeof(l->only[0]), HT_ONLY_MAX, &l->n_only, arg) != 0)
+		return tk_error(EX_DATAERR, "--only: at most %d projects or repositories",
+		                HT_ONLY_MAX);
+	l->has_only = 1;
+	return 0;
+}
+
+/* One of create's or edit's getopt results: 'u' --use, 'o' --only,
+ * 'A' --anywhere. */
+int
+limits_option(struct token_limits *l, int opt, const char *arg)
+{
+	if (opt == 'u')
+		return limits_add_use(l, arg);
+	if (opt == 'o')
+		return limits_add_only(l, arg);
+	l->anywhere = 1;
+	return 0;
+}
+
+int
+limits_given(const struct token_limits *l)
+{
+	return l->has_uses || l->has_only || l->anywhere;
+}
+
+/* Checks the request against the store and the caller, then replaces the
+ * record's lists. trusted: a token or system administrator, whom
+ * allowed-uses does not bind. */
+int
+limits_apply(const struct ctl *ctl, const struct session *ses, const struct token_limits *l,
+             int trusted, struct ht_record *rec)
+{
+	(void)ctl;
+	if (l->has_only && l->anywhere)
+		return tk_usage("--only and --anywhere exclude each other");
+	if (!limits_given(l))
+		return 0;
+	if (ht_store_schema(ses->st) < HT_SCHEMA_VERSION)
+		return tk_error(EX_DATAERR, "--use, --only and --anywhere need a store of "
+		                "version 2; run 'tokenctl upgrade' (system administrator)");
+	if ((l->has_only || l->anywhere) && rec->kind != HT_KIND_PERSONAL)
+		return tk_error(EX_DATAERR, "--only and --anywhere are for personal tokens; a "
+		                "project or repository token is scoped already");
+	if (l->has_uses) {
+		struct ht_record want = *rec;
+
+		want.n_uses = l->n_uses;
+		memcpy(want.uses, l->uses, sizeof(want.uses));
+		if (!trusted && !ht_policy_allows_uses(&ses->pol, &want))
+			return tk_error(EX_DATAERR, "--use: the policy allows only some uses "
+			                "(see 'tokenctl policy'); ask a token administrator");
+		rec->n_uses = l->n_uses;
+		memcpy(rec->uses, l->uses, sizeof(rec->uses));
+	}
+	if (l->has_only || l->anywhere) {
+		rec->n_only = l->anywhere ? 0 : l->n_only;
+		memcpy(rec->only, l->only, sizeof(rec->only));
+	}
+	return 0;
+}
