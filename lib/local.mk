@@ -3,6 +3,7 @@
 # benchmarks. It knows nothing of PAM or of the command line.
 noinst_LTLIBRARIES += lib/libhttptoken.la
 lib_libhttptoken_la_SOURCES = \
+	lib/accounts.c lib/accounts.h \
 	lib/backup.c \
 	lib/codec.c lib/codec.h \
 	lib/error.c lib/error.h \
@@ -10,6 +11,8 @@ lib_libhttptoken_la_SOURCES = \
 	lib/lastused.c lib/lastused.h \
 	lib/policy.c lib/policy.h \
 	lib/record.c lib/record.h \
+	lib/registry.c lib/registry.h \
+	lib/registry_store.c lib/registry_store.h \
 	lib/safefile.c lib/safefile.h \
 	lib/scope.c lib/scope.h \
 	lib/snapshot.c lib/snapshot.h \

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "codec.h"
+#include "registry_store.h"
 #include "safefile.h"
 #include "store_impl.h"
 
@@ -288,11 +289,14 @@ token_key_id(datum k, ht_id *id)
 }
 
 static int
-is_known_key(datum k)
+is_known_key(const struct ht_store *st, datum k)
 {
+	char scope[HT_SCOPE_MAX + 1];
 	ht_id id;
 
 	if (token_key_id(k, &id) == 0)
+		return 1;
+	if (st->schema >= HT_SCHEMA_VERSION && ht_entry_key_parse(k.dptr, (size_t)k.dsize, scope))
 		return 1;
 	return (k.dsize == (int)strlen(HT_META_KEY) &&
 	        memcmp(k.dptr, HT_META_KEY, strlen(HT_META_KEY)) == 0) ||
@@ -310,6 +314,7 @@ walk(struct ht_store *st, ht_store_visit visit, void *ctx, int strict,
 	datum k = gdbm_firstkey(st->dbf);
 
 	while (k.dptr != NULL && s == HT_OK) {
+		char scope[HT_SCOPE_MAX + 1];
 		struct ht_record rec;
 		ht_id id;
 		datum next;
@@ -322,9 +327,13 @@ walk(struct ht_store *st, ht_store_visit visit, void *ctx, int strict,
 				free(k.dptr);
 				return HT_OK;
 			}
-		} else if (strict && !is_known_key(k)) {
+		} else if (strict && !is_known_key(st, k)) {
 			s = ht_error_set(err, HT_ERR_CORRUPT, "store %s: unexpected key "
 			                 "of %d bytes", st->path, k.dsize);
+		} else if (strict && ht_entry_key_parse(k.dptr, (size_t)k.dsize, scope)) {
+			struct ht_entry e;
+
+			s = ht_store_get_entry(st, scope, &e, err);
 		}
 		next = gdbm_nextkey(st->dbf, k);
 		free(k.dptr);

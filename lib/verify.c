@@ -23,6 +23,8 @@ judge_owner(const struct ht_verify_request *req, const struct ht_record *rec)
 		return HT_V_WRONG_USER;
 	if (req->token_user != NULL && strcmp(req->user, req->token_user) == 0)
 		return HT_V_WRONG_USER;
+	if (ht_uid_is_system(rec->owner_uid, req->accounts))
+		return HT_V_SYSTEM_OWNER;
 	switch (req->user_lookup) {
 	case HT_USER_UNCHECKED:
 		return HT_V_OK;
@@ -164,6 +166,7 @@ ht_verdict_str(enum ht_verdict v)
 	case HT_V_BAD_SECRET: return "wrong secret";
 	case HT_V_WRONG_USER: return "token belongs to another user";
 	case HT_V_OWNER_ACCOUNT: return "owner account missing or changed";
+	case HT_V_SYSTEM_OWNER: return "owner is a system account";
 	case HT_V_REVOKED:    return "token revoked";
 	case HT_V_EXPIRED:    return "token expired";
 	case HT_V_POLICY:     return "token breaks the expiry policy";

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "accounts.h"
 #include "error.h"
 #include "record.h"
 #include "snapshot.h"
@@ -37,6 +38,7 @@ struct ht_verify_request {
 	int64_t now;
 	enum ht_user_lookup user_lookup;
 	uid_t user_uid;          /* valid when user_lookup is HT_USER_FOUND */
+	const struct ht_uid_range *accounts;  /* system accounts (NULL: defaults) */
 };
 
 enum ht_verdict {
@@ -48,6 +50,7 @@ enum ht_verdict {
 	HT_V_WRONG_USER,
 	HT_V_OWNER_ACCOUNT, /* personal: the owner's account is gone or has
 	                       another uid now */
+	HT_V_SYSTEM_OWNER,  /* personal: the owner is a system account */
 	HT_V_REVOKED,
 	HT_V_EXPIRED,
 	HT_V_POLICY,      /* refused by enforce-existing */

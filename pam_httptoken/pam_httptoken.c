@@ -48,8 +48,12 @@ lookup_user(pam_handle_t *pamh, struct ht_verify_request *req)
 
 static void
 request_init(pam_handle_t *pamh, struct ht_verify_request *req, const struct options *opt,
-             const char *user)
+             const char *user, struct ht_uid_range *accounts)
 {
+	/* Read at every call, as the rest: a changed UID_MIN applies at once.
+	 * A malformed file leaves the defaults for what it got wrong. */
+	(void)ht_uid_range_load(HT_LOGIN_DEFS, accounts);
+	req->accounts = accounts;
 	req->db_path = opt->db_path;
 	req->key_path = opt->key_path;
 	req->user = user;
@@ -260,6 +264,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct options opt;
 	struct ht_verify_request req;
+	struct ht_uid_range accounts;
 	struct ht_verify_result res;
 	struct ht_error err;
 	const char *user = NULL, *password = NULL;
@@ -278,7 +283,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return rc;
 	}
 	ht_error_clear(&err);
-	request_init(pamh, &req, &opt, user);
+	request_init(pamh, &req, &opt, user, &accounts);
 	ht_verify_password(&req, password, strlen(password), &res, &err);
 	log_auth(pamh, &opt, user, &res, &err);
 	rc = auth_code(res.verdict, &err);
@@ -311,6 +316,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct options opt;
 	struct ht_verify_request req;
+	struct ht_uid_range accounts;
 	struct ht_verify_result res;
 	struct ht_error err;
 	const void *data = NULL;
@@ -327,7 +333,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	id = login->id;
 	user = item_text(pamh, PAM_USER);
 	ht_error_clear(&err);
-	request_init(pamh, &req, &opt, user);
+	request_init(pamh, &req, &opt, user, &accounts);
 	if (login_unchanged(login, &req, argc, argv)) {
 		/* Nothing but the clock can have changed the verdict. */
 		memset(&res, 0, sizeof(res));

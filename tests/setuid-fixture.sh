@@ -41,3 +41,13 @@ setuid_fixture() {
 	cp "$TESTPATHS" "$SUID" && chown root:root "$SUID" && chmod 4755 "$SUID" ||
 		tap_bail "cannot install the setuid copy"
 }
+
+# as USER ARGS...: tokenctl run by USER, unprivileged (here the setuid copy
+# through setpriv, with USER's groups from the group database).
+as() {
+	u=$1; shift
+	setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups "$SUID" "$@"
+}
+
+# tkroot ARGS...: tokenctl run by root on the fixture's store.
+tkroot() { "$TESTPATHS" "$@"; }

@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "accounts.h"
 #include "safefile.h"
 #include "scope.h"
 #include "tokenctl.h"
@@ -96,6 +97,51 @@ check_create(const struct create_args *a)
 	return 0;
 }
 
+/* System accounts get no personal tokens (a compromised web application
+ * must not mint itself a git credential), and policy token-users may
+ * narrow them to one group. Root is allowed. */
+static int
+may_create_personal(const struct ctl *ctl, const struct session *ses)
+{
+	struct ht_uid_range accounts;
+
+	if (ctl->who.uid == 0)
+		return 0;
+	(void)ht_uid_range_load(HT_LOGIN_DEFS, &accounts);
+	if (ht_uid_is_system(ctl->who.uid, &accounts))
+		return tk_error(EX_NOPERM, "create: %s (uid %u) is a system account; system "
+		                "accounts get no personal tokens", ctl->who.name,
+		                (unsigned)ctl->who.uid);
+	if (ses->pol.token_users.name[0] != '\0' &&
+	    !caller_in_group_ref(&ctl->who, ses->pol.token_users.name, ses->pol.token_users.gid))
+		return tk_error(EX_NOPERM, "create: personal tokens are for members of the group "
+		                "%s (policy token-users)", ses->pol.token_users.name);
+	return 0;
+}
+
+/* Authority first (77 for a scope the caller does not administer, even
+ * one that does not exist), then the registry (66 for an unregistered
+ * project or repository). A version-1 store has no registry: there, as
+ * in version 1, token administrators create them. */
+static int
+may_create_scoped(const struct ctl *ctl, const struct session *ses,
+                  const struct create_args *a)
+{
+	enum role need = a->kind == HT_KIND_REPO ? ROLE_REPO_ADMIN : ROLE_PROJECT_ADMIN;
+	enum role role;
+	int rc = role_on_scope(ctl, ses, a->scope, &role);
+
+	if (rc != 0)
+		return rc;
+	if (role < need)
+		return tk_error(EX_NOPERM, "create: permission denied: you do not administer %s "
+		                "(project and repository tokens are for its administrators)",
+		                a->scope);
+	if (ht_store_schema(ses->st) < HT_SCHEMA_VERSION)
+		return 0;
+	return registered(ses, a->scope, "create");
+}
+
 /* Fills the record and stores it; tok gets the new token. */
 static int
 store_new(const struct ctl *ctl, struct session *ses, const struct create_args *a,
@@ -154,10 +200,11 @@ cmd_create(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
-	if (a.kind != HT_KIND_PERSONAL && !ses.admin)
-		rc = tk_error(EX_NOPERM, "create: project and repository tokens are for "
-		              "administrators");
+	if (a.kind != HT_KIND_PERSONAL)
+		rc = may_create_scoped(ctl, &ses, &a);
 	else
+		rc = may_create_personal(ctl, &ses);
+	if (rc == 0)
 		rc = store_new(ctl, &ses, &a, &rec, &tok);
 	session_end(&ses);
 	if (rc != 0) {

@@ -17,29 +17,6 @@
 
 #define STDIN_MAX 4096
 
-struct id_list {
-	ht_id *ids;
-	size_t n, cap;
-	int failed;
-};
-
-static void
-ids_add(struct id_list *l, ht_id id)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		ht_id *p = realloc(l->ids, cap * sizeof(*p));
-
-		if (p == NULL) {
-			l->failed = 1;
-			return;
-		}
-		l->ids = p;
-		l->cap = cap;
-	}
-	l->ids[l->n++] = id;
-}
-
 /* Marks rec revoked in the transaction; an already revoked token is left
  * as it was (its revocation time is part of the audit trail). */
 static int

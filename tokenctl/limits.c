@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "registry_store.h"
 #include "scope.h"
 #include "tokenctl.h"
 
@@ -70,6 +71,22 @@ limits_given(const struct token_limits *l)
 	return l->has_uses || l->has_only || l->anywhere;
 }
 
+/* 0 when scope is registered; 66 naming it when not, 69 when its entry
+ * does not verify. */
+int
+registered(const struct session *ses, const char *scope, const char *what)
+{
+	struct ht_error err = { 0 };
+	struct ht_entry e;
+	enum ht_status s = ht_store_get_entry(ses->st, scope, &e, &err);
+
+	if (s == HT_ERR_NOTFOUND)
+		return tk_error(EX_NOINPUT, "%s: no such %s %s (see 'tokenctl %s list')", what,
+		                strchr(scope, '/') != NULL ? "repository" : "project", scope,
+		                strchr(scope, '/') != NULL ? "repo" : "project");
+	return s == HT_OK ? 0 : tk_fail(&err);
+}
+
 /* Checks the request against the store and the caller, then replaces the
  * record's lists. trusted: a token or system administrator, whom
  * allowed-uses does not bind. */
@@ -98,6 +115,12 @@ limits_apply(const struct ctl *ctl, const struct session *ses, const struct toke
 			                "(see 'tokenctl policy'); ask a token administrator");
 		rec->n_uses = l->n_uses;
 		memcpy(rec->uses, l->uses, sizeof(rec->uses));
+	}
+	for (unsigned i = 0; i < l->n_only; i++) {
+		int rc = registered(ses, l->only[i], "--only");
+
+		if (rc != 0)
+			return rc;
 	}
 	if (l->has_only || l->anywhere) {
 		rec->n_only = l->anywhere ? 0 : l->n_only;

@@ -10,9 +10,11 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/audit.c \
 	tokenctl/caller.c \
 	tokenctl/exit.c \
+	tokenctl/idlist.c \
 	tokenctl/limits.c \
 	tokenctl/output.c \
 	tokenctl/privs.c \
+	tokenctl/roles.c \
 	tokenctl/session.c \
 	tokenctl/cmd_backup.c \
 	tokenctl/cmd_create.c \
@@ -24,7 +26,10 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_revoke.c \
 	tokenctl/cmd_rotate.c \
 	tokenctl/cmd_show.c \
-	tokenctl/cmd_upgrade.c
+	tokenctl/cmd_upgrade.c \
+	tokenctl/cmd_registry.c \
+	tokenctl/registry_args.c \
+	tokenctl/registry_out.c
 
 sbin_PROGRAMS += tokenctl/tokenctl
 tokenctl_tokenctl_SOURCES = tokenctl/paths.c

@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	{ "backup", cmd_backup },
 	{ "restore", cmd_restore },
 	{ "upgrade", cmd_upgrade },
+	{ "project", cmd_project },
+	{ "repo", cmd_repo },
 };
 
 static void
@@ -58,6 +60,11 @@ usage(FILE *f)
 	      "  purge [--revoked] [--expired] [--older-than DAYS]\n"
 	      "  backup FILE | restore FILE\n"
 	      "  upgrade                               convert a version-1 store (system administrator)\n"
+	      "  project add KEY [--admin USER|@GROUP]... [--description TEXT]\n"
+	      "  project edit KEY [--add-admin USER|@GROUP]... [--remove-admin USER|@GROUP]...\n"
+	      "               [--description TEXT]\n"
+	      "  project remove KEY [--force] | project list | project show KEY\n"
+	      "  repo add|edit|remove|show KEY/SLUG ... | repo list [KEY]\n"
 	      "Defaults: --db ", f);
 	fputs(tk_default_db(), f);
 	fputs(" --keyfile ", f);

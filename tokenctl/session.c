@@ -102,7 +102,8 @@ session_end(struct session *ses)
 }
 
 /* Fetches a token the caller may act on: 64 for a malformed id, 66 when
- * there is none, 77 when it is someone else's and the caller is no admin. */
+ * there is none or it is one the caller may not act on (the same answer,
+ * so that ids cannot be probed). */
 int
 session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
             struct ht_record *rec)
@@ -119,9 +120,8 @@ session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
 		return tk_error(EX_NOINPUT, "no such token %s", idtext);
 	if (s != HT_OK)
 		return tk_fail(&err);
-	if (!ses->admin && !caller_owns_token(&ctl->who, rec))
-		return tk_error(EX_NOPERM, "token %s: permission denied (not your token)",
-		                idtext);
+	if (!caller_may_act_on(ctl, ses, rec))
+		return tk_error(EX_NOINPUT, "no such token %s", idtext);
 	return 0;
 }
 

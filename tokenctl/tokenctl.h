@@ -47,6 +47,15 @@ struct session {
 	int sysadmin;            /* system administrator */
 };
 
+/* The roles of SPEC "Token kinds and permissions", weakest first. */
+enum role {
+	ROLE_NONE = 0,           /* everyone: their own personal tokens */
+	ROLE_REPO_ADMIN,
+	ROLE_PROJECT_ADMIN,
+	ROLE_TOKEN_ADMIN,        /* admin-group */
+	ROLE_SYSADMIN,           /* root, sysadmin-group, the store's owner */
+};
+
 /* What --use, --only and --anywhere asked for (limits.c). */
 struct token_limits {
 	int has_uses;
@@ -57,6 +66,14 @@ struct token_limits {
 	char only[HT_ONLY_MAX][HT_SCOPE_MAX + 1];
 	int anywhere;
 };
+
+/* idlist.c */
+struct id_list {
+	ht_id *ids;
+	size_t n, cap;
+	int failed;
+};
+void ids_add(struct id_list *l, ht_id id);
 
 /* paths.c: compiled-in defaults (a test build points them elsewhere). */
 const char *tk_default_db(void);
@@ -101,11 +118,30 @@ int session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
                 struct ht_record *rec);
 int session_new_id(struct session *ses, struct ht_token *tok);
 
+/* roles.c */
+struct ht_entry;
+const char *role_name(enum role r);
+enum role role_global(const struct session *ses);
+int entry_admits(const struct caller *who, const struct ht_entry *e);
+/* The caller's role on "KEY" or "KEY/slug"; 0, or an exit status when the
+ * registry cannot be read. */
+int role_on_scope(const struct ctl *ctl, const struct session *ses, const char *scope,
+                  enum role *role);
+int caller_may_act_on(const struct ctl *ctl, const struct session *ses,
+                      const struct ht_record *rec);
+
+/* registry_args.c, registry_out.c */
+struct ht_admin;
+int admin_parse(const char *opt, const char *arg, struct ht_admin *a);
+int description_valid(const char *s);
+int registry_show(struct ctl *ctl, int repo, int argc, char **argv);
+
 /* limits.c */
 int limits_add_use(struct token_limits *l, const char *arg);
 int limits_add_only(struct token_limits *l, const char *arg);
 int limits_option(struct token_limits *l, int opt, const char *arg);
 int limits_given(const struct token_limits *l);
+int registered(const struct session *ses, const char *scope, const char *what);
 int limits_apply(const struct ctl *ctl, const struct session *ses,
                  const struct token_limits *l, int trusted, struct ht_record *rec);
 
@@ -144,5 +180,7 @@ int cmd_purge(struct ctl *ctl, int argc, char **argv);
 int cmd_backup(struct ctl *ctl, int argc, char **argv);
 int cmd_restore(struct ctl *ctl, int argc, char **argv);
 int cmd_upgrade(struct ctl *ctl, int argc, char **argv);
+int cmd_project(struct ctl *ctl, int argc, char **argv);
+int cmd_repo(struct ctl *ctl, int argc, char **argv);
 
 #endif

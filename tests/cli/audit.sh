@@ -21,6 +21,7 @@ ALL="$TEST_TMP/all-output"
 run() { tk "$@" >>"$ALL" 2>&1 </dev/null; }   # everything but create/rotate
 
 T1=$(tk create --name one 2>>"$ALL"); I1=$(printf '%s' "$T1" | cut -c5-20)
+tk project add PROJ 2>/dev/null || tap_bail "project add failed"
 T2=$(tk create --name two --project PROJ 2>>"$ALL"); I2=$(printf '%s' "$T2" | cut -c5-20)
 check_match "init is logged" "tokenctl: init: uid=$UID_ user=$ME token=-" "$(cat "$LOG")"
 check_match "create is logged with id, kind and level" \

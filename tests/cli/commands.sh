@@ -28,6 +28,8 @@ T1=$out; ID1=$(printf '%s' "$T1" | cut -c5-20)
 
 T2=$(tk create --name "ci" --perm write --expires 7)
 ID2=$(printf '%s' "$T2" | cut -c5-20)
+# Project and repository tokens are for registered scopes.
+tk project add PROJ 2>/dev/null && tk repo add PROJ/web 2>/dev/null || tap_bail "registry setup failed"
 TP=$(tk create --name "deploy" --project PROJ --perm admin)
 IDP=$(printf '%s' "$TP" | cut -c5-20)
 TR=$(tk create --name "mirror" --repo PROJ/web)

@@ -68,6 +68,7 @@ LEAKED=$(as_acct create --name leaked --use login) || tap_bail "tokenctl create 
 GIT=$(as_acct create --name git) || tap_bail "tokenctl create as $ACCT failed"
 chown -R root:root "$TEST_TMP/store"
 tk() { "$TOKENCTL" --db "$DB" --keyfile "$KEY" "$@"; }
+tk project add PROJ 2>/dev/null || tap_bail "tokenctl project add failed"
 PROJECT=$(tk create --name ci --project PROJ --perm admin) || tap_bail "tokenctl create --project failed"
 tk revoke "$(printf '%s' "$LEAKED" | cut -c5-20)" 2>/dev/null || tap_bail "tokenctl revoke failed"
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The setuid-root tokenctl against a hostile unprivileged caller (nobody,
-# through setpriv): a poisoned environment (PATH, LD_PRELOAD,
+# The setuid-root tokenctl against a hostile unprivileged caller (U1, an
+# ordinary account made for the run, through setpriv): a poisoned environment (PATH, LD_PRELOAD,
 # LD_LIBRARY_PATH, GDBM_*, TMPDIR, HOME, locale, MALLOC_*, GLIBC_TUNABLES),
 # hostile arguments (paths, a 100 000-byte name, control characters and
 # terminal escapes, 10 000 arguments) and closed standard descriptors.
@@ -12,8 +12,14 @@
 # /tmp/httptoken-setuid-test), used under the rules in tests/cli/local.mk.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 . "$top_srcdir/tests/setuid-fixture.sh"
+. "$top_srcdir/tests/accounts.sh"
 setuid_fixture_require cc
+accounts_require
 make_tmpdir
+ACCOUNT_TAG=pv
+trap 'accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
+make_user a; U1=$(acct a)
+make_user b; U2=$(acct b)
 
 setuid_fixture
 
@@ -41,17 +47,17 @@ for prog in sh bash getent id logger sendmail cat ls; do
 	chmod 0755 "$EVIL/$prog"
 done
 
-OUT="$TEST_TMP/seen-by-nobody"   # everything nobody was shown
+OUT="$TEST_TMP/seen-by-U1"   # everything U1 was shown
 : >"$OUT"
 
-# hostile ARGS...: the setuid copy as nobody with the poisoned environment,
+# hostile ARGS...: the setuid copy as U1 with the poisoned environment,
 # started from inside the trap; stdout+stderr are appended to $OUT and
 # also left in $LAST.
 hostile() {
 	# setpriv runs as root and must not see the poison: it gets a clean
-	# environment, and env (already nobody) sets the poison for the exec
+	# environment, and env (already U1) sets the poison for the exec
 	# of the setuid program alone.
-	(cd "$EVIL" && /usr/bin/setpriv --reuid=nobody --regid=nogroup --init-groups \
+	(cd "$EVIL" && /usr/bin/setpriv --reuid="$U1" --regid="$U1" --init-groups \
 		/usr/bin/env -i \
 		PATH="$EVIL" LD_PRELOAD="$EVIL/mark.so" LD_LIBRARY_PATH="$EVIL" \
 		LD_AUDIT="$EVIL/mark.so" LD_DEBUG=all LD_DEBUG_OUTPUT="$MARKS/lddebug" \
@@ -69,10 +75,10 @@ hostile() {
 }
 id_of() { printf '%s' "$1" | grep -o 'htk_[0-9a-f]\{16\}' | head -1 | cut -c5-20; }
 
-# A token of another user, to be kept from nobody.
-TD=$(setpriv --reuid=daemon --regid=daemon --init-groups "$SUID" create --name "daemon-secret-name")
+# A token of another user, to be kept from U1.
+TD=$(setpriv --reuid="$U2" --regid="$U2" --init-groups "$SUID" create --name "U2-secret-name")
 ID=$(id_of "$TD")
-check_match "daemon has a token" '^[0-9a-f]{16}$' "$ID"
+check_match "U2 has a token" '^[0-9a-f]{16}$' "$ID"
 KEYSUM=$(sha256sum "$FIXED/key")
 
 touch "$TEST_TMP/stamp"
@@ -83,17 +89,17 @@ hostile create --name "hostile env"
 check "hostile environment: create works" 0 "$?"
 TN=$(printf '%s\n' "$LAST" | grep -o 'htk_[0-9a-zA-Z]*' | head -1)
 check_match "hostile environment: a token is printed" '^htk_[0-9a-f]{16}[0-9A-Za-z]{49}$' "$TN"
-check_match "hostile environment: the token is nobody's" '"owner":"nobody"' \
+check_match "hostile environment: the token is U1's" "\"owner\":\"$U1\"" \
 	"$("$TESTPATHS" --json show "$(id_of "$TN")")"
 check "no library of the caller's was loaded, no program run" "" "$(ls "$MARKS")"
 
 # --- arguments -----------------------------------------------------------
 hostile --db "$EVIL/db" --keyfile "$EVIL/key" create --name x
-check "a store path from nobody is refused: exit 77" 77 "$?"
+check "a store path from U1 is refused: exit 77" 77 "$?"
 hostile restore /etc/shadow
-check "restore of a file named by nobody is refused: exit 77" 77 "$?"
+check "restore of a file named by U1 is refused: exit 77" 77 "$?"
 hostile backup "$EVIL/copy.db"
-check "backup to a file named by nobody is refused: exit 77" 77 "$?"
+check "backup to a file named by U1 is refused: exit 77" 77 "$?"
 hostile show ../../../etc/shadow
 check "a path as a token id is a usage error: exit 64" 64 "$?"
 
@@ -137,10 +143,10 @@ check "revoke of 10 000 unknown ids: refused (66/77), not a crash" yes \
 
 # --- closed standard descriptors -----------------------------------------
 before=$(cat "$FIXED/tokens.db" | sha256sum)
-setpriv --reuid=nobody --regid=nogroup --init-groups "$SUID" create --name closed <&- >&- 2>&-
+setpriv --reuid="$U1" --regid="$U1" --init-groups "$SUID" create --name closed <&- >&- 2>&-
 check "all three descriptors closed: create does not succeed" yes \
 	"$([ $? -ne 0 ] && echo yes || echo no)"
-setpriv --reuid=nobody --regid=nogroup --init-groups "$SUID" list <&- >&- 2>&-
+setpriv --reuid="$U1" --regid="$U1" --init-groups "$SUID" list <&- >&- 2>&-
 check "closed descriptors: the store was not written into" "$before" \
 	"$(cat "$FIXED/tokens.db" | sha256sum)"
 check "closed descriptors: the store still verifies" 0 \
@@ -148,16 +154,16 @@ check "closed descriptors: the store still verifies" 0 \
 
 # --- another user's token ----------------------------------------------
 hostile show "$ID"
-check "nobody cannot show daemon's token: exit 77" 77 "$?"
+check "U1 cannot show U2's token: exit 66 (as for an unknown id)" 66 "$?"
 hostile list --all
-check "nobody cannot list all tokens: exit 77" 77 "$?"
-hostile list --user daemon
-check "nobody cannot list daemon's tokens: exit 77" 77 "$?"
+check "U1 cannot list all tokens: exit 77" 77 "$?"
+hostile list --user "$U2"
+check "U1 cannot list U2's tokens: exit 77" 77 "$?"
 hostile --json list
-check "nobody's own listing works" 0 "$?"
-check "nothing nobody was shown names daemon's token" "" \
-	"$(grep -e daemon-secret-name -e "$ID" "$OUT" | grep -v "token $ID: permission denied")"
-check "nothing nobody was shown holds a raw control character but newline and tab" "" \
+check "U1's own listing works" 0 "$?"
+check "nothing U1 was shown names U2's token" "" \
+	"$(grep -e U2-secret-name -e "$ID" "$OUT" | grep -v "no such token $ID")"
+check "nothing U1 was shown holds a raw control character but newline and tab" "" \
 	"$(tr -d '\n\t' <"$OUT" | LC_ALL=C grep -c '[[:cntrl:]]' | grep -v '^0$')"
 
 # --- nothing written outside the store -----------------------------------
