@@ -32,6 +32,6 @@ EXTRA_DIST += tests/pam/pamenv.sh tests/fixtures/v1-store/README.md \
 PAM_TESTS = tests/pam/auth.sh tests/pam/store.sh tests/pam/args.sh tests/pam/passwords.sh \
 	tests/pam/stacking.sh tests/pam/expiry.sh tests/pam/exports.sh tests/pam/threads.sh \
 	tests/pam/tokenctl.sh tests/pam/libpamtest.sh tests/pam/valgrind.sh tests/pam/owner.sh \
-	tests/pam/upgrade.sh
+	tests/pam/upgrade.sh tests/pam/only.sh
 TESTS += $(PAM_TESTS)
 EXTRA_DIST += $(PAM_TESTS)
