@@ -116,7 +116,7 @@ may_create_personal(const struct ctl *ctl, const struct session *ses)
 	    !caller_in_group_ref(&ctl->who, ses->pol.token_users.name, ses->pol.token_users.gid))
 		return tk_error(EX_NOPERM, "create: personal tokens are for members of the group "
 		                "%s (policy token-users)", ses->pol.token_users.name);
-	return 0;
+	return limits_quota(ctl, ses);
 }
 
 /* Authority first (77 for a scope the caller does not administer, even

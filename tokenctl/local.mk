@@ -24,6 +24,7 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_policy.c \
 	tokenctl/cmd_purge.c \
 	tokenctl/cmd_revoke.c \
+	tokenctl/revoke_bulk.c \
 	tokenctl/cmd_rotate.c \
 	tokenctl/cmd_show.c \
 	tokenctl/cmd_upgrade.c \

@@ -67,6 +67,19 @@ struct token_limits {
 	int anywhere;
 };
 
+/* revoke_bulk.c */
+struct bulk_args {
+	const char *user;
+	const char *scope;        /* --project KEY or --repo KEY/SLUG */
+	long unused_days;         /* -1: not asked */
+	int dry_run;
+	const char *reason;       /* root only; NULL: the default */
+};
+int revoke_bulk(const struct ctl *ctl, const struct bulk_args *b);
+/* cmd_revoke.c */
+int revoke_reason_parse(const char *s);
+void revoke_reason_set(const struct session *ses, struct ht_record *rec, const char *reason);
+
 /* idlist.c */
 struct id_list {
 	ht_id *ids;
@@ -142,6 +155,7 @@ int limits_add_only(struct token_limits *l, const char *arg);
 int limits_option(struct token_limits *l, int opt, const char *arg);
 int limits_given(const struct token_limits *l);
 int registered(const struct session *ses, const char *scope, const char *what);
+int limits_quota(const struct ctl *ctl, const struct session *ses);
 int limits_apply(const struct ctl *ctl, const struct session *ses,
                  const struct token_limits *l, int trusted, struct ht_record *rec);
 
