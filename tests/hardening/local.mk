@@ -16,6 +16,8 @@ TESTS += $(hardening_c_tests)
 
 hardening_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 hardening_ldadd = tests/hardening/libhfix.la lib/libhttptoken.la $(SODIUM_LIBS) $(GDBM_LIBS)
+tests_hardening_corruption_SOURCES = tests/hardening/corruption.c \
+	tests/hardening/corrupt_registry.c tests/hardening/corrupt_registry.h
 tests_hardening_corruption_CPPFLAGS = $(hardening_cppflags)
 tests_hardening_corruption_LDADD = $(hardening_ldadd)
 tests_hardening_crash_CPPFLAGS = $(hardening_cppflags)
