@@ -18,34 +18,45 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Length of the character at p when it is well-formed UTF-8 and not a
- * control character (C0, DEL or C1); 0 otherwise. */
-static size_t
-printable_char_len(const unsigned char *p, size_t avail)
+/* Control and invisible format characters (Unicode Cc, Cf, Zl, Zp): they
+ * let a name hide or reorder what a terminal or a web page shows
+ * ("invoice<U+202E>fdp.exe"). */
+static int
+invisible(unsigned long c)
 {
-	unsigned long cp;
-	size_t n = ht_utf8_decode(p, avail, &cp);
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0xad ||
+	       (c >= 0x600 && c <= 0x605) || c == 0x61c || c == 0x6dd || c == 0x70f ||
+	       c == 0x890 || c == 0x891 || c == 0x8e2 || c == 0x180e ||
+	       (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
+	       (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff ||
+	       (c >= 0xfff9 && c <= 0xfffb) || c == 0x110bd || c == 0x110cd ||
+	       (c >= 0x13430 && c <= 0x1343f) || (c >= 0x1bca0 && c <= 0x1bca3) ||
+	       (c >= 0x1d173 && c <= 0x1d17a) || c == 0xe0001 || (c >= 0xe0020 && c <= 0xe007f);
+}
 
-	if (n == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+int
+ht_text_valid(const char *s, size_t min, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s);
+
+	if (len < min || len > max)
 		return 0;
-	return n;
+	for (size_t i = 0; i < len;) {
+		unsigned long cp;
+		size_t n = ht_utf8_decode(p + i, len - i, &cp);
+
+		if (n == 0 || invisible(cp))
+			return 0;
+		i += n;
+	}
+	return 1;
 }
 
 int
 ht_name_valid(const char *name)
 {
-	const unsigned char *p = (const unsigned char *)name;
-	size_t len = strlen(name);
-
-	if (len == 0 || len > HT_NAME_MAX)
-		return 0;
-	for (size_t i = 0; i < len;) {
-		size_t n = printable_char_len(p + i, len - i);
-		if (n == 0)
-			return 0;
-		i += n;
-	}
-	return 1;
+	return ht_text_valid(name, 1, HT_NAME_MAX);
 }
 
 static int

@@ -10,7 +10,11 @@
 #define HT_PROJECT_KEY_MAX 128
 #define HT_SLUG_MAX        128
 
-/* A display name: 1..HT_NAME_MAX bytes of UTF-8 with no control characters. */
+/* min..max bytes of UTF-8 without control or invisible format characters
+ * (Unicode Cc, Cf, Zl, Zp). */
+int ht_text_valid(const char *s, size_t min, size_t max);
+
+/* A display name: ht_text_valid, 1..HT_NAME_MAX bytes. */
 int ht_name_valid(const char *name);
 
 /* A project key: a letter, then letters, digits or '_'; at most 128. */

@@ -87,7 +87,7 @@ check_create(const struct create_args *a)
 {
 	if (!ht_name_valid(a->name))
 		return tk_error(EX_DATAERR, "create: invalid name: it must be 1 to %d bytes "
-		                "of UTF-8 without control characters", HT_NAME_MAX);
+		                "of UTF-8 without control or invisible characters", HT_NAME_MAX);
 	if (a->kind == HT_KIND_PROJECT && !ht_project_key_valid(a->scope))
 		return tk_error(EX_DATAERR, "create: invalid project key '%s' (a letter, then "
 		                "letters, digits or _)", a->scope);

@@ -66,7 +66,7 @@ parse_edit(int argc, char **argv, struct edit_args *a)
 		                "or --anywhere)");
 	if (a->name != NULL && !ht_name_valid(a->name))
 		return tk_error(EX_DATAERR, "edit: invalid name: it must be 1 to %d bytes "
-		                "of UTF-8 without control characters", HT_NAME_MAX);
+		                "of UTF-8 without control or invisible characters", HT_NAME_MAX);
 	return 0;
 }
 

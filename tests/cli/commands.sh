@@ -165,14 +165,18 @@ printf '%020d\n' 1767225600 > "$DB.lastused/$ID4"
 check_match "show: last used from the last-use file" "^last used: +2026-01-01 00:00" \
 	"$(tk show "$ID4" | grep '^last used:')"
 
-# Names reach the terminal and JSON safely: a right-to-left override is
-# shown escaped, quotes and backslashes are escaped in JSON.
-tricky=$(printf 'q"uo\\te \342\200\256evil \303\274n')
+# Names reach the terminal and JSON safely: quotes and backslashes are
+# escaped in JSON; a right-to-left override (an invisible format
+# character) is refused, so no name can reorder what a terminal shows.
+tricky=$(printf 'q"uo\\te \303\274n')
 TX=$(tk create --name "$tricky"); IX=$(printf '%s' "$TX" | cut -c5-20)
 UE=$(printf '\303\274')
-check_match "table: RLO escaped, UTF-8 kept" 'q"uo\\\\te \\u202eevil '"$UE"'n$' "$(tk list --all | grep "^$IX")"
-check_match "JSON: quote, backslash and RLO escaped" '"name":"q\\"uo\\\\te \\u202eevil '"$UE"'n"' \
+check_match "table: backslash escaped, UTF-8 kept" 'q"uo\\\\te '"$UE"'n$' "$(tk list --all | grep "^$IX")"
+check_match "JSON: quote and backslash escaped" '"name":"q\\"uo\\\\te '"$UE"'n"' \
 	"$(tk --json show "$IX")"
+err=$(tk create --name "$(printf 'invoice\342\200\256fdp.exe')" 2>&1 >/dev/null); rc=$?
+check "a right-to-left override in a name: exit 65" 65 "$rc"
+check_match "a right-to-left override in a name: message" "invisible characters" "$err"
 check "no raw RLO anywhere in the output" 0 \
 	"$( (tk list --all; tk show "$IX"; tk --json list --all) | grep -c "$(printf '\342\200\256')")"
 

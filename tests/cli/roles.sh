@@ -170,5 +170,20 @@ groupdel "$GONE" && groupadd -g "$(free_gid)" "$GONE" && join_group "$RG" "$GONE
 expect_as "the re-created group grants nothing" 77 "do not administer PROJ" \
 	"$RG" create --name after --project PROJ
 
+# Adoption: the tokens of a project made before there was a registry (a
+# version-1 store, upgraded) come under its administrators once it is
+# registered, and not before.
+FX="$top_srcdir/tests/fixtures/v1-store"
+find "$FIXED" -mindepth 1 -delete
+cp "$FX/tokens.db" "$FX/key" "$FIXED/" && chmod 0640 "$FIXED/tokens.db" "$FIXED/key" &&
+	tkroot upgrade 2>/dev/null || tap_bail "cannot install the upgraded fixture"
+JID=$(id_of "$(sed -n 's/^project //p' "$FX/tokens")")
+expect_as "an unregistered project's token is no one's but the administrators'" 66 \
+	"no such token $JID" "$PA" show "$JID"
+tkroot project add PROJ --admin "$PA" 2>/dev/null || tap_bail "project add failed"
+check_match "registered: its administrator shows the old token" "^id: +$JID" \
+	"$(ok_as "$PA" show "$JID")"
+expect_as "and revokes it" 0 "revoked 1 token" "$PA" revoke "$JID"
+
 find "$FIXED" -mindepth 1 -delete
 tap_done

@@ -29,6 +29,12 @@ test_names(void)
 	ok(!ht_name_valid("a\tb"), "tab invalid");
 	ok(!ht_name_valid("red\x1b[31m"), "terminal escape invalid");
 	ok(!ht_name_valid("del\x7f"), "DEL invalid");
+	ok(!ht_name_valid("invoice\xe2\x80\xae" "fdp.exe"), "right-to-left override (Cf) invalid");
+	ok(!ht_name_valid("zero\xe2\x80\x8bwidth"), "zero-width space (Cf) invalid");
+	ok(!ht_name_valid("line\xe2\x80\xa8sep"), "line separator (Zl) invalid");
+	ok(!ht_name_valid("para\xe2\x80\xa9sep"), "paragraph separator (Zp) invalid");
+	ok(!ht_name_valid("bom\xef\xbb\xbf"), "byte order mark (Cf) invalid");
+	ok(!ht_name_valid("tag\xf3\xa0\x80\x81"), "language tag (Cf) invalid");
 	ok(!ht_name_valid("c1\xc2\x9b"), "C1 control (CSI) invalid");
 	ok(!ht_name_valid("\xff\xfe"), "invalid UTF-8 invalid");
 	ok(!ht_name_valid("\xc0\xaf"), "overlong UTF-8 invalid");
