@@ -24,7 +24,7 @@ tests_cli_tokenctl_testpaths_LDADD = tokenctl/libtokenctl.la lib/libhttptoken.la
 
 CLI_TESTS = tests/cli/commands.sh tests/cli/exitcodes.sh tests/cli/setuid.sh \
 	tests/cli/writers.sh tests/cli/audit.sh tests/cli/roles.sh \
-	tests/cli/bulk.sh tests/cli/registry.sh
+	tests/cli/bulk.sh tests/cli/registry.sh tests/cli/walkthrough.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS)
 
