@@ -14,6 +14,15 @@ accounts_require() {
 	done
 }
 
+# accounts_setup TAG: accounts_require, make_tmpdir, and removal of this
+# run's accounts, groups and scratch directory on exit.
+accounts_setup() {
+	accounts_require
+	make_tmpdir
+	ACCOUNT_TAG=$1
+	trap 'accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
+}
+
 # acct NAME: the full name of this run's account or group NAME.
 acct() { printf 'htk-%s%s-%s' "${ACCOUNT_TAG:-t}" "$$" "$1"; }
 

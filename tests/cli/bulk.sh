@@ -8,10 +8,7 @@
 . "$top_srcdir/tests/setuid-fixture.sh"
 . "$top_srcdir/tests/accounts.sh"
 setuid_fixture_require faketime
-accounts_require
-make_tmpdir
-ACCOUNT_TAG=bk
-trap 'accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
+accounts_setup bk
 make_user pa; PA=$(acct pa)
 make_user ub; UB=$(acct ub)
 make_user uc; UC=$(acct uc)

@@ -13,10 +13,7 @@
 . "$top_srcdir/tests/setuid-fixture.sh"
 . "$top_srcdir/tests/accounts.sh"
 setuid_fixture_require
-accounts_require
-make_tmpdir
-ACCOUNT_TAG=ro
-trap 'accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
+accounts_setup ro
 
 make_group padm; PADM=$(acct padm)
 make_group tadm; TADM=$(acct tadm)

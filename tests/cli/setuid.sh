@@ -14,10 +14,7 @@
 . "$top_srcdir/tests/accounts.sh"
 SHIM="$top_builddir/tests/cli/.libs/syslog_capture.so"
 setuid_fixture_require
-accounts_require
-make_tmpdir
-ACCOUNT_TAG=su
-trap 'accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
+accounts_setup su
 make_user a; U1=$(acct a)
 make_user b; U2=$(acct b)
 

@@ -8,10 +8,7 @@
 . "$top_srcdir/tests/setuid-fixture.sh"
 . "$top_srcdir/tests/accounts.sh"
 setuid_fixture_require
-accounts_require
-make_tmpdir
-ACCOUNT_TAG=wt
-trap 'accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
+accounts_setup wt
 make_user alice; ALICE=$(acct alice)
 GROUP=$(acct padm)
 GROUPS_MADE="$GROUPS_MADE $GROUP"

@@ -14,10 +14,7 @@
 . "$top_srcdir/tests/setuid-fixture.sh"
 . "$top_srcdir/tests/accounts.sh"
 setuid_fixture_require cc
-accounts_require
-make_tmpdir
-ACCOUNT_TAG=pv
-trap 'accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
+accounts_setup pv
 make_user a; U1=$(acct a)
 make_user b; U2=$(acct b)
 
