@@ -30,6 +30,18 @@ check_match "create of a project token logs its scope" "token=$I2 kind=project p
 check_match "logged at LOG_AUTHPRIV|LOG_NOTICE" "^$((10 * 8 + 5)) tokenctl: create" \
 	"$(grep 'create:' "$LOG" | head -1)"
 
+check_match "a registry change is logged with actor and role" \
+	"tokenctl: project: uid=$UID_ user=$ME token=- add PROJ role=system-administrator admins=-" \
+	"$(cat "$LOG")"
+run repo add PROJ/app --admin "$ME"
+check_match "repo add is logged with its administrators" \
+	"repo: uid=$UID_ user=$ME token=- add PROJ/app role=system-administrator admins=$ME" \
+	"$(cat "$LOG")"
+run revoke --project PROJ --unused 0 --dry-run
+check_match "a bulk revoke is logged with selectors, count and role" \
+	"revoke: uid=$UID_ user=$ME token=- bulk user=- scope=PROJ unused=0 dry-run=yes count=1 role=system-administrator" \
+	"$(cat "$LOG")"
+
 run list --all; run --json list --all; run show "$I1"; run --json show "$I1"
 run edit "$I1" --name "one bis"
 check_match "edit is logged" "edit: uid=$UID_ user=$ME token=$I1" "$(cat "$LOG")"

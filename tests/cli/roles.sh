@@ -144,6 +144,21 @@ expect_as "system admin: purge" 0 "purged" "$SA" purge --expired
 check_match "everyone: reads the registry, who administers what" "admins: +$PA,@$PADM" \
 	"$(ok_as "$US" project show PROJ)"
 
+# allowed-uses binds those below token administrator, at create and edit;
+# token-users narrows personal tokens to a group (kept with its gid).
+tkroot policy set --allowed-uses http 2>/dev/null || tap_bail "policy set failed"
+expect_as "allowed-uses http: a user asks for login" 65 "the policy allows only some uses" \
+	"$US" create --name shell --use login
+expect_as "allowed-uses http: a project admin asks for login" 65 "allows only some uses" \
+	"$PA" create --name x --project PROJ --use login
+check_match "allowed-uses http: a token administrator is not bound" '^htk_' \
+	"$(ok_as "$TA" create --name shell --use login)"
+tkroot policy set --allowed-uses any --token-users "$PADM" 2>/dev/null || tap_bail "policy set failed"
+expect_as "token-users: a non-member" 77 "personal tokens are for members of the group $PADM" \
+	"$US" create --name x
+check_match "token-users: a member" '^htk_' "$(ok_as "$GA" create --name mine)"
+tkroot policy set --token-users any 2>/dev/null || tap_bail "policy set failed"
+
 # Removal from a group takes effect on the next command, even for a
 # process that still carries the group (no new login): the group database
 # decides, not the process's supplementary groups.
