@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -102,15 +103,18 @@ ht_uid_range_parse(const char *text, size_t len, struct ht_uid_range *r)
 int
 ht_uid_range_load(const char *path, struct ht_uid_range *r)
 {
-	char buf[DEFS_MAX];
+	char *buf;
 	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd, rc;
 
 	ht_uid_range_defaults(r);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	while (len < sizeof(buf)) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+	/* On the heap: the module runs on the small stacks of server threads. */
+	buf = malloc(DEFS_MAX);
+	while (buf != NULL && len < DEFS_MAX) {
+		ssize_t n = read(fd, buf + len, DEFS_MAX - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -119,7 +123,16 @@ ht_uid_range_load(const char *path, struct ht_uid_range *r)
 		len += (size_t)n;
 	}
 	close(fd);
-	return ht_uid_range_parse(buf, len, r);
+	if (buf == NULL)
+		return -1;
+	/* A file longer than we read: never parse a line cut in the middle
+	 * ("UID_MIN 10" of "UID_MIN 1000"). */
+	if (len == DEFS_MAX)
+		while (len > 0 && buf[len - 1] != '\n')
+			len--;
+	rc = ht_uid_range_parse(buf, len, r);
+	free(buf);
+	return rc;
 }
 
 int

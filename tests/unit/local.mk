@@ -6,7 +6,8 @@ unit_tests = \
 	tests/unit/test_policy \
 	tests/unit/test_scope \
 	tests/unit/test_store \
-	tests/unit/test_verify
+	tests/unit/test_verify \
+	tests/unit/test_accounts
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
 
@@ -28,3 +29,5 @@ tests_unit_test_store_LDADD = tests/unit/libfixture.la $(unit_ldadd)
 tests_unit_test_verify_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_verify_LDADD = tests/unit/libfixture.la $(unit_ldadd)
 tests_unit_libfixture_la_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_accounts_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_accounts_LDADD = $(unit_ldadd)
