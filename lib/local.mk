@@ -10,6 +10,7 @@ lib_libhttptoken_la_SOURCES = \
 	lib/key.c lib/key.h \
 	lib/lastused.c lib/lastused.h \
 	lib/policy.c lib/policy.h \
+	lib/quota.c lib/quota.h \
 	lib/record.c lib/record.h \
 	lib/registry.c lib/registry.h \
 	lib/registry_store.c lib/registry_store.h \

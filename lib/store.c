@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "codec.h"
+#include "quota.h"
 #include "registry_store.h"
 #include "safefile.h"
 #include "store_impl.h"
@@ -298,6 +299,8 @@ is_known_key(const struct ht_store *st, datum k)
 		return 1;
 	if (st->schema >= HT_SCHEMA_VERSION && ht_entry_key_parse(k.dptr, (size_t)k.dsize, scope))
 		return 1;
+	if (st->schema >= HT_SCHEMA_VERSION && ht_quota_key_valid(k.dptr, (size_t)k.dsize))
+		return 1;
 	return (k.dsize == (int)strlen(HT_META_KEY) &&
 	        memcmp(k.dptr, HT_META_KEY, strlen(HT_META_KEY)) == 0) ||
 	       (k.dsize == (int)strlen(HT_POLICY_KEY) &&
@@ -334,6 +337,10 @@ walk(struct ht_store *st, ht_store_visit visit, void *ctx, int strict,
 			struct ht_entry e;
 
 			s = ht_store_get_entry(st, scope, &e, err);
+		} else if (strict && ht_quota_key_valid(k.dptr, (size_t)k.dsize) &&
+		           !ht_quota_counter_valid(st, k.dptr, (size_t)k.dsize)) {
+			s = ht_error_set(err, HT_ERR_CORRUPT, "store %s: a token counter fails "
+			                 "its integrity check", st->path);
 		}
 		next = gdbm_nextkey(st->dbf, k);
 		free(k.dptr);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "quota.h"
 #include "safefile.h"
 #include "store_impl.h"
 
@@ -280,6 +281,8 @@ ht_txn_put(struct ht_txn *txn, const struct ht_record *rec, struct ht_error *err
 	len = ht_record_encode(rec, txn->st.key, buf);
 	if (len == 0)
 		return ht_error_set(err, HT_ERR_USAGE, "token record too large");
+	if (ht_quota_note_put(&txn->st, rec, err) != HT_OK)
+		return err->status;
 	ht_record_key(rec->id, name);
 	return ht_store_put_raw(&txn->st, name, buf, len, err);
 }
@@ -290,6 +293,8 @@ ht_txn_delete(struct ht_txn *txn, ht_id id, struct ht_error *err)
 	char name[HT_RECORD_KEY_LEN + 1];
 	datum k = { name, HT_RECORD_KEY_LEN };
 
+	if (ht_quota_note_delete(&txn->st, id, err) != HT_OK)
+		return err->status;
 	ht_record_key(id, name);
 	if (gdbm_delete(txn->st.dbf, k) == 0)
 		return HT_OK;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "quota.h"
 #include "registry_store.h"
 #include "scope.h"
 #include "tokenctl.h"
@@ -129,40 +130,25 @@ limits_apply(const struct ctl *ctl, const struct session *ses, const struct toke
 	return 0;
 }
 
-struct quota_walk {
-	uid_t uid;
-	unsigned long count;
-};
-
-static int
-count_own(const struct ht_record *rec, void *ctx)
-{
-	struct quota_walk *w = ctx;
-
-	if (rec->kind == HT_KIND_PERSONAL && rec->owner_uid == w->uid)
-		w->count++;
-	return 0;
-}
-
 /* Policy max-tokens-per-user: every record of the caller's personal
  * tokens counts, revoked ones too, so that a create-and-revoke loop cannot
- * grow the store without bound. Counted inside the writer's transaction,
- * so concurrent creates cannot both pass the last free place. Root is not
- * limited. */
+ * grow the store without bound. Counted inside the writer's transaction
+ * (a kept counter, see lib/quota.c), so concurrent creates cannot both
+ * pass the last free place. Root is not limited. */
 int
 limits_quota(const struct ctl *ctl, const struct session *ses)
 {
-	struct quota_walk w = { ctl->who.uid, 0 };
 	struct ht_error err = { 0 };
+	unsigned long count;
 
 	if (ctl->who.uid == 0)
 		return 0;
-	if (ht_store_foreach(ses->st, count_own, &w, &err) != HT_OK)
+	if (ht_txn_count_personal(ses->txn, ctl->who.uid, &count, &err) != HT_OK)
 		return tk_fail(&err);
-	if (w.count >= ses->pol.max_tokens_per_user)
+	if (count >= ses->pol.max_tokens_per_user)
 		return tk_error(EX_DATAERR, "you have %lu personal tokens, revoked ones included, "
 		                "and the policy allows %u (max-tokens-per-user); remove your "
-		                "revoked tokens with 'tokenctl purge --revoked'", w.count,
+		                "revoked tokens with 'tokenctl purge --revoked'", count,
 		                ses->pol.max_tokens_per_user);
 	return 0;
 }

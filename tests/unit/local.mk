@@ -7,7 +7,8 @@ unit_tests = \
 	tests/unit/test_scope \
 	tests/unit/test_store \
 	tests/unit/test_verify \
-	tests/unit/test_accounts
+	tests/unit/test_accounts \
+	tests/unit/test_quota
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
 
@@ -31,3 +32,5 @@ tests_unit_test_verify_LDADD = tests/unit/libfixture.la $(unit_ldadd)
 tests_unit_libfixture_la_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_accounts_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_accounts_LDADD = $(unit_ldadd)
+tests_unit_test_quota_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_quota_LDADD = tests/unit/libfixture.la $(unit_ldadd)
