@@ -171,7 +171,7 @@ store_new(const struct ctl *ctl, struct session *ses, const struct create_args *
 		ht_record_v1_uses(rec);
 	else
 		ht_record_default_uses(rec);
-	if ((rc = limits_apply(ctl, ses, &a->limits, ses->admin, rec)) != 0) {
+	if ((rc = limits_apply(ses, &a->limits, ses->admin, rec)) != 0) {
 		ht_token_wipe(tok);
 		return rc;
 	}

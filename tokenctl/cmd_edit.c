@@ -85,7 +85,7 @@ apply(const struct ctl *ctl, struct session *ses, const char *idtext,
 		snprintf(rec->name, sizeof(rec->name), "%s", a->name);
 	if (a->has_perm)
 		rec->perm = a->perm;
-	if ((rc = limits_apply(ctl, ses, &a->limits, ses->admin, rec)) != 0)
+	if ((rc = limits_apply(ses, &a->limits, ses->admin, rec)) != 0)
 		return rc;
 	if (ht_txn_put(ses->txn, rec, &err) != HT_OK)
 		return tk_fail(&err);

@@ -92,10 +92,9 @@ registered(const struct session *ses, const char *scope, const char *what)
  * record's lists. trusted: a token or system administrator, whom
  * allowed-uses does not bind. */
 int
-limits_apply(const struct ctl *ctl, const struct session *ses, const struct token_limits *l,
-             int trusted, struct ht_record *rec)
+limits_apply(const struct session *ses, const struct token_limits *l, int trusted,
+             struct ht_record *rec)
 {
-	(void)ctl;
 	if (l->has_only && l->anywhere)
 		return tk_usage("--only and --anywhere exclude each other");
 	if (!limits_given(l))

@@ -19,18 +19,25 @@ struct show_walk {
 	unsigned long shown;
 };
 
-static void
+/* "alice,@devs", or "-"; returns the width printed. */
+static int
 admins_text(FILE *f, const struct ht_entry *e)
 {
-	if (e->n_admins == 0)
+	int width = 0;
+
+	if (e->n_admins == 0) {
 		fputs("-", f);
+		return 1;
+	}
 	for (unsigned i = 0; i < e->n_admins; i++) {
 		if (i > 0)
-			fputc(',', f);
+			width += fputc(',', f) != EOF;
 		if (e->admins[i].type == HT_ADMIN_GROUP)
-			fputc('@', f);
+			width += fputc('@', f) != EOF;
 		out_safe(f, e->admins[i].name);
+		width += (int)strlen(e->admins[i].name);
 	}
+	return width;
 }
 
 static void
@@ -60,6 +67,19 @@ entry_json(FILE *f, const struct ht_entry *e, int repo)
 	fputc('}', f);
 }
 
+static void
+list_row(const struct ht_entry *e)
+{
+	int width;
+
+	out_safe(stdout, e->scope);
+	printf("%*s  ", 30 - (int)strlen(e->scope) > 0 ? 30 - (int)strlen(e->scope) : 0, "");
+	width = admins_text(stdout, e);
+	printf("%*s  ", 30 - width > 0 ? 30 - width : 0, "");
+	out_safe(stdout, e->description);
+	fputc('\n', stdout);
+}
+
 static int
 visit_list(const struct ht_entry *e, void *ctx)
 {
@@ -81,12 +101,7 @@ visit_list(const struct ht_entry *e, void *ctx)
 		if (w->shown == 0)
 			printf("%-30s  %-30s  %s\n", w->repo ? "REPOSITORY" : "PROJECT", "ADMINS",
 			       "DESCRIPTION");
-		out_safe(stdout, e->scope);
-		printf("%*s  ", 30 - (int)strlen(e->scope) > 0 ? 30 - (int)strlen(e->scope) : 0, "");
-		admins_text(stdout, e);
-		fputs("  ", stdout);
-		out_safe(stdout, e->description);
-		fputc('\n', stdout);
+		list_row(e);
 	}
 	w->shown++;
 	return 0;
