@@ -49,5 +49,13 @@ as() {
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups "$SUID" "$@"
 }
 
+# as_holding USER GIDS ARGS...: as USER, but with the supplementary groups
+# GIDS (comma-separated) in the process whatever the group database says:
+# a session that still holds a group it was removed from.
+as_holding() {
+	u=$1 g=$2; shift 2
+	setpriv --reuid="$u" --regid="$(id -g "$u")" --groups="$g" "$SUID" "$@"
+}
+
 # tkroot ARGS...: tokenctl run by root on the fixture's store.
 tkroot() { "$TESTPATHS" "$@"; }

@@ -167,8 +167,7 @@ check_match "a member of @padm creates a project token" '^htk_' \
 held=$(id -G "$LV" | tr ' ' ',')
 leave_group "$LV" "$PADM"
 before=$(state)
-err=$(setpriv --reuid="$LV" --regid="$(id -g "$LV")" --groups="$held" "$SUID" \
-	create --name after --project PROJ 2>&1 >/dev/null); rc=$?
+err=$(as_holding "$LV" "$held" create --name after --project PROJ 2>&1 >/dev/null); rc=$?
 check "removed from @padm, still holding it in the process: exit 77" 77 "$rc"
 check_match "removed from @padm: message" "do not administer PROJ" "$err"
 check "removed from @padm: nothing changed" "$before" "$(state)"

@@ -23,24 +23,24 @@ for b in 1 2 3; do
 	sed -i "s/payments-admins/$GROUP/g; s/\balice\b/$ALICE/g" "$TEST_TMP/block$b"
 done
 
-run_block() {   # run_block N WHO: the block with tokenctl as WHO (root or a user)
+# run_block FILE WHO: the block, with tokenctl run as WHO (root or a user)
+# through the fixture's helpers, in a shell of its own as a paste would be.
+run_block() {
 	WHO=$2 sh -e -c '
-		tokenctl() { if [ "$WHO" = root ]; then "$TESTPATHS" "$@"; else
-			setpriv --reuid="$WHO" --regid="$(id -g "$WHO")" --init-groups "$SUID" "$@"; fi; }
+		. "$top_srcdir/tests/common.sh"
+		. "$top_srcdir/tests/setuid-fixture.sh"
+		tokenctl() { if [ "$WHO" = root ]; then tkroot "$@"; else as "$WHO" "$@"; fi; }
 		git() { echo "git $*" >>"$TEST_TMP/git"; }
-		. "$1"' sh "$TEST_TMP/block$1"
+		. "$1"' sh "$1"
 }
-export TESTPATHS SUID TEST_TMP
+export top_srcdir top_builddir SUID TEST_TMP
 
-out=$(run_block 1 root 2>&1); rc=$?
+out=$(run_block "$TEST_TMP/block1" root 2>&1); rc=$?
 check "as root: the group, the member, the project" 0 "$rc"
 check_match "as root: project show names the group" "admins: +@$GROUP" "$out"
 # Blocks 2 and 3 share the shell's $T.
-out=$(cat "$TEST_TMP/block2" "$TEST_TMP/block3" >"$TEST_TMP/block23" &&
-	WHO=$ALICE sh -e -c '
-		tokenctl() { setpriv --reuid="$WHO" --regid="$(id -g "$WHO")" --init-groups "$SUID" "$@"; }
-		git() { echo "git $*" >>"$TEST_TMP/git"; }
-		. "$1"' sh "$TEST_TMP/block23" 2>&1); rc=$?
+cat "$TEST_TMP/block2" "$TEST_TMP/block3" >"$TEST_TMP/block23"
+out=$(run_block "$TEST_TMP/block23" "$ALICE" 2>&1); rc=$?
 check "as the member: repository, token, list, revocations" 0 "$rc"
 check_match "the token went to git with the token user" \
 	"git push https://x-token-auth:htk_[0-9a-f]{16}[0-9A-Za-z]{49}@git.example.com/git/PAY/api.git main" \
