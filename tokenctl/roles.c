@@ -56,21 +56,23 @@ entry_admits(const struct caller *who, const struct ht_entry *e)
 	return 0;
 }
 
-/* 1 when the caller administers the entry of scope, 0 when not or when it
- * is not registered, an exit status (69) when it does not verify: a
- * damaged entry grants nothing and says so. */
+/* Whether the caller administers the entry of scope (*yes; an entry that
+ * is not registered grants nothing). 0, or an exit status (69) when the
+ * entry does not verify: a damaged entry grants nothing and says so. */
 static int
-admits(const struct ctl *ctl, const struct session *ses, const char *scope)
+admits(const struct ctl *ctl, const struct session *ses, const char *scope, int *yes)
 {
 	struct ht_error err = { 0 };
 	struct ht_entry e;
 	enum ht_status s = ht_store_get_entry(ses->st, scope, &e, &err);
 
+	*yes = 0;
 	if (s == HT_ERR_NOTFOUND)
 		return 0;
 	if (s != HT_OK)
-		return -tk_fail(&err);
-	return entry_admits(&ctl->who, &e);
+		return tk_fail(&err);
+	*yes = entry_admits(&ctl->who, &e);
+	return 0;
 }
 
 int
@@ -78,23 +80,24 @@ role_on_scope(const struct ctl *ctl, const struct session *ses, const char *scop
               enum role *role)
 {
 	char project[HT_SCOPE_MAX + 1];
-	int r;
+	int rc, yes;
 
 	*role = role_global(ses);
 	if (*role != ROLE_NONE)
 		return 0;
 	snprintf(project, sizeof(project), "%.*s", (int)strcspn(scope, "/"), scope);
-	if ((r = admits(ctl, ses, project)) != 0) {
-		if (r < 0)
-			return -r;
+	if ((rc = admits(ctl, ses, project, &yes)) != 0)
+		return rc;
+	if (yes) {
 		*role = ROLE_PROJECT_ADMIN;
 		return 0;
 	}
-	if (strchr(scope, '/') != NULL && (r = admits(ctl, ses, scope)) != 0) {
-		if (r < 0)
-			return -r;
+	if (strchr(scope, '/') == NULL)
+		return 0;
+	if ((rc = admits(ctl, ses, scope, &yes)) != 0)
+		return rc;
+	if (yes)
 		*role = ROLE_REPO_ADMIN;
-	}
 	return 0;
 }
 
