@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -47,14 +46,16 @@ number(const char *p, const char *end, unsigned long *out)
 static int
 parse_line(const char *p, const char *end, struct ht_uid_range *r)
 {
-	const char *name, *name_end, *val, *val_end;
+	const char *name, *name_end, *val, *val_end, *hash;
 	unsigned long *slot;
-	const char *hash = memchr(p, '#', (size_t)(end - p));
 
-	if (hash != NULL)
-		end = hash;
 	while (p < end && is_blank(*p))
 		p++;
+	if (p == end || *p != 'U')      /* comments and blank lines: most of it */
+		return 0;
+	hash = memchr(p, '#', (size_t)(end - p));
+	if (hash != NULL)
+		end = hash;
 	name = p;
 	while (p < end && !is_blank(*p))
 		p++;
@@ -100,38 +101,55 @@ ht_uid_range_parse(const char *text, size_t len, struct ht_uid_range *r)
 	return rc;
 }
 
+/* Reads the file in small pieces, a line at a time: the module runs on
+ * the small stacks of server threads, and under memcheck a large buffer
+ * cost milliseconds per authentication. A line longer than the buffer
+ * (no such line matters) is skipped whole, and at most DEFS_MAX bytes are
+ * read; a line cut there is not parsed (never "UID_MIN 10" of "1000"). */
 int
 ht_uid_range_load(const char *path, struct ht_uid_range *r)
 {
-	char *buf;
-	size_t len = 0;
-	int fd, rc;
+	char buf[4096];
+	size_t have = 0, total = 0;
+	int fd, rc = 0, skipping = 0;
 
 	ht_uid_range_defaults(r);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	/* On the heap: the module runs on the small stacks of server threads. */
-	buf = malloc(DEFS_MAX);
-	while (buf != NULL && len < DEFS_MAX) {
-		ssize_t n = read(fd, buf + len, DEFS_MAX - len);
+	while (total < DEFS_MAX) {
+		size_t want = sizeof(buf) - have < DEFS_MAX - total ? sizeof(buf) - have
+		                                                    : DEFS_MAX - total;
+		ssize_t n = read(fd, buf + have, want);
+		char *p = buf, *nl;
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		len += (size_t)n;
+		have += (size_t)n;
+		total += (size_t)n;
+		while ((nl = memchr(p, '\n', have - (size_t)(p - buf))) != NULL) {
+			if (!skipping && parse_line(p, nl, r) != 0)
+				rc = -1;
+			skipping = 0;
+			p = nl + 1;
+		}
+		have -= (size_t)(p - buf);
+		memmove(buf, p, have);
+		if (have == sizeof(buf)) {      /* a line longer than the buffer */
+			skipping = 1;
+			have = 0;
+		}
 	}
 	close(fd);
-	if (buf == NULL)
-		return -1;
-	/* A file longer than we read: never parse a line cut in the middle
-	 * ("UID_MIN 10" of "UID_MIN 1000"). */
-	if (len == DEFS_MAX)
-		while (len > 0 && buf[len - 1] != '\n')
-			len--;
-	rc = ht_uid_range_parse(buf, len, r);
-	free(buf);
+	/* The last line without a newline, when the whole file was read. */
+	if (total < DEFS_MAX && !skipping && have > 0 && parse_line(buf, buf + have, r) != 0)
+		rc = -1;
+	if (r->min > r->max) {
+		ht_uid_range_defaults(r);
+		rc = -1;
+	}
 	return rc;
 }
 
