@@ -90,9 +90,28 @@ test_load(void)
 	fclose(f);
 	ok(ht_uid_range_load(path, &r) == 0 && r.min == 2000 && r.max == 60000,
 	   "a line cut by the read limit is left out, not read as a shorter number");
-	unlink(path);
 	ok(ht_uid_range_load("/nonexistent/login.defs", &r) == 0 && r.min == 1000,
 	   "no login.defs: the defaults");
+
+	/* Lines longer than the reader's buffer are skipped whole; the lines
+	 * after them are read. */
+	f = fopen(path, "w");
+	if (f == NULL) {
+		ok(0, "temp file");
+		return;
+	}
+	fputs("UID_MIN 5", f);
+	for (int i = 0; i < 6000; i++)
+		fputc(' ', f);
+	fputs("\n# ", f);
+	for (int i = 0; i < 9000; i++)
+		fputc('x', f);
+	fputs("\nUID_MAX 3000", f);   /* no final newline */
+	fclose(f);
+	ok(ht_uid_range_load(path, &r) == 0 && r.min == 1000 && r.max == 3000,
+	   "overlong lines skipped whole (UID_MIN 5 is not read), the rest read, the last "
+	   "line without a newline too");
+	unlink(path);
 }
 
 int
