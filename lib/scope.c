@@ -133,6 +133,17 @@ only_allows(const struct ht_record *rec, const char *resource)
 	return 0;
 }
 
+const char *
+ht_scope_matched(const struct ht_record *rec, const char *resource)
+{
+	if (rec->kind != HT_KIND_PERSONAL)
+		return resource != NULL && ht_scope_covers(rec->scope, resource) ? rec->scope : NULL;
+	for (unsigned i = 0; resource != NULL && i < rec->n_only && i < HT_ONLY_MAX; i++)
+		if (ht_scope_covers(rec->only[i], resource))
+			return rec->only[i];
+	return NULL;
+}
+
 int
 ht_scope_allows(const struct ht_record *rec, const char *resource)
 {

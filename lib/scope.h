@@ -36,4 +36,9 @@ int ht_scope_covers(const char *scope, const char *resource);
  * and never "none". */
 int ht_scope_allows(const struct ht_record *rec, const char *resource);
 
+/* The scope through which rec reaches resource: a project or repository
+ * token's own, or the --only entry of a personal token that matched; NULL
+ * for an unscoped personal token (and where rec does not reach it). */
+const char *ht_scope_matched(const struct ht_record *rec, const char *resource);
+
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -66,6 +67,15 @@ judge(const struct ht_verify_request *req, const struct ht_record *rec,
 	return HT_V_OK;
 }
 
+static void
+note_scope(const struct ht_verify_request *req, const struct ht_record *rec,
+           struct ht_verify_result *res)
+{
+	const char *s = ht_scope_matched(rec, req->resource);
+
+	snprintf(res->scope, sizeof(res->scope), "%s", s != NULL ? s : "");
+}
+
 /* Loads key, opens store and reads the policy and the record for id.
  * HT_V_UNKNOWN when there is no such record, HT_V_ERROR on failure. */
 static enum ht_verdict
@@ -125,6 +135,8 @@ ht_verify_password(const struct ht_verify_request *req, const char *password,
 			res->kind = rec.kind;
 			res->expires = rec.expires;
 		}
+		if (v == HT_V_OK)
+			note_scope(req, &rec, res);
 		res->lastused_granularity = pol.lastused_granularity;
 	}
 	sodium_memzero(hash, sizeof(hash));
@@ -150,6 +162,8 @@ ht_verify_id(const struct ht_verify_request *req, ht_id id,
 		res->kind = rec.kind;
 		res->expires = rec.expires;
 		res->lastused_granularity = pol.lastused_granularity;
+		if (v == HT_V_OK)
+			note_scope(req, &rec, res);
 	}
 	ht_key_wipe(&key);
 	return res->verdict = v;

@@ -66,6 +66,9 @@ struct ht_verify_result {
 	unsigned lastused_granularity;
 	enum ht_kind kind;         /* valid when the record was read */
 	int64_t expires;           /* the token's expiry (0: never), likewise */
+	char scope[HT_SCOPE_MAX + 1]; /* HT_V_OK: what it reached through (its
+	                                 scope, or the --only entry); "" for an
+	                                 unscoped personal token */
 	struct ht_snapshot snap;   /* the store and key the verdict was read from */
 };
 

@@ -106,6 +106,10 @@ test_only_rule(void)
 		   "--only OTHER/app,PROJ: resource %s %s", m[i].resource,
 		   m[i].pass ? "passes" : "refused");
 	ok(!ht_scope_allows(&rec, NULL), "--only: refused where the service names no resource");
+	ok(ht_scope_matched(&rec, "PROJ/a") == rec.only[1] &&
+	   ht_scope_matched(&rec, "OTHER/app") == rec.only[0] &&
+	   ht_scope_matched(&rec, "X/app") == NULL && ht_scope_matched(&rec, NULL) == NULL,
+	   "--only: the entry that matched is named");
 	rec.n_only = 0;
 	ok(ht_scope_allows(&rec, NULL) && ht_scope_allows(&rec, "PROJ2"),
 	   "without --only: everywhere again");
