@@ -52,6 +52,9 @@ expect "show of an unregistered project" 66 "no such project NOPE" project show 
 expect "an unknown verb" 64 "expected add, edit, remove, list or show" project rename PROJ
 
 T=$(tk create --name ci --repo PROJ/app 2>/dev/null)
+check "show of a repository token: who administers it" \
+	"$(printf 'project:    PROJ, administered by root,@root\nrepository: PROJ/app')" \
+	"$(tk show "$(printf '%s' "$T" | cut -c5-20)" | tail -2)"
 expect "removing a project with tokens and repositories" 65 \
 	"has 1 active token and 1 repository.*--force" project remove PROJ
 expect "removing a repository with a token" 65 "has 1 active token" repo remove PROJ/app
