@@ -108,14 +108,31 @@ ht_resource_valid(const char *resource)
 	return ht_project_key_valid(resource) || ht_repo_valid(resource);
 }
 
+static int
+project_covers(const char *key, const char *resource)
+{
+	size_t n = strlen(key);
+
+	return strncmp(key, resource, n) == 0 && (resource[n] == '\0' || resource[n] == '/');
+}
+
 int
 ht_scope_covers(const char *scope, const char *resource)
 {
-	size_t n = strlen(scope);
-
 	if (strchr(scope, '/') != NULL)
 		return strcmp(scope, resource) == 0;
-	return strncmp(scope, resource, n) == 0 && (resource[n] == '\0' || resource[n] == '/');
+	return project_covers(scope, resource);
+}
+
+/* A project or repository token: by its kind, not the shape of its scope,
+ * so that a record whose scope and kind disagree reaches no more than its
+ * kind allows. */
+static int
+token_covers(const struct ht_record *rec, const char *resource)
+{
+	if (rec->kind == HT_KIND_REPO)
+		return strcmp(rec->scope, resource) == 0;
+	return project_covers(rec->scope, resource);
 }
 
 /* A personal token limited with --only passes where one of its scopes
@@ -137,7 +154,7 @@ const char *
 ht_scope_matched(const struct ht_record *rec, const char *resource)
 {
 	if (rec->kind != HT_KIND_PERSONAL)
-		return resource != NULL && ht_scope_covers(rec->scope, resource) ? rec->scope : NULL;
+		return resource != NULL && token_covers(rec, resource) ? rec->scope : NULL;
 	for (unsigned i = 0; resource != NULL && i < rec->n_only && i < HT_ONLY_MAX; i++)
 		if (ht_scope_covers(rec->only[i], resource))
 			return rec->only[i];
@@ -151,5 +168,5 @@ ht_scope_allows(const struct ht_record *rec, const char *resource)
 		return only_allows(rec, resource);
 	if (resource == NULL)
 		return 0;
-	return ht_scope_covers(rec->scope, resource);
+	return token_covers(rec, resource);
 }

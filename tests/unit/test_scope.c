@@ -83,6 +83,11 @@ test_scope_rule(void)
 	ok(!ht_scope_allows(&repo, "PROJ"), "repository token refused on the whole project");
 	ok(!ht_scope_allows(&repo, "PROJ/repo2"), "repository token refused on another repository");
 	ok(!ht_scope_allows(&repo, NULL), "repository token refused without resource=");
+	{
+		struct ht_record odd = token(HT_KIND_REPO, "PROJ");
+		ok(!ht_scope_allows(&odd, "PROJ/repo") && ht_scope_allows(&odd, "PROJ"),
+		   "a repository token's reach follows its kind, not its scope's shape");
+	}
 	ok(ht_scope_allows(&personal, NULL) && ht_scope_allows(&personal, "X/y"),
 	   "personal tokens ignore resource=");
 }
