@@ -2,7 +2,8 @@
 /* libFuzzer target: names, project keys, repository slugs and the scope
  * rule. The input is split at the first NUL into a scope and a resource.
  * Checks: a valid name holds no control character (C0, DEL, or C1 in
- * UTF-8), so it can never drive a terminal; a project token reaches only
+ * UTF-8) and no bidirectional override or zero-width character, so it can
+ * never drive or reorder a terminal; a project token reaches only
  * its own project and the project's repositories; a repository token
  * reaches only exactly its repository. */
 #include "config.h"
@@ -25,6 +26,10 @@ check_name(const char *s)
 		if (p[i] < 0x20 || p[i] == 0x7f)
 			abort();
 		if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
+			abort();
+		/* U+200B..U+200F and U+202A..U+202E */
+		if (p[i] == 0xe2 && p[i + 1] == 0x80 &&
+		    ((p[i + 2] >= 0x8b && p[i + 2] <= 0x8f) || (p[i + 2] >= 0xaa && p[i + 2] <= 0xae)))
 			abort();
 	}
 }
