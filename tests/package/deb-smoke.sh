@@ -36,9 +36,14 @@ if installed || [ -e "$KEY" ] || [ -e "$DB" ]; then
 	rm -f "$SERVICE_FILE"
 fi
 
+# An ordinary account of our own: system accounts (nobody) get no personal
+# tokens.
+USR=htk-deb$$-u
 cleanup() {
 	rm -f "$SERVICE_FILE"
 	installed && dpkg --purge "$PKG" >/dev/null 2>&1
+	userdel "$USR" 2>/dev/null
+	groupdel "$USR" 2>/dev/null
 }
 trap cleanup EXIT
 
@@ -106,17 +111,20 @@ printf '%s\n' "$bad" | $TOKENCTL revoke --token - >/dev/null 2>&1
 check "a revoked (well-formed, bad) token fails" 1 "$(auth root "$bad")"
 
 # A user makes their own token through the setuid tool, and a server
-# running as a member of the group httptoken can check it.
-U=$(runuser -u nobody -- $TOKENCTL create --name mine 2>/dev/null)
+# running as a member of the group httptoken (here nobody) can check it.
+useradd -M -U -s /usr/sbin/nologin -c "httptoken test" "$USR" || tap_bail "useradd failed"
+U=$(runuser -u "$USR" -- $TOKENCTL create --name mine 2>/dev/null)
 check_match "an unprivileged user creates their own token (setuid tokenctl)" \
 	'^htk_' "$U"
-check "it authenticates that user" 0 "$(auth nobody "$U")"
+check "it authenticates that user" 0 "$(auth "$USR" "$U")"
 check "a server user in group httptoken can check tokens" 0 \
-	"$(auth nobody "$U" nobody "$(getent group httptoken | cut -d: -f3)")"
+	"$(auth "$USR" "$U" nobody "$(getent group httptoken | cut -d: -f3)")"
 check "a server user outside the group cannot read the store" 1 \
-	"$(auth nobody "$U" nobody)"
-check "the setuid tool refuses --db from a user" 77 "$(runuser -u nobody -- \
+	"$(auth "$USR" "$U" nobody)"
+check "the setuid tool refuses --db from a user" 77 "$(runuser -u "$USR" -- \
 	$TOKENCTL --db /tmp/x.db list >/dev/null 2>&1; echo $?)"
+check "a system account (nobody) gets no personal token" 77 "$(runuser -u nobody -- \
+	$TOKENCTL create --name x >/dev/null 2>&1; echo $?)"
 
 # --- reinstalling keeps the key and the tokens -----------------------------
 sum_before=$(sha256sum <$KEY)
