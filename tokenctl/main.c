@@ -51,6 +51,7 @@ usage(FILE *f)
 	      "  edit ID [--name NAME] [--perm read|write|admin]\n"
 	      "          [--use WORD]... [--only KEY|KEY/SLUG]... [--anywhere]\n"
 	      "  revoke ID... | --user USER | --token -   (--token - reads a token on stdin)\n"
+	      "  revoke [--user USER] [--project KEY | --repo KEY/SLUG] [--unused DAYS] [--dry-run]\n"
 	      "  rotate ID [--expires DAYS]            new id and secret; the old token is revoked\n"
 	      "  policy [show]\n"
 	      "  policy set [--expiry-required yes|no] [--max-days N] [--enforce-existing yes|no]\n"
