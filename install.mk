@@ -4,29 +4,18 @@
 #
 # - The module is loaded by name from $(pamdir); libtool's .la file is of no
 #   use there and only confuses PAM module listings: remove it.
-# - tokenctl is setuid root (as passwd is) so that users can manage their
-#   own tokens. The mode is set on every install, because packages are built
-#   as a normal user under fakeroot and dpkg takes the mode from the package;
-#   the owner is set to root only when installing as (fake)root.
+# - tokenctl and httptokend are ordinary 0755 programs: no setuid bit.
+#   Users' changes go through httptokend (started by httptokend.socket,
+#   installed in $(systemdsystemunitdir)); enabling the socket is the
+#   sysadmin's or the package's step.
 # - The directories of the default store and key (--with-store,
 #   --with-keyfile; by default LOCALSTATEDIR/lib/httptoken and
 #   SYSCONFDIR/httptoken) are created 0755; the store and key inside them
 #   are 0640 root:httptoken. Nothing here ever creates or replaces a store
 #   or a key: `tokenctl init` does.
 
-install-exec-hook: install-httptoken-exec
 install-data-hook: install-httptoken-data
 uninstall-hook: uninstall-httptoken
-
-install-httptoken-exec:
-	@if test -f '$(DESTDIR)$(sbindir)/tokenctl'; then \
-	  if test "`id -u`" = 0; then \
-	    echo " chown root:root '$(DESTDIR)$(sbindir)/tokenctl'"; \
-	    chown root:root '$(DESTDIR)$(sbindir)/tokenctl' || exit 1; \
-	  fi; \
-	  echo " chmod 4755 '$(DESTDIR)$(sbindir)/tokenctl'"; \
-	  chmod 4755 '$(DESTDIR)$(sbindir)/tokenctl' || exit 1; \
-	fi
 
 # $(pamdir) is not an "exec" directory to Automake, so the module is
 # installed with the data.
@@ -42,7 +31,8 @@ install-httptoken-data:
 uninstall-httptoken:
 	rm -f '$(DESTDIR)$(pamdir)/pam_httptoken.so'
 
-.PHONY: install-httptoken-exec install-httptoken-data uninstall-httptoken
+.PHONY: install-httptoken-data uninstall-httptoken
+.PHONY: install-apache-module uninstall-apache-module
 
 # Bash completion of commands, options and token ids.
 bashcompletiondir = $(datadir)/bash-completion/completions
@@ -54,7 +44,8 @@ dist_bashcompletion_DATA = completion/tokenctl
 examplesdir = $(docdir)/examples
 examples_DATA = etc/README.md
 examples_apachedir = $(docdir)/examples/apache
-examples_apache_DATA = etc/apache/httptoken-git.conf
+examples_apache_DATA = etc/apache/httptoken-git.conf \
+	etc/apache/httptoken-git-native.conf
 examples_pamddir = $(docdir)/examples/pam.d
 examples_pamd_DATA = \
 	etc/pam.d/git-read \
@@ -64,6 +55,11 @@ examples_pamd_DATA = \
 	etc/pam.d/sshd-httptoken
 examples_sshddir = $(docdir)/examples/sshd
 examples_sshd_DATA = etc/sshd/httptoken.conf
+examples_pamd_DATA += etc/pam.d/nginx-git etc/pam.d/dovecot-httptoken
+examples_nginxdir = $(docdir)/examples/nginx
+examples_nginx_DATA = etc/nginx/httptoken-git.conf
+examples_dovecotdir = $(docdir)/examples/dovecot
+examples_dovecot_DATA = etc/dovecot/10-auth-httptoken.conf
 
 dist_doc_DATA = docs/install.md
 
@@ -74,6 +70,7 @@ EXTRA_DIST += \
 	debian/control \
 	debian/copyright \
 	debian/libpam-httptoken.lintian-overrides \
+	debian/libapache2-mod-authn-httptoken.lintian-overrides \
 	debian/libpam-httptoken.postinst \
 	debian/libpam-httptoken.postrm \
 	debian/rules \

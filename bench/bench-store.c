@@ -16,32 +16,7 @@
 #include <sodium.h>
 
 #include "bench-util.h"
-#include "key.h"
-#include "lastused.h"
-#include "store.h"
-
-static void
-die(const struct ht_error *err)
-{
-	fprintf(stderr, "bench-store: %s\n", err->msg);
-	exit(1);
-}
-
-static void
-make_record(const struct ht_key *key, const char *user, unsigned long i,
-            const struct ht_token *tok, struct ht_record *rec)
-{
-	memset(rec, 0, sizeof(*rec));
-	rec->id = tok->id;
-	rec->kind = HT_KIND_PERSONAL;
-	ht_record_default_uses(rec);
-	rec->perm = HT_PERM_WRITE;
-	rec->created = (int64_t)time(NULL);
-	rec->owner_uid = getuid();
-	snprintf(rec->owner, sizeof(rec->owner), "%s", user);
-	snprintf(rec->name, sizeof(rec->name), "bench-%lu", i);
-	ht_secret_hash(key, tok, rec->hash);
-}
+#include "fixture.h"
 
 static FILE *
 open_samples(const char *path)
@@ -56,40 +31,43 @@ open_samples(const char *path)
 	return f;
 }
 
-/* Puts count fresh tokens; every stride-th one is written to samples. */
-static void
-fill(struct ht_txn *txn, const struct ht_key *key, const char *user,
-     unsigned long count, unsigned long stride, FILE *samples)
-{
-	char text[HT_TOKEN_LEN + 1];
-	struct ht_record rec;
-	struct ht_token tok;
-	struct ht_error err;
+struct fill {
+	struct fixture *fx;
+	const char *user;
+	unsigned long count, stride;
+	FILE *samples;
+};
 
-	ht_error_clear(&err);
-	for (unsigned long i = 0; i < count; i++) {
-		ht_token_generate(&tok);
-		make_record(key, user, i, &tok, &rec);
-		if (ht_txn_put(txn, &rec, &err) != HT_OK)
-			die(&err);
-		if (i % stride == stride / 2) {
-			ht_token_format(&tok, text);
-			fprintf(samples, "%s\n", text);
-		}
+/* Puts count fresh personal tokens of user (created now, with the
+ * caller's uid); every stride-th one is written to samples. */
+static enum ht_status
+fill(struct ht_txn *txn, void *ctx, struct ht_error *err)
+{
+	const struct fill *f = ctx;
+	struct fixture_token t;
+	char name[32];
+	enum ht_status s = HT_OK;
+
+	for (unsigned long i = 0; s == HT_OK && i < f->count; i++) {
+		snprintf(name, sizeof(name), "bench-%lu", i);
+		fixture_token_init(f->fx, &t, f->user, name);
+		t.rec.created = (int64_t)time(NULL);
+		t.rec.owner_uid = getuid();
+		s = ht_txn_put(txn, &t.rec, err);
+		if (i % f->stride == f->stride / 2)
+			fprintf(f->samples, "%s\n", t.text);
 	}
-	ht_token_wipe(&tok);
-	sodium_memzero(text, sizeof(text));
+	sodium_memzero(&t, sizeof(t));
+	return s;
 }
 
 int
 main(int argc, char **argv)
 {
 	unsigned long count, nsamples = 1000;
-	struct ht_txn *txn;
-	struct ht_error err;
-	struct ht_key key;
+	struct fixture fx;
+	struct fill f;
 	uint64_t t0;
-	FILE *samples;
 
 	if (argc != 6 && argc != 7) {
 		fprintf(stderr, "usage: bench-store DB KEYFILE COUNT USER SAMPLES_FILE [SAMPLES]\n");
@@ -102,27 +80,15 @@ main(int argc, char **argv)
 		nsamples = count;
 	if (sodium_init() < 0)
 		return 1;
-	ht_error_clear(&err);
 	t0 = bench_now_ns();
-	if (ht_key_create(argv[2], (gid_t)-1, &err) != HT_OK ||
-	    ht_key_load(argv[2], &key, &err) != HT_OK ||
-	    ht_store_create(argv[1], &key, (gid_t)-1, &err) != HT_OK)
-		die(&err);
-	if (ht_lastused_dir_create(argv[1], (gid_t)-1) < 0) {
-		perror("lastused directory");
-		return 1;
-	}
-	if (ht_txn_begin(argv[1], &key, 10000, &txn, &err) != HT_OK)
-		die(&err);
-	samples = open_samples(argv[5]);
-	fill(txn, &key, argv[4], count, count / nsamples, samples);
-	if (fclose(samples) != 0) {
+	fixture_create(&fx, argv[1], argv[2]);
+	f = (struct fill){ &fx, argv[4], count, count / nsamples, open_samples(argv[5]) };
+	fixture_change(&fx, fill, &f);
+	if (fclose(f.samples) != 0) {
 		perror(argv[5]);
 		return 1;
 	}
-	if (ht_txn_commit(txn, &err) != HT_OK)
-		die(&err);
-	ht_key_wipe(&key);
+	fixture_close(&fx);
 	printf("built %lu tokens in %.1f s\n", count, (double)(bench_now_ns() - t0) / 1e9);
 	return 0;
 }

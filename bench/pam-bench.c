@@ -29,6 +29,7 @@
 #include <security/pam_appl.h>
 
 #include "bench-util.h"
+#include "conv.h"
 
 #define MAX_STACKS 16
 #define MAX_EVICT  8
@@ -54,34 +55,14 @@ struct run {
 	size_t nstacks;
 };
 
-/* Answers the password prompt and nothing else, like mod_authnz_pam. */
-static int
-converse(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-	const char *password = data;
-	struct pam_response *r = calloc((size_t)n, sizeof(*r));
-
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (int i = 0; i < n; i++) {
-		if (msg[i]->msg_style != PAM_PROMPT_ECHO_OFF ||
-		    (r[i].resp = strdup(password)) == NULL) {
-			for (int j = 0; j < i; j++)
-				free(r[j].resp);
-			free(r);
-			return PAM_CONV_ERR;
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
 /* One transaction; returns its PAM result (PAM_SUCCESS when both the
  * auth and the account step succeed). */
 static int
 transaction(const struct run *run, const struct stack *s, const char *password)
 {
-	struct pam_conv conv = { converse, (void *)(uintptr_t)password };
+	/* Answers the password prompt and nothing else, like mod_authnz_pam. */
+	struct conv_answer ans = conv_answer_of(password);
+	struct pam_conv conv = conv_for(&ans);
 	pam_handle_t *pamh;
 	int rc;
 
@@ -190,8 +171,8 @@ parse_args(int argc, char **argv, struct run *run)
 static void
 pin(const struct run *run, struct stack *s)
 {
-	static char empty[1];
-	static struct pam_conv none = { converse, empty };
+	static struct conv_answer empty = { "", 0, 0, 0 };
+	struct pam_conv none = conv_for(&empty);
 	int rc = pam_start_confdir(s->service, s->user, &none, run->confdir, &s->pinned);
 
 	if (rc != PAM_SUCCESS) {

@@ -3,7 +3,8 @@
 # tokenctl at scale: builds a store of COUNT tokens (default 100000) with
 # bench/bench-store, then times `tokenctl create` and `tokenctl list --all`
 # against it and compares them with the targets (create < 0.2 s, list --all
-# < 2 s). A benchmark, not a test: run it by hand from the build tree.
+# < 2 s), and times show, revoke, edit and purge once each. A benchmark,
+# not a test: run it by hand from the build tree.
 #   bench/tokenctl-scale.sh [COUNT] [RUNS]
 set -eu
 COUNT=${1:-100000}
@@ -69,6 +70,13 @@ t0=$(now_ns); tk show "$id" >/dev/null
 echo "show:          $(ms $(( $(now_ns) - t0 ))) ms"
 t0=$(now_ns); tk revoke "$id" 2>/dev/null
 echo "revoke:        $(ms $(( $(now_ns) - t0 ))) ms"
+# Changes that free space in the file make the store be written afresh.
+id2=$(sed -n 2p "$dir/samples" | cut -c5-20)
+t0=$(now_ns); tk edit "$id2" --name "renamed after the bench" 2>/dev/null
+echo "edit --name:   $(ms $(( $(now_ns) - t0 ))) ms"
+size0=$(stat -c %s "$DB")
+t0=$(now_ns); tk purge --revoked 2>/dev/null
+echo "purge (1 of $COUNT): $(ms $(( $(now_ns) - t0 ))) ms, file $((size0 / 1024)) -> $(($(stat -c %s "$DB") / 1024)) KiB"
 
 verdict=ok
 awk -v c="$create_max" -v l="$list_max" 'BEGIN { exit !(c < 200 && l < 2000) }' || verdict=MISSED

@@ -352,7 +352,7 @@ main(int argc, char **argv)
 	c.req = (struct ht_verify_request){
 		.db_path = argv[optind], .key_path = argv[optind + 1], .user = argv[optind + 2],
 		.token_user = "x-token-auth", .resource = NULL, .require = HT_PERM_READ,
-		.now = (int64_t)time(NULL),
+		.now = (int64_t)time(NULL), .user_lookup = HT_USER_UNCHECKED,
 	};
 	c.secrets = bench_read_lines(argv[optind + 3], MAX_SECRETS, &c.nsecrets);
 	latency(&c, n);

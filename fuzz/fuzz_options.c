@@ -12,6 +12,7 @@
 
 #include <security/pam_ext.h>
 
+#include "gitreq.h"
 #include "options.h"
 #include "scope.h"
 
@@ -52,6 +53,11 @@ check_accepted(const struct options *opt)
 	    opt->token_user == NULL || opt->token_user[0] == '\0' ||
 	    opt->require < HT_PERM_READ || opt->require > HT_PERM_ADMIN ||
 	    (opt->resource != NULL && !ht_resource_valid(opt->resource)))
+		abort();
+	/* git_request= stands alone: the request supplies resource and level. */
+	if (opt->git_prefix != NULL &&
+	    (!ht_git_prefix_valid(opt->git_prefix) || opt->resource != NULL ||
+	     opt->require != HT_PERM_READ))
 		abort();
 }
 

@@ -18,13 +18,15 @@ decode(const struct ht_key *key, const unsigned char *buf, size_t len)
 	unsigned char out[HT_POLICY_MAX];
 	struct ht_policy pol;
 	struct ht_error err;
+	enum ht_status s;
 
 	ht_error_clear(&err);
-	if (ht_policy_decode(buf, len, key, &pol, &err) == HT_OK) {
+	s = ht_policy_decode(buf, len, key, &pol, &err);
+	if (s == HT_OK) {
 		size_t n = ht_policy_encode(&pol, key, out);
 		if (n != len || memcmp(out, buf, len) != 0)
 			abort();
-	} else if (err.status != HT_ERR_CORRUPT) {
+	} else if (s != HT_ERR_CORRUPT) {
 		abort();
 	}
 }

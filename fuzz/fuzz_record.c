@@ -31,11 +31,13 @@ decode(const struct ht_key *key, ht_id id, const unsigned char *buf, size_t len)
 {
 	struct ht_record rec;
 	struct ht_error err;
+	enum ht_status s;
 
 	ht_error_clear(&err);
-	if (ht_record_decode(id, buf, len, key, &rec, &err) == HT_OK)
+	s = ht_record_decode(id, buf, len, key, &rec, &err);
+	if (s == HT_OK)
 		check_roundtrip(key, &rec, buf, len);
-	else if (err.status != HT_ERR_CORRUPT || err.msg[0] == '\0')
+	else if (s != HT_ERR_CORRUPT || err.msg[0] == '\0')
 		abort();
 }
 
@@ -44,15 +46,11 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	unsigned char sealed[HT_RECORD_MAX + HT_MAC_BYTES];
 	struct ht_key key;
-	ht_id id = 0;
+	ht_id id;
 	char dbkey[HT_RECORD_KEY_LEN + 1];
 
-	if (size < 8)
+	if (!fuzz_take_id(&data, &size, &id))
 		return 0;
-	for (int i = 0; i < 8; i++)
-		id = (id << 8) | data[i];
-	data += 8;
-	size -= 8;
 	fuzz_key(&key);
 	decode(&key, id, data, size);
 	if (size <= HT_RECORD_MAX - HT_MAC_BYTES) {

@@ -22,14 +22,16 @@ decode(const struct ht_key *key, const char *scope, const unsigned char *buf, si
 	unsigned char out[HT_ENTRY_MAX];
 	struct ht_entry e;
 	struct ht_error err;
+	enum ht_status s;
 
 	ht_error_clear(&err);
-	if (ht_entry_decode(scope, buf, len, key, &e, &err) == HT_OK) {
+	s = ht_entry_decode(scope, buf, len, key, &e, &err);
+	if (s == HT_OK) {
 		size_t n = ht_entry_encode(&e, key, out);
 
 		if (n != len || memcmp(out, buf, len) != 0)
 			abort();
-	} else if (err.status != HT_ERR_CORRUPT || err.msg[0] == '\0') {
+	} else if (s != HT_ERR_CORRUPT || err.msg[0] == '\0') {
 		abort();
 	}
 }

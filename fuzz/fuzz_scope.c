@@ -2,8 +2,10 @@
 /* libFuzzer target: names, project keys, repository slugs and the scope
  * rule. The input is split at the first NUL into a scope and a resource.
  * Checks: a valid name holds no control character (C0, DEL, or C1 in
- * UTF-8) and no bidirectional override or zero-width character, so it can
- * never drive or reorder a terminal; a project token reaches only
+ * UTF-8) and none of the invisible format characters checked byte by byte
+ * below (zero-width space, byte order mark, line and paragraph separators,
+ * bidi overrides, tag characters), so it can never drive or reorder a
+ * terminal; a project token reaches only
  * its own project and the project's repositories; a repository token
  * reaches only exactly its repository. */
 #include "config.h"
@@ -27,9 +29,13 @@ check_name(const char *s)
 			abort();
 		if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
 			abort();
-		/* U+200B..U+200F and U+202A..U+202E */
+		/* U+200B..U+200F, U+2028..U+202E: E2 80 8B..8F, E2 80 A8..AE */
 		if (p[i] == 0xe2 && p[i + 1] == 0x80 &&
-		    ((p[i + 2] >= 0x8b && p[i + 2] <= 0x8f) || (p[i + 2] >= 0xaa && p[i + 2] <= 0xae)))
+		    ((p[i + 2] >= 0x8b && p[i + 2] <= 0x8f) || (p[i + 2] >= 0xa8 && p[i + 2] <= 0xae)))
+			abort();
+		/* U+FEFF: EF BB BF; U+E0000..U+E007F: F3 A0 80..81 xx */
+		if ((p[i] == 0xef && p[i + 1] == 0xbb && p[i + 2] == 0xbf) ||
+		    (p[i] == 0xf3 && p[i + 1] == 0xa0 && (p[i + 2] == 0x80 || p[i + 2] == 0x81)))
 			abort();
 	}
 }

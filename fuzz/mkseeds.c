@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Writes the seed corpora into fuzz/corpus/: well-formed token texts,
- * records and policies sealed with the fixed fuzzing key, plus near
- * misses. Run by hand after a format change (see docs/security.md). */
+ * records, policies and tombstones sealed with the fixed fuzzing key, plus
+ * near misses. Run by hand after a format change (see docs/security.md). */
 #include "config.h"
 
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "record.h"
 #include "registry.h"
+#include "tombstone.h"
 #include "token.h"
 
 static void
@@ -157,6 +158,24 @@ registry_seeds(const char *dir)
 	put(dir, "login-defs", defs, sizeof(defs) - 1);
 }
 
+static void
+tombstone_seeds(const char *dir)
+{
+	unsigned char buf[8 + HT_TOMBSTONE_LEN];
+	char name[HT_TOMBSTONE_KEY_LEN + 1];
+	struct ht_key key;
+	ht_id id = 0x0123456789abcdefULL;
+
+	fuzz_key(&key);
+	for (int i = 0; i < 8; i++)
+		buf[i] = (unsigned char)(id >> (56 - 8 * i));
+	ht_tombstone_encode(id, 1767225600, &key, buf + 8);
+	put(dir, "revoked", buf, sizeof(buf));
+	put(dir, "revoked-body", buf, sizeof(buf) - HT_MAC_BYTES);
+	ht_tombstone_key(id, name);
+	put(dir, "key", name, HT_TOMBSTONE_KEY_LEN);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -174,5 +193,7 @@ main(int argc, char **argv)
 	policy_seeds(dir);
 	snprintf(dir, sizeof(dir), "%s/registry", argv[1]);
 	registry_seeds(dir);
+	snprintf(dir, sizeof(dir), "%s/tombstone", argv[1]);
+	tombstone_seeds(dir);
 	return 0;
 }

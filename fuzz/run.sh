@@ -7,6 +7,7 @@
 # directory and its path printed.
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]     targets: token record policy options scope registry
+#                                         tombstone gitreq lastused authheader request
 #   fuzz/run.sh --seeds                   rewrite the seed corpora
 #
 # Environment: CLANG (default clang-14, else clang), FUZZ_BUILD (build
@@ -24,7 +25,7 @@ case "${1:-}" in
 [0-9]*) mode=run; seconds=$1; shift ;;
 *) mode=run ;;
 esac
-targets=${*:-"token record policy options scope registry"}
+targets=${*:-"token record policy options scope registry tombstone gitreq lastused authheader request"}
 
 if [ -n "${FUZZ_BUILD:-}" ]; then
 	build=$FUZZ_BUILD; keep=1; mkdir -p "$build"
@@ -60,6 +61,8 @@ fi
 extra_sources() {
 	case $1 in
 	options) echo "$top/pam_httptoken/options.c $top/pam_httptoken/log.c" ;;
+	authheader) echo "$top/mod_authn_httptoken/authheader.c" ;;
+	request) echo "$top/httptokend/json.c $top/httptokend/proto.c" ;;
 	esac
 }
 
@@ -75,7 +78,8 @@ for t in $targets; do
 		echo "fuzz $t: SKIP (not present:$missing)"
 		continue
 	fi
-	"$CLANG" $cflags $defaults -I"$top/pam_httptoken" -fsanitize=fuzzer "$src" $extra $objs \
+	"$CLANG" $cflags $defaults -I"$top/pam_httptoken" -I"$top/mod_authn_httptoken" \
+		-I"$top/httptokend" -fsanitize=fuzzer "$src" $extra $objs \
 		$libs -lpam -o "$build/fuzz_$t"
 	work="$build/corpus-$t"
 	mkdir -p "$work" "$here/corpus/$t"

@@ -11,9 +11,8 @@ ht_error_set(struct ht_error *err, enum ht_status status, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL || err->status != HT_OK)
+	if (err == NULL || err->msg[0] != '\0')
 		return status;
-	err->status = status;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
@@ -23,7 +22,6 @@ ht_error_set(struct ht_error *err, enum ht_status status, const char *fmt, ...)
 void
 ht_error_clear(struct ht_error *err)
 {
-	err->status = HT_OK;
 	err->msg[0] = '\0';
 }
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Errors reported by the library: a category the callers map to their own
- * results (sysexits in tokenctl, PAM codes in the module) and a message that
- * names the file and what is wrong. The library never logs by itself. */
+/* Errors reported by the library. Every function that can fail returns its
+ * enum ht_status, which the callers map to their own results (sysexits in
+ * tokenctl, PAM codes in the module); the library never chooses them.
+ * struct ht_error carries only the message that names the file and what is
+ * wrong. The library never logs by itself. */
 #ifndef HT_ERROR_H
 #define HT_ERROR_H
 
@@ -21,12 +23,12 @@ enum ht_status {
 };
 
 struct ht_error {
-	enum ht_status status;
-	char msg[256];
+	char msg[256];   /* "" until the first error */
 };
 
-/* Records the first error only: a later, less precise failure on the
- * way out does not overwrite the cause. Returns status for tail calls. */
+/* Records the message of the first error only: a later, less precise
+ * failure on the way out does not overwrite the cause. err may be NULL.
+ * Returns status, for "return ht_error_set(...)". */
 enum ht_status ht_error_set(struct ht_error *err, enum ht_status status,
                             const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

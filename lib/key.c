@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "key.h"
+#include "newfile.h"
 #include "safefile.h"
 
 #define KDF_CONTEXT     "httptokn"
@@ -64,9 +65,9 @@ ht_key_load_stat(const char *path, struct ht_key *key, struct stat *st,
 
 	if (sodium_init() < 0)
 		return ht_error_set(err, HT_ERR_UNAVAIL, "libsodium failed to initialise");
-	fd = ht_open_safely(path, "key file", st, err);
-	if (fd < 0)
-		return err->status;
+	s = ht_open_safely(path, "key file", st, &fd, err);
+	if (s != HT_OK)
+		return s;
 	s = read_master(fd, path, st, master, err);
 	close(fd);
 	if (s == HT_OK)
@@ -75,49 +76,31 @@ ht_key_load_stat(const char *path, struct ht_key *key, struct stat *st,
 	return s;
 }
 
-static enum ht_status
-write_new_key(int fd, const char *tmp, gid_t gid, struct ht_error *err)
-{
-	unsigned char master[HT_KEY_BYTES];
-	int rc;
-
-	randombytes_buf(master, sizeof(master));
-	rc = ht_write_all(fd, master, sizeof(master));
-	sodium_memzero(master, sizeof(master));
-	/* Group first, then mode: never readable by the creator's group. */
-	if (rc < 0 || (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) ||
-	    fchmod(fd, 0640) < 0 || fsync(fd) < 0)
-		return ht_error_set(err, HT_ERR_IO, "key file %s: %s", tmp, strerror(errno));
-	return HT_OK;
-}
-
 enum ht_status
 ht_key_create(const char *path, gid_t gid, struct ht_error *err)
 {
-	char tmp[4096], dir[4096];
+	/* Group first, then mode: never readable by the creator's group. */
+	struct ht_file_owner own = { (uid_t)-1, gid, 0640 };
+	unsigned char master[HT_KEY_BYTES];
+	struct ht_newfile nf;
 	enum ht_status s;
-	int fd;
+	int rc;
 
 	if (sodium_init() < 0)
 		return ht_error_set(err, HT_ERR_UNAVAIL, "libsodium failed to initialise");
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp) ||
-	    ht_dirname(path, dir, sizeof(dir)) < 0)
-		return ht_error_set(err, HT_ERR_USAGE, "key file %s: path too long", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return ht_error_set(err, HT_ERR_IO,
-		                    "key file %s: %s", path, strerror(errno));
-	s = write_new_key(fd, tmp, gid, err);
-	close(fd);
-	/* link() never replaces: an existing key stays as it was. */
-	if (s == HT_OK && link(tmp, path) < 0)
-		s = ht_error_set(err, errno == EEXIST ? HT_ERR_EXISTS : HT_ERR_IO,
-		                 "key file %s: %s", path,
-		                 errno == EEXIST ? "already exists, not replaced" : strerror(errno));
-	unlink(tmp);
-	if (s == HT_OK && ht_fsync_dir(dir) < 0)
-		s = ht_error_set(err, HT_ERR_IO, "key directory %s: %s", dir, strerror(errno));
-	return s;
+	s = ht_newfile_open(&nf, path, &own, err);
+	if (s != HT_OK)
+		return s;
+	randombytes_buf(master, sizeof(master));
+	rc = ht_write_all(nf.fd, master, sizeof(master));
+	sodium_memzero(master, sizeof(master));
+	if (rc < 0) {
+		s = ht_error_set(err, HT_ERR_IO, "key file %s: %s", nf.tmp, strerror(errno));
+		ht_newfile_discard(&nf);
+		return s;
+	}
+	/* A link never replaces: an existing key stays as it was. */
+	return ht_newfile_publish(&nf, HT_WRITE_NEW, err);
 }
 
 void

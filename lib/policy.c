@@ -5,10 +5,9 @@
 
 #include "codec.h"
 #include "policy.h"
+#include "scope.h"
 
 #define POLICY_KEY "policy"
-#define DAY 86400
-
 void
 ht_policy_defaults(struct ht_policy *pol)
 {
@@ -27,7 +26,8 @@ int
 ht_policy_needs_v2(const struct ht_policy *pol)
 {
 	return pol->sysadmin_group.name[0] != '\0' || pol->token_users.name[0] != '\0' ||
-	       pol->max_tokens_per_user != HT_MAX_TOKENS_DEFAULT || !pol->uses_any;
+	       pol->max_tokens_per_user != HT_MAX_TOKENS_DEFAULT || !pol->uses_any ||
+	       pol->notify_owner;
 }
 
 static void
@@ -51,6 +51,7 @@ encode_v2_fields(const struct ht_policy *pol, struct ht_writer *w)
 	ht_put_u8(w, (uint8_t)pol->n_allowed_uses);
 	for (unsigned i = 0; i < pol->n_allowed_uses && i < HT_USES_MAX; i++)
 		ht_put_str(w, pol->allowed_uses[i], HT_USE_MAX);
+	ht_put_u8(w, pol->notify_owner ? 1 : 0);
 }
 
 size_t
@@ -99,7 +100,7 @@ static void
 decode_v2_fields(struct ht_reader *r, struct ht_policy *pol)
 {
 	struct ht_group_ref admin;
-	uint8_t any;
+	uint8_t any, notify;
 
 	get_group(r, &admin);
 	memcpy(pol->admin_group, admin.name, sizeof(pol->admin_group));
@@ -119,6 +120,10 @@ decode_v2_fields(struct ht_reader *r, struct ht_policy *pol)
 		                   (i > 0 && strcmp(pol->allowed_uses[i - 1], pol->allowed_uses[i]) >= 0)))
 			r->failed = 1;
 	}
+	notify = ht_get_u8(r);
+	if (notify > 1)
+		r->failed = 1;
+	pol->notify_owner = notify == 1;
 }
 
 enum ht_status
@@ -159,7 +164,7 @@ ht_policy_expiry_for_create(const struct ht_policy *pol, long days, int64_t now,
                             int64_t *expires, struct ht_error *err)
 {
 	if (days < 0) {
-		*expires = pol->expiry_required ? now + (int64_t)pol->max_days * DAY : 0;
+		*expires = pol->expiry_required ? now + (int64_t)pol->max_days * HT_DAY : 0;
 		return HT_OK;
 	}
 	if (days == 0 || (unsigned long)days > HT_MAX_DAYS_LIMIT)
@@ -169,7 +174,7 @@ ht_policy_expiry_for_create(const struct ht_policy *pol, long days, int64_t now,
 		return ht_error_set(err, HT_ERR_DATA,
 		                    "policy allows tokens of at most %u days (asked for %ld)",
 		                    pol->max_days, days);
-	*expires = now + (int64_t)days * DAY;
+	*expires = now + (int64_t)days * HT_DAY;
 	return HT_OK;
 }
 
@@ -195,5 +200,5 @@ ht_policy_refuses(const struct ht_policy *pol, const struct ht_record *rec)
 		return 0;
 	if (rec->expires == 0)
 		return 1;
-	return rec->expires - rec->created > (int64_t)pol->max_days * DAY;
+	return rec->expires - rec->created > (int64_t)pol->max_days * HT_DAY;
 }

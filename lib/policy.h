@@ -18,6 +18,8 @@
 #define HT_GID_UNKNOWN             0xffffffffu /* a version-1 policy names groups only */
 #define HT_POLICY_MAX              1024
 
+#define HT_DAY                     86400       /* seconds */
+
 /* A group as the policy names it: its name and the gid it had when it was
  * named. It matches only while both still agree, so a group deleted and
  * re-created under the same name grants nothing. */
@@ -41,6 +43,7 @@ struct ht_policy {
 	int uses_any;                        /* allowed-uses any */
 	unsigned n_allowed_uses;
 	char allowed_uses[HT_USES_MAX][HT_USE_MAX + 1];
+	int notify_owner;                    /* mail owners about others' changes */
 };
 
 void ht_policy_defaults(struct ht_policy *pol);

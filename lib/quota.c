@@ -120,15 +120,15 @@ personal_owner(datum v, uid_t *uid)
 static enum ht_status
 walk_count(struct ht_store *st, uid_t uid, unsigned long *count, struct ht_error *err)
 {
-	size_t plen = strlen(HT_TOKEN_KEY_PREFIX);
 	datum k = gdbm_firstkey(st->dbf);
 
 	*count = 0;
 	while (k.dptr != NULL) {
 		datum next;
 		uid_t owner;
+		ht_id id;
 
-		if (k.dsize == HT_RECORD_KEY_LEN && memcmp(k.dptr, HT_TOKEN_KEY_PREFIX, plen) == 0) {
+		if (ht_record_key_id(k.dptr, (size_t)k.dsize, &id) == 0) {
 			datum v = gdbm_fetch(st->dbf, k);
 
 			if (personal_owner(v, &owner) && owner == uid)
@@ -151,11 +151,12 @@ ht_txn_count_personal(struct ht_txn *txn, uid_t uid, unsigned long *count,
                       struct ht_error *err)
 {
 	struct ht_store *st = ht_txn_store(txn);
+	enum ht_status s;
 
 	if (st->schema >= HT_SCHEMA_VERSION && counter_get(st, uid, count) == HT_OK)
 		return HT_OK;
-	if (walk_count(st, uid, count, err) != HT_OK)
-		return err->status;
+	if ((s = walk_count(st, uid, count, err)) != HT_OK)
+		return s;
 	return st->schema >= HT_SCHEMA_VERSION ? counter_put(st, uid, *count, err) : HT_OK;
 }
 

@@ -49,6 +49,18 @@ fits_v1(const struct ht_record *rec)
 	return 1;
 }
 
+int
+ht_record_key_id(const char *key, size_t len, ht_id *id)
+{
+	char hex[HT_ID_HEX_LEN + 1];
+
+	if (len != HT_RECORD_KEY_LEN || memcmp(key, "tok:", 4) != 0)
+		return -1;
+	memcpy(hex, key + 4, HT_ID_HEX_LEN);
+	hex[HT_ID_HEX_LEN] = '\0';
+	return ht_id_parse(hex, id);
+}
+
 static void
 encode_body(const struct ht_record *rec, struct ht_writer *w)
 {
@@ -252,21 +264,6 @@ ht_record_decode_decoy(const struct ht_key *key, struct ht_record *rec)
 	int body_ok = parse(0, decoy, sizeof(decoy) - HT_MAC_BYTES, rec, &ignored) == HT_OK;
 
 	return body_ok && !mac_ok;
-}
-
-int
-ht_use_valid(const char *word)
-{
-	size_t len = strlen(word);
-
-	if (len == 0 || len > HT_USE_MAX || word[0] < 'a' || word[0] > 'z')
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		char c = word[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-			return 0;
-	}
-	return 1;
 }
 
 int

@@ -66,6 +66,10 @@ struct ht_record {
 #define HT_RECORD_KEY_LEN (4 + HT_ID_HEX_LEN)
 void ht_record_key(ht_id id, char out[HT_RECORD_KEY_LEN + 1]);
 
+/* The id of a token record's GDBM key (len bytes, no NUL); -1 when it is
+ * not one. */
+int ht_record_key_id(const char *key, size_t len, ht_id *id);
+
 /* Encodes into out (HT_RECORD_MAX bytes) in the layout rec->version says;
  * returns the length, 0 when a field does not fit or, for version 1, when
  * the record holds what that layout cannot say (uses other than its
@@ -91,8 +95,6 @@ enum ht_status ht_record_decode(ht_id id, const unsigned char *buf, size_t len,
  * and the parse ran to the end (the MAC, by design, does not match). */
 int ht_record_decode_decoy(const struct ht_key *key, struct ht_record *rec);
 
-/* A use word: [a-z][a-z0-9-]{0,31}. */
-int ht_use_valid(const char *word);
 /* Whether rec's uses contain word. */
 int ht_record_has_use(const struct ht_record *rec, const char *word);
 /* Adds word to a sorted set of words (uses or scopes), keeping it sorted

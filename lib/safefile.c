@@ -37,7 +37,7 @@ ht_dirname(const char *path, char *buf, size_t size)
 enum ht_status
 ht_check_parent_dir(const char *path, const char *what, struct ht_error *err)
 {
-	char dir[4096];
+	char dir[HT_PATH_MAX];
 	struct stat st;
 
 	if (ht_dirname(path, dir, sizeof(dir)) < 0)
@@ -81,28 +81,32 @@ ht_check_file(int fd, const char *path, const char *what, struct stat *st,
 	return HT_OK;
 }
 
-int
-ht_open_safely(const char *path, const char *what, struct stat *st,
+enum ht_status
+ht_open_safely(const char *path, const char *what, struct stat *st, int *fd_out,
                struct ht_error *err)
 {
+	enum ht_status s = ht_check_parent_dir(path, what, err);
 	int fd;
 
-	if (ht_check_parent_dir(path, what, err) != HT_OK)
-		return -1;
+	*fd_out = -1;
+	if (s != HT_OK)
+		return s;
 	/* O_NONBLOCK: opening a FIFO planted here must not hang a login. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
-		enum ht_status s = (e == ELOOP) ? HT_ERR_CONFIG : HT_ERR_UNAVAIL;
-		ht_error_set(err, s, "%s %s: %s", what, path,
-		             e == ELOOP ? "is a symbolic link" : strerror(e));
-		return -1;
+
+		return ht_error_set(err, e == ELOOP ? HT_ERR_CONFIG : HT_ERR_UNAVAIL,
+		                    "%s %s: %s", what, path,
+		                    e == ELOOP ? "is a symbolic link" : strerror(e));
 	}
-	if (ht_check_file(fd, path, what, st, err) != HT_OK) {
+	s = ht_check_file(fd, path, what, st, err);
+	if (s != HT_OK) {
 		close(fd);
-		return -1;
+		return s;
 	}
-	return fd;
+	*fd_out = fd;
+	return HT_OK;
 }
 
 int

@@ -11,12 +11,18 @@
 
 #include "error.h"
 
+/* Bytes of any path the library builds, NUL included. Paths given to it
+ * must leave HT_PATH_SUFFIX_ROOM for what it appends to a store's path:
+ * ".lock", ".tmp.XXXXXX", ".lastused/<16 hex digits>" and its temp files. */
+#define HT_PATH_MAX         4096
+#define HT_PATH_SUFFIX_ROOM 96
+
 /* Opens path read-only with O_CLOEXEC|O_NOFOLLOW|O_NOCTTY and checks the
- * descriptor. what names the file in messages ("store", "key file").
- * Returns the descriptor, or -1 with err set: HT_ERR_UNAVAIL when it is
- * missing or unreadable, HT_ERR_CONFIG when it is unsafe. */
-int ht_open_safely(const char *path, const char *what, struct stat *st,
-                   struct ht_error *err);
+ * descriptor (into *fd). what names the file in messages ("store", "key
+ * file"). HT_ERR_UNAVAIL when it is missing or unreadable, HT_ERR_CONFIG
+ * when it is unsafe; *fd is -1 then. */
+enum ht_status ht_open_safely(const char *path, const char *what, struct stat *st, int *fd,
+                              struct ht_error *err);
 
 /* The same ownership and mode rules for an open descriptor / a directory. */
 enum ht_status ht_check_file(int fd, const char *path, const char *what,

@@ -18,22 +18,9 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Control and invisible format characters (Unicode Cc, Cf, Zl, Zp): they
- * let a name hide or reorder what a terminal or a web page shows
+/* Control and invisible format characters (ht_utf8_is_invisible) let a
+ * name hide or reorder what a terminal or a web page shows
  * ("invoice<U+202E>fdp.exe"). */
-static int
-invisible(unsigned long c)
-{
-	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0xad ||
-	       (c >= 0x600 && c <= 0x605) || c == 0x61c || c == 0x6dd || c == 0x70f ||
-	       c == 0x890 || c == 0x891 || c == 0x8e2 || c == 0x180e ||
-	       (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
-	       (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff ||
-	       (c >= 0xfff9 && c <= 0xfffb) || c == 0x110bd || c == 0x110cd ||
-	       (c >= 0x13430 && c <= 0x1343f) || (c >= 0x1bca0 && c <= 0x1bca3) ||
-	       (c >= 0x1d173 && c <= 0x1d17a) || c == 0xe0001 || (c >= 0xe0020 && c <= 0xe007f);
-}
-
 int
 ht_text_valid(const char *s, size_t min, size_t max)
 {
@@ -46,7 +33,7 @@ ht_text_valid(const char *s, size_t min, size_t max)
 		unsigned long cp;
 		size_t n = ht_utf8_decode(p + i, len - i, &cp);
 
-		if (n == 0 || invisible(cp))
+		if (n == 0 || ht_utf8_is_invisible(cp))
 			return 0;
 		i += n;
 	}
@@ -100,6 +87,38 @@ ht_repo_valid(const char *repo)
 
 	return slash != NULL && key_valid_n(repo, (size_t)(slash - repo)) &&
 	       slug_valid(slash + 1);
+}
+
+int
+ht_user_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > HT_OWNER_MAX || name[0] == '-')
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		int ok = is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-' ||
+		         c == '@' || (c == '$' && i == len - 1);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+int
+ht_use_valid(const char *use)
+{
+	size_t len = strlen(use);
+
+	if (len == 0 || len > 32 || use[0] < 'a' || use[0] > 'z')
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		unsigned char c = (unsigned char)use[i];
+		if (!(c >= 'a' && c <= 'z') && !is_digit(c) && c != '-')
+			return 0;
+	}
+	return 1;
 }
 
 int

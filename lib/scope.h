@@ -11,7 +11,7 @@
 #define HT_SLUG_MAX        128
 
 /* min..max bytes of UTF-8 without control or invisible format characters
- * (Unicode Cc, Cf, Zl, Zp). */
+ * (ht_utf8_is_invisible: Unicode Cc, Cf, Zl, Zp). */
 int ht_text_valid(const char *s, size_t min, size_t max);
 
 /* A display name: ht_text_valid, 1..HT_NAME_MAX bytes. */
@@ -22,6 +22,14 @@ int ht_project_key_valid(const char *key);
 
 /* "KEY/slug": a valid key, '/', 1..128 of [A-Za-z0-9._-], not "." or "..". */
 int ht_repo_valid(const char *repo);
+
+/* A user name a sysadmin could create: 1..HT_OWNER_MAX portable
+ * characters (plus '@' and a trailing '$' as directory services use), not
+ * starting with '-'. */
+int ht_user_name_valid(const char *name);
+
+/* A token use: [a-z][a-z0-9-]{0,31}. */
+int ht_use_valid(const char *use);
 
 /* A resource= value is either of the two. */
 int ht_resource_valid(const char *resource);

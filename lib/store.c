@@ -13,6 +13,7 @@
 #include "registry_store.h"
 #include "safefile.h"
 #include "store_impl.h"
+#include "tombstone.h"
 
 #define META_MAGIC "httptoken-store"
 #define META_MAX   64
@@ -80,6 +81,13 @@ static enum ht_status
 fetch(struct ht_store *st, const char *name, size_t name_len, datum *val,
       struct ht_error *err)
 {
+	return ht_store_fetch(st, name, name_len, val, err);
+}
+
+enum ht_status
+ht_store_fetch(struct ht_store *st, const char *name, size_t name_len, datum *val,
+               struct ht_error *err)
+{
 	datum k = { (char *)(uintptr_t)name, (int)name_len };
 
 	*val = gdbm_fetch(st->dbf, k);
@@ -136,6 +144,7 @@ ht_store_open(const char *path, const struct ht_key *key, struct ht_store **out,
               struct ht_error *err)
 {
 	struct ht_store *st;
+	enum ht_status s;
 	struct stat sb;
 	int fd;
 
@@ -143,27 +152,29 @@ ht_store_open(const char *path, const struct ht_key *key, struct ht_store **out,
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return ht_error_set(err, HT_ERR_NOMEM, "out of memory");
-	fd = ht_open_safely(path, "store", &sb, err);
+	s = ht_open_safely(path, "store", &sb, &fd, err);
 	/* GDBM_NOLOCK: the live file is never written in place, so readers
 	 * need no lock; taking gdbm's flock would let anyone who can read the
 	 * file (the server's group) hold LOCK_EX on it and so refuse every
 	 * authentication and every tokenctl change.
 	 * No GDBM_XVERIFY: it walks gdbm's whole free-space chain on every
-	 * open, which made a check against a million tokens cost 65 us instead
-	 * of 8 and grow with the store's write history. Damage to what we read
+	 * open, a cost that grows with the file (docs/benchmarks.md has the
+	 * numbers). Damage to what we read
 	 * is caught by the MAC on every value, and gdbm still validates each
 	 * bucket it reads (tests/hardening/corruption proves no crash, hang or
 	 * false acceptance without it). Restore keeps it for the file it is
 	 * about to install. */
-	if (fd < 0 ||
-	    ht_store_attach(fd, path, GDBM_READER | GDBM_NOMMAP | GDBM_NOLOCK,
-	                    key, st, err) != HT_OK) {
+	if (s == HT_OK)
+		s = ht_store_attach(fd, path, GDBM_READER | GDBM_NOMMAP | GDBM_NOLOCK, key, st,
+		                    err);
+	if (s != HT_OK) {
 		free(st);
-		return err->status;
+		return s;
 	}
-	if (ht_store_check_meta(st, err) != HT_OK) {
+	s = ht_store_check_meta(st, err);
+	if (s != HT_OK) {
 		ht_store_close(st);
-		return err->status;
+		return s;
 	}
 	st->sb = sb;
 	*out = st;
@@ -264,10 +275,10 @@ ht_store_get_policy(struct ht_store *st, struct ht_policy *pol, struct ht_error 
 }
 
 enum ht_status
-ht_store_put_raw(struct ht_store *st, const char *name, const void *val, size_t len,
-                 struct ht_error *err)
+ht_store_put_raw_n(struct ht_store *st, const char *name, size_t name_len, const void *val,
+                   size_t len, struct ht_error *err)
 {
-	datum k = { (char *)(uintptr_t)name, (int)strlen(name) };
+	datum k = { (char *)(uintptr_t)name, (int)name_len };
 	datum v = { (char *)(uintptr_t)val, (int)len };
 
 	if (gdbm_store(st->dbf, k, v, GDBM_REPLACE) != 0)
@@ -275,18 +286,70 @@ ht_store_put_raw(struct ht_store *st, const char *name, const void *val, size_t 
 	return HT_OK;
 }
 
+enum ht_status
+ht_store_put_raw(struct ht_store *st, const char *name, const void *val, size_t len,
+                 struct ht_error *err)
+{
+	return ht_store_put_raw_n(st, name, strlen(name), val, len, err);
+}
+
+/* Whether the walk ended because there were no more keys. */
+static enum ht_status
+walk_end(struct ht_store *st, struct ht_error *err)
+{
+	gdbm_error e = gdbm_last_errno(st->dbf);
+
+	if (e != GDBM_ITEM_NOT_FOUND && e != GDBM_NO_ERROR)
+		return gdbm_failure(st, "walk failed", err);
+	return HT_OK;
+}
+
+enum ht_status
+ht_store_foreach_raw(struct ht_store *st, ht_raw_visit visit, void *ctx,
+                     struct ht_error *err)
+{
+	enum ht_status s = HT_OK;
+	datum k = gdbm_firstkey(st->dbf);
+
+	while (k.dptr != NULL && s == HT_OK) {
+		datum next, val = gdbm_fetch(st->dbf, k);
+
+		if (val.dptr == NULL)
+			s = gdbm_failure(st, "read failed", err);
+		else
+			s = visit(ctx, k.dptr, (size_t)k.dsize, (unsigned char *)val.dptr,
+			          (size_t)val.dsize, err);
+		if (val.dptr != NULL)
+			sodium_memzero(val.dptr, (size_t)val.dsize);
+		free(val.dptr);
+		next = s == HT_OK ? gdbm_nextkey(st->dbf, k) : (datum){ NULL, 0 };
+		free(k.dptr);
+		k = next;
+	}
+	return s == HT_OK ? walk_end(st, err) : s;
+}
+
 /* Token id of a GDBM key, or -1 when it is not a token key. */
 static int
 token_key_id(datum k, ht_id *id)
 {
-	char hex[HT_ID_HEX_LEN + 1];
-	size_t plen = strlen(HT_TOKEN_KEY_PREFIX);
+	return ht_record_key_id(k.dptr, (size_t)k.dsize, id);
+}
 
-	if (k.dsize != HT_RECORD_KEY_LEN || memcmp(k.dptr, HT_TOKEN_KEY_PREFIX, plen) != 0)
-		return -1;
-	memcpy(hex, k.dptr + plen, HT_ID_HEX_LEN);
-	hex[HT_ID_HEX_LEN] = '\0';
-	return ht_id_parse(hex, id);
+/* Checks a tombstone's seal; HT_ERR_CORRUPT naming it when it fails. */
+static enum ht_status
+check_tombstone(struct ht_store *st, ht_id id, datum k, struct ht_error *err)
+{
+	datum val = gdbm_fetch(st->dbf, k);
+	int64_t when;
+	enum ht_status s;
+
+	if (val.dptr == NULL)
+		return gdbm_failure(st, "read failed", err);
+	s = ht_tombstone_decode(id, (unsigned char *)val.dptr, (size_t)val.dsize, st->key,
+	                        &when, err);
+	free(val.dptr);
+	return s;
 }
 
 static int
@@ -295,7 +358,8 @@ is_known_key(const struct ht_store *st, datum k)
 	char scope[HT_SCOPE_MAX + 1];
 	ht_id id;
 
-	if (token_key_id(k, &id) == 0)
+	if (token_key_id(k, &id) == 0 || ht_tombstone_key_id(k.dptr, (size_t)k.dsize, &id) == 0 ||
+	    ht_sealed_key_known(k.dptr, (size_t)k.dsize))
 		return 1;
 	if (st->schema >= HT_SCHEMA_VERSION && ht_entry_key_parse(k.dptr, (size_t)k.dsize, scope))
 		return 1;
@@ -330,6 +394,8 @@ walk(struct ht_store *st, ht_store_visit visit, void *ctx, int strict,
 				free(k.dptr);
 				return HT_OK;
 			}
+		} else if (strict && ht_tombstone_key_id(k.dptr, (size_t)k.dsize, &id) == 0) {
+			s = check_tombstone(st, id, k, err);
 		} else if (strict && !is_known_key(st, k)) {
 			s = ht_error_set(err, HT_ERR_CORRUPT, "store %s: unexpected key "
 			                 "of %d bytes", st->path, k.dsize);
@@ -347,10 +413,7 @@ walk(struct ht_store *st, ht_store_visit visit, void *ctx, int strict,
 		k = next;
 	}
 	free(k.dptr);
-	if (s == HT_OK && gdbm_last_errno(st->dbf) != GDBM_ITEM_NOT_FOUND &&
-	    gdbm_last_errno(st->dbf) != GDBM_NO_ERROR)
-		s = gdbm_failure(st, "walk failed", err);
-	return s;
+	return s == HT_OK ? walk_end(st, err) : s;
 }
 
 enum ht_status
@@ -364,9 +427,11 @@ enum ht_status
 ht_store_verify(struct ht_store *st, unsigned long *count, struct ht_error *err)
 {
 	struct ht_policy pol;
+	enum ht_status s;
 
 	*count = 0;
-	if (ht_store_check_meta(st, err) != HT_OK || ht_store_get_policy(st, &pol, err) != HT_OK)
-		return err->status;
-	return walk(st, NULL, NULL, 1, count, err);
+	s = ht_store_check_meta(st, err);
+	if (s == HT_OK)
+		s = ht_store_get_policy(st, &pol, err);
+	return s == HT_OK ? walk(st, NULL, NULL, 1, count, err) : s;
 }

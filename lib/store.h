@@ -5,7 +5,9 @@
  * descriptor checked by ht_open_safely()). Writers serialise on PATH.lock,
  * copy the live file to PATH.tmp.XXXXXX, change the copy, fsync it and
  * rename() it over PATH, so a reader sees the old file or the new one,
- * never a partial write, and never fails because a write is running.
+ * never a partial write, and never fails because a write is running. A
+ * copy that lost values to GDBM's free space is written afresh instead
+ * (writer.c), so purged data never reaches the live file.
  *
  * Every value is sealed with the key's MAC; "meta" holds the schema
  * version, "policy" the policy, "tok:<id>" the tokens. */
@@ -68,24 +70,50 @@ enum ht_status ht_txn_begin(const char *path, const struct ht_key *key, int time
 struct ht_store *ht_txn_store(struct ht_txn *txn);
 enum ht_status ht_txn_put(struct ht_txn *txn, const struct ht_record *rec,
                           struct ht_error *err);
+/* Deleting a revoked token leaves its tombstone (tombstone.h). */
 enum ht_status ht_txn_delete(struct ht_txn *txn, ht_id id, struct ht_error *err);
 enum ht_status ht_txn_put_policy(struct ht_txn *txn, const struct ht_policy *pol,
                                  struct ht_error *err);
+/* Asks commit to write the store afresh even when nothing was deleted,
+ * dropping whatever an older version left in the file's free space. */
+void ht_txn_compact(struct ht_txn *txn);
 enum ht_status ht_txn_commit(struct ht_txn *txn, struct ht_error *err);
 void ht_txn_abort(struct ht_txn *txn);
 
 /* A consistent copy of the live store into dest (mode 0600, replaced
- * atomically), and the atomic replacement of the live store by a copy
- * that verifies completely under key.
- *
- * Restore never brings a revoked token back: a token revoked in the live
- * store (when it can still be read) stays revoked in the restored one.
- * *kept_revoked (may be NULL) gets how many such revocations were carried
- * over; -1 when the live store could not be read to look. */
+ * atomically). The copy holds the records only, never what purge removed. */
 enum ht_status ht_store_backup(const char *path, const struct ht_key *key,
                                const char *dest, struct ht_error *err);
+
+/* The atomic replacement of the live store by a backup that verifies
+ * completely under key. The zero value of the options keeps the live
+ * store's policy.
+ *
+ * Restore never brings a revoked token back: a token the live store has
+ * revoked, or purged after revoking it (its tombstone says so), is revoked
+ * in the restored store, and the tombstones are kept. When the live store
+ * cannot be read (missing, damaged), nothing can be kept: the report says
+ * so. */
+struct ht_restore_options {
+	int timeout_ms;    /* for the writers' lock */
+	int with_policy;   /* 1: take the backup's policy too */
+};
+
+enum ht_restore_policy {
+	HT_RESTORE_POLICY_KEPT,          /* the live store's */
+	HT_RESTORE_POLICY_FROM_BACKUP,   /* asked for, the live one unreadable, or of
+	                                    another schema than the backup */
+};
+
+struct ht_restore_report {
+	unsigned long tokens;          /* tokens in the restored store */
+	unsigned long kept_revoked;    /* of them, revoked (or purged) since the backup */
+	int live_read;                 /* 0: the replaced store could not be read */
+	enum ht_restore_policy policy;
+};
+
 enum ht_status ht_store_restore(const char *path, const struct ht_key *key,
-                                const char *src, int timeout_ms, long *kept_revoked,
-                                struct ht_error *err);
+                                const char *src, const struct ht_restore_options *opt,
+                                struct ht_restore_report *rep, struct ht_error *err);
 
 #endif

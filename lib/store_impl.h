@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Internals shared by store.c, txn.c and backup.c; not for callers. */
+/* Internals shared by store.c, txn.c, writer.c and backup.c; not for callers. */
 #ifndef HT_STORE_IMPL_H
 #define HT_STORE_IMPL_H
 
 #include <gdbm.h>
 
+#include "newfile.h"
+#include "safefile.h"
 #include "store.h"
 
 struct ht_store {
@@ -18,7 +20,13 @@ struct ht_store {
 
 #define HT_META_KEY   "meta"
 #define HT_POLICY_KEY "policy"
-#define HT_TOKEN_KEY_PREFIX "tok:"
+
+/* gdbm_fetch of name: HT_ERR_NOTFOUND when absent; val->dptr to free. */
+enum ht_status ht_store_fetch(struct ht_store *st, const char *name, size_t name_len,
+                              datum *val, struct ht_error *err);
+
+/* Whether a GDBM key is one of the local-state keys of sealed.h. */
+int ht_sealed_key_known(const char *name, size_t len);
 
 /* Opens a GDBM file on an already checked descriptor (consumed). */
 enum ht_status ht_store_attach(int fd, const char *path, int flags,
@@ -27,31 +35,48 @@ enum ht_status ht_store_attach(int fd, const char *path, int flags,
 enum ht_status ht_store_check_meta(struct ht_store *st, struct ht_error *err);
 enum ht_status ht_store_put_raw(struct ht_store *st, const char *name,
                                 const void *val, size_t len, struct ht_error *err);
+enum ht_status ht_store_put_raw_n(struct ht_store *st, const char *name, size_t name_len,
+                                  const void *val, size_t len, struct ht_error *err);
 enum ht_status ht_store_put_meta(struct ht_store *st, struct ht_error *err);
 /* The meta record for a given schema (upgrade writes HT_SCHEMA_VERSION). */
 enum ht_status ht_store_put_meta_schema(struct ht_store *st, unsigned schema,
                                         struct ht_error *err);
 
-/* Takes the writers' lock PATH.lock (flock), waiting up to timeout_ms. */
-enum ht_status ht_store_lock(const char *path, int timeout_ms, int *lock_fd,
-                             struct ht_error *err);
+/* Calls visit with every key and value as stored, unchecked; a status
+ * other than HT_OK from visit stops the walk and is returned. */
+typedef enum ht_status (*ht_raw_visit)(void *ctx, const char *name, size_t name_len,
+                                       const unsigned char *val, size_t len,
+                                       struct ht_error *err);
+enum ht_status ht_store_foreach_raw(struct ht_store *st, ht_raw_visit visit, void *ctx,
+                                    struct ht_error *err);
 
-/* Removes PATH.tmp.XXXXXX files left by writers that died; call only
- * with the writers' lock held. */
-void ht_store_remove_stale_temps(const char *path);
+/* What every writer does before it reads the live store: checks the
+ * store's directory, takes the writers' lock PATH.lock (flock, waiting up
+ * to timeout_ms) and removes the temp files of writers that died. */
+enum ht_status ht_writer_enter(const char *path, int timeout_ms, int *lock_fd,
+                               struct ht_error *err);
 
-/* A temp file beside path (name into tmp) holding a copy of all of
- * src_fd, owned uid:gid with mode, positioned at its start. Returns the
- * descriptor, or -1 with errno and no temp file left behind. */
-int ht_copy_to_temp(int src_fd, const char *path, uid_t uid, gid_t gid, mode_t mode,
-                    char *tmp, size_t size);
+/* Opens a new file as a GDBM file (GDBM_NOLOCK added: nobody else can
+ * reach it before it is published). */
+enum ht_status ht_newfile_attach(struct ht_newfile *nf, int flags, const struct ht_key *key,
+                                 struct ht_store *st, struct ht_error *err);
 
-/* Creates PATH.tmp.XXXXXX beside path, mode 0600; name into tmp. Set its
- * owner before widening its mode. */
-int ht_make_temp(const char *path, char *tmp, size_t size);
+/* gdbm_sync and gdbm_close of a store opened for writing. */
+enum ht_status ht_store_close_written(struct ht_store *st, struct ht_error *err);
 
-/* fsync fd, rename tmp over path, fsync the directory. */
-enum ht_status ht_publish(int fd, const char *tmp, const char *path,
-                          struct ht_error *err);
+/* Writes the records of a new store into dst. */
+typedef enum ht_status (*ht_store_fill)(struct ht_store *dst, void *ctx,
+                                        struct ht_error *err);
+
+/* A new store at path: an empty GDBM file written by fill, published
+ * through the writer path above. */
+enum ht_status ht_store_write(const char *path, const struct ht_key *key,
+                              const struct ht_file_owner *own, enum ht_write_how how,
+                              ht_store_fill fill, void *ctx, struct ht_error *err);
+
+/* ht_store_write of every record of src, as stored, over path: the file
+ * holds the records and nothing of src's free space. */
+enum ht_status ht_store_write_copy(struct ht_store *src, const char *path,
+                                   const struct ht_file_owner *own, struct ht_error *err);
 
 #endif

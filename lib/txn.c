@@ -11,100 +11,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "quota.h"
 #include "safefile.h"
 #include "store_impl.h"
-
-#define TEMP_INFIX  ".tmp."
-#define PATH_BUF    4096
+#include "tombstone.h"
 
 struct ht_txn {
-	struct ht_store st;
+	struct ht_store st;          /* the working copy, opened on nf */
+	struct ht_newfile nf;
+	struct ht_file_owner owner;  /* the live store's */
 	int lock_fd;
-	int tmp_fd;           /* the copy's descriptor, owned by gdbm while open */
-	char path[PATH_BUF];
-	char tmp[PATH_BUF];
+	int freed;                   /* the copy has lost values to GDBM's free space */
+	char path[HT_PATH_MAX];
 };
-
-int
-ht_make_temp(const char *path, char *tmp, size_t size)
-{
-	int fd;
-
-	if (snprintf(tmp, size, "%s" TEMP_INFIX "XXXXXX", path) >= (int)size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	/* Left 0600 (the tokenctl umask is 077): it is created with the
-	 * caller's group, so callers set the ownership first and only then
-	 * widen the mode, or another user could open it in between and read
-	 * the copy through that descriptor. */
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd >= 0 && fchmod(fd, 0600) < 0) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
-static int
-copy_fd(int src_fd, int dst_fd)
-{
-	char buf[65536];
-	off_t off = 0;
-
-	for (;;) {
-		ssize_t n = pread(src_fd, buf, sizeof(buf), off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
-		if (ht_write_all(dst_fd, buf, (size_t)n) < 0)
-			return -1;
-		off += n;
-	}
-}
-
-int
-ht_copy_to_temp(int src_fd, const char *path, uid_t uid, gid_t gid, mode_t mode,
-                char *tmp, size_t size)
-{
-	int fd = ht_make_temp(path, tmp, size);
-	int e;
-
-	if (fd < 0)
-		return -1;
-	/* Owner before mode: the temp file starts 0600, so the caller's group
-	 * never gets a window on it. */
-	if (fchown(fd, uid, gid) == 0 && fchmod(fd, mode) == 0 && copy_fd(src_fd, fd) == 0 &&
-	    lseek(fd, 0, SEEK_SET) == 0)
-		return fd;
-	e = errno;
-	close(fd);
-	unlink(tmp);
-	errno = e;
-	return -1;
-}
-
-enum ht_status
-ht_publish(int fd, const char *tmp, const char *path, struct ht_error *err)
-{
-	char dir[PATH_BUF];
-
-	if (fsync(fd) < 0)
-		return ht_error_set(err, HT_ERR_IO, "store %s: fsync: %s", tmp, strerror(errno));
-	if (rename(tmp, path) < 0)
-		return ht_error_set(err, HT_ERR_IO, "store %s: rename: %s", path, strerror(errno));
-	if (ht_dirname(path, dir, sizeof(dir)) < 0 || ht_fsync_dir(dir) < 0)
-		return ht_error_set(err, HT_ERR_IO, "store directory of %s: fsync: %s", path,
-		                    strerror(errno));
-	return HT_OK;
-}
 
 /* The lock file names its holder, so that an operator facing a writer that
  * hangs (stopped, or blocked on output) knows which process to end: every
@@ -134,10 +55,10 @@ lock_holder(const char *lock)
 	return pid;
 }
 
-enum ht_status
-ht_store_lock(const char *path, int timeout_ms, int *lock_fd, struct ht_error *err)
+static enum ht_status
+store_lock(const char *path, int timeout_ms, int *lock_fd, struct ht_error *err)
 {
-	char lock[PATH_BUF];
+	char lock[HT_PATH_MAX];
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
 	int fd, waited = 0;
 
@@ -170,17 +91,17 @@ ht_store_lock(const char *path, int timeout_ms, int *lock_fd, struct ht_error *e
 
 /* Under the lock no other writer runs, so any temp file present was left by
  * a writer that died: remove it. */
-void
-ht_store_remove_stale_temps(const char *path)
+static void
+remove_stale_temps(const char *path)
 {
-	char dir[PATH_BUF], prefix[PATH_BUF], victim[PATH_BUF * 2];
+	char dir[HT_PATH_MAX], prefix[HT_PATH_MAX], victim[HT_PATH_MAX * 2];
 	const char *base = strrchr(path, '/');
 	struct dirent *de;
 	DIR *d;
 
 	base = base ? base + 1 : path;
 	if (ht_dirname(path, dir, sizeof(dir)) < 0 ||
-	    snprintf(prefix, sizeof(prefix), "%s" TEMP_INFIX, base) >= (int)sizeof(prefix))
+	    snprintf(prefix, sizeof(prefix), "%s" HT_TEMP_INFIX, base) >= (int)sizeof(prefix))
 		return;
 	d = opendir(dir);
 	if (d == NULL)
@@ -195,37 +116,47 @@ ht_store_remove_stale_temps(const char *path)
 	closedir(d);
 }
 
-/* Copies the live store (checked like any reader's) into a fresh temp file
- * owned like the original and with its mode, and opens the copy for writing. */
+enum ht_status
+ht_writer_enter(const char *path, int timeout_ms, int *lock_fd, struct ht_error *err)
+{
+	enum ht_status s = ht_check_parent_dir(path, "store", err);
+
+	if (s == HT_OK)
+		s = store_lock(path, timeout_ms, lock_fd, err);
+	if (s == HT_OK)
+		remove_stale_temps(path);
+	return s;
+}
+
+/* Opens the live store (checked like any reader's) and copies it into a
+ * new file beside it, owned like it and with its mode, for the
+ * transaction to change. */
 static enum ht_status
 open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 {
 	struct ht_store *live;
-	struct stat sb;
+	const struct stat *sb;
 	unsigned schema;
-	int fd;
+	enum ht_status s;
 
-	if (ht_store_open(txn->path, key, &live, err) != HT_OK)
-		return err->status;
+	s = ht_store_open(txn->path, key, &live, err);
+	if (s != HT_OK)
+		return s;
 	/* Ownership and mode as the administrator set them: a store made
 	 * private (0600) must not become group-readable on the next write. */
-	sb = *ht_store_stat(live);
+	sb = ht_store_stat(live);
 	schema = ht_store_schema(live);
-	fd = ht_copy_to_temp(gdbm_fdesc(live->dbf), txn->path, sb.st_uid, sb.st_gid,
-	                     sb.st_mode & 0644, txn->tmp, sizeof(txn->tmp));
-	if (fd < 0) {
-		ht_store_close(live);
-		return ht_error_set(err, errno == EACCES ? HT_ERR_PERM : HT_ERR_IO,
-		                    "store %s: cannot make a working copy: %s",
-		                    txn->path, strerror(errno));
-	}
+	txn->owner = (struct ht_file_owner){ sb->st_uid, sb->st_gid, sb->st_mode & 0644 };
+	s = ht_newfile_open(&txn->nf, txn->path, &txn->owner, err);
+	if (s == HT_OK && ht_copy_fd(gdbm_fdesc(live->dbf), txn->nf.fd) < 0)
+		s = ht_error_set(err, HT_ERR_IO, "store %s: cannot make a working copy: %s",
+		                 txn->path, strerror(errno));
 	ht_store_close(live);
-	txn->tmp_fd = fd;
-	/* The copy is reachable by no reader until it is renamed: no locking. */
-	if (ht_store_attach(fd, txn->tmp, GDBM_WRITER | GDBM_NOMMAP | GDBM_NOLOCK, key,
-	                    &txn->st, err) != HT_OK) {
-		unlink(txn->tmp);
-		return err->status;
+	if (s == HT_OK)
+		s = ht_newfile_attach(&txn->nf, GDBM_WRITER, key, &txn->st, err);
+	if (s != HT_OK) {
+		ht_newfile_discard(&txn->nf);
+		return s;
 	}
 	txn->st.schema = schema;
 	return HT_OK;
@@ -236,28 +167,27 @@ ht_txn_begin(const char *path, const struct ht_key *key, int timeout_ms,
              struct ht_txn **out, struct ht_error *err)
 {
 	struct ht_txn *txn;
+	enum ht_status s;
 
 	*out = NULL;
 	txn = calloc(1, sizeof(*txn));
 	if (txn == NULL)
 		return ht_error_set(err, HT_ERR_NOMEM, "out of memory");
 	txn->lock_fd = -1;
+	txn->nf.fd = -1;
 	if (snprintf(txn->path, sizeof(txn->path), "%s", path) >= (int)sizeof(txn->path)) {
 		free(txn);
 		return ht_error_set(err, HT_ERR_USAGE, "store %s: path too long", path);
 	}
-	if (ht_check_parent_dir(path, "store", err) != HT_OK ||
-	    ht_store_lock(path, timeout_ms, &txn->lock_fd, err) != HT_OK) {
+	s = ht_writer_enter(path, timeout_ms, &txn->lock_fd, err);
+	if (s == HT_OK)
+		s = open_copy(txn, key, err);
+	if (s != HT_OK) {
+		if (txn->lock_fd >= 0)
+			close(txn->lock_fd);
 		free(txn);
-		return err->status;
+		return s;
 	}
-	ht_store_remove_stale_temps(path);
-	if (open_copy(txn, key, err) != HT_OK) {
-		close(txn->lock_fd);
-		free(txn);
-		return err->status;
-	}
-	txn->st.path = txn->path;
 	*out = txn;
 	return HT_OK;
 }
@@ -268,11 +198,36 @@ ht_txn_store(struct ht_txn *txn)
 	return &txn->st;
 }
 
+/* Stores a value; notes when the one it replaces goes to GDBM's free
+ * space (GDBM overwrites a value of the same size in place). */
+static enum ht_status
+txn_put_raw(struct ht_txn *txn, const char *name, const void *val, size_t len,
+            struct ht_error *err)
+{
+	datum k = { (char *)(uintptr_t)name, (int)strlen(name) };
+	datum old = gdbm_fetch(txn->st.dbf, k);
+
+	if (old.dptr != NULL) {
+		if ((size_t)old.dsize != len)
+			txn->freed = 1;
+		sodium_memzero(old.dptr, (size_t)old.dsize);
+		free(old.dptr);
+	}
+	return ht_store_put_raw(&txn->st, name, val, len, err);
+}
+
+void
+ht_txn_compact(struct ht_txn *txn)
+{
+	txn->freed = 1;
+}
+
 enum ht_status
 ht_txn_put(struct ht_txn *txn, const struct ht_record *rec, struct ht_error *err)
 {
 	unsigned char buf[HT_RECORD_MAX];
 	char name[HT_RECORD_KEY_LEN + 1];
+	enum ht_status s;
 	size_t len;
 
 	if ((rec->version == 0 ? HT_RECORD_VERSION : rec->version) != txn->st.schema)
@@ -281,10 +236,27 @@ ht_txn_put(struct ht_txn *txn, const struct ht_record *rec, struct ht_error *err
 	len = ht_record_encode(rec, txn->st.key, buf);
 	if (len == 0)
 		return ht_error_set(err, HT_ERR_USAGE, "token record too large");
-	if (ht_quota_note_put(&txn->st, rec, err) != HT_OK)
-		return err->status;
+	s = ht_quota_note_put(&txn->st, rec, err);
+	if (s != HT_OK)
+		return s;
 	ht_record_key(rec->id, name);
-	return ht_store_put_raw(&txn->st, name, buf, len, err);
+	return txn_put_raw(txn, name, buf, len, err);
+}
+
+/* A revoked token leaves its tombstone: a restore of an older backup reads
+ * it to keep the token revoked. An expired one needs none (expiry never
+ * changes, so the backup's copy is expired too). */
+static enum ht_status
+leave_tombstone(struct ht_txn *txn, const struct ht_record *rec, struct ht_error *err)
+{
+	unsigned char buf[HT_TOMBSTONE_LEN];
+	char name[HT_TOMBSTONE_KEY_LEN + 1];
+
+	if (!rec->revoked)
+		return HT_OK;
+	ht_tombstone_key(rec->id, name);
+	ht_tombstone_encode(rec->id, rec->revoked_at, txn->st.key, buf);
+	return txn_put_raw(txn, name, buf, sizeof(buf), err);
 }
 
 enum ht_status
@@ -292,16 +264,24 @@ ht_txn_delete(struct ht_txn *txn, ht_id id, struct ht_error *err)
 {
 	char name[HT_RECORD_KEY_LEN + 1];
 	datum k = { name, HT_RECORD_KEY_LEN };
+	struct ht_record rec;
+	enum ht_status s;
 
-	if (ht_quota_note_delete(&txn->st, id, err) != HT_OK)
-		return err->status;
+	s = ht_store_get(&txn->st, id, &rec, err);
+	if (s == HT_ERR_NOTFOUND)
+		return ht_error_set(err, s, "no such token");
+	if (s == HT_OK)
+		s = leave_tombstone(txn, &rec, err);
+	sodium_memzero(&rec, sizeof(rec));
+	if (s == HT_OK)
+		s = ht_quota_note_delete(&txn->st, id, err);
+	if (s != HT_OK)
+		return s;
 	ht_record_key(id, name);
+	txn->freed = 1;
 	if (gdbm_delete(txn->st.dbf, k) == 0)
 		return HT_OK;
-	/* Only a missing key is "no such token"; a failed write is not. */
-	if (gdbm_last_errno(txn->st.dbf) == GDBM_ITEM_NOT_FOUND)
-		return ht_error_set(err, HT_ERR_NOTFOUND, "no such token");
-	return ht_error_set(err, HT_ERR_IO, "store %s: delete failed: %s", txn->tmp,
+	return ht_error_set(err, HT_ERR_IO, "store %s: delete failed: %s", txn->path,
 	                    gdbm_strerror(gdbm_last_errno(txn->st.dbf)));
 }
 
@@ -317,40 +297,25 @@ ht_txn_put_policy(struct ht_txn *txn, const struct ht_policy *pol, struct ht_err
 	len = ht_policy_encode(pol, txn->st.key, buf);
 	if (len == 0)
 		return ht_error_set(err, HT_ERR_USAGE, "policy record too large");
-	return ht_store_put_raw(&txn->st, HT_POLICY_KEY, buf, len, err);
+	return txn_put_raw(txn, HT_POLICY_KEY, buf, len, err);
 }
 
-static void
-txn_free(struct ht_txn *txn)
-{
-	if (txn->lock_fd >= 0)
-		close(txn->lock_fd);
-	free(txn);
-}
-
+/* A copy that lost nothing to GDBM's free space is published as it is;
+ * one that did is written afresh, record by record, so that no deleted or
+ * replaced value (a purged token's name and hash) reaches the live file. */
 enum ht_status
 ht_txn_commit(struct ht_txn *txn, struct ht_error *err)
 {
-	enum ht_status s = HT_OK;
-	int fd;
+	enum ht_status s;
 
-	if (gdbm_sync(txn->st.dbf) != 0)
-		s = ht_error_set(err, HT_ERR_IO, "store %s: sync failed: %s", txn->tmp,
-		                 gdbm_strerror(gdbm_last_errno(txn->st.dbf)));
-	/* Keep a descriptor of our own for the fsync: gdbm_close closes its own. */
-	fd = fcntl(txn->tmp_fd, F_DUPFD_CLOEXEC, 0);
-	if (gdbm_close(txn->st.dbf) != 0 && s == HT_OK)
-		s = ht_error_set(err, HT_ERR_IO, "store %s: close failed", txn->tmp);
-	txn->st.dbf = NULL;
-	if (fd < 0 && s == HT_OK)
-		s = ht_error_set(err, HT_ERR_IO, "store %s: %s", txn->tmp, strerror(errno));
-	if (s == HT_OK)
-		s = ht_publish(fd, txn->tmp, txn->path, err);
-	if (fd >= 0)
-		close(fd);
-	if (s != HT_OK)
-		unlink(txn->tmp);
-	txn_free(txn);
+	if (txn->freed) {
+		s = ht_store_write_copy(&txn->st, txn->path, &txn->owner, err);
+	} else {
+		s = ht_store_close_written(&txn->st, err);
+		if (s == HT_OK)
+			s = ht_newfile_publish(&txn->nf, HT_WRITE_REPLACE, err);
+	}
+	ht_txn_abort(txn);
 	return s;
 }
 
@@ -361,37 +326,26 @@ ht_txn_abort(struct ht_txn *txn)
 		return;
 	if (txn->st.dbf != NULL)
 		gdbm_close(txn->st.dbf);
-	unlink(txn->tmp);
-	txn_free(txn);
+	ht_newfile_discard(&txn->nf);
+	if (txn->lock_fd >= 0)
+		close(txn->lock_fd);
+	free(txn);
 }
 
 static enum ht_status
-fill_new_store(int fd, const char *tmp, const struct ht_key *key, struct ht_error *err)
+fill_new_store(struct ht_store *dst, void *ctx, struct ht_error *err)
 {
-	struct ht_store st;
-	struct ht_policy pol;
 	unsigned char buf[HT_POLICY_MAX];
-	size_t len;
+	struct ht_policy pol;
 	enum ht_status s;
-	int keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	size_t len;
 
-	if (keep < 0)
-		return ht_error_set(err, HT_ERR_IO, "store %s: %s", tmp, strerror(errno));
-	if (ht_store_attach(fd, tmp, GDBM_NEWDB | GDBM_NOMMAP | GDBM_NOLOCK, key, &st,
-	                    err) != HT_OK) {
-		close(keep);
-		return err->status;
-	}
+	(void)ctx;
 	ht_policy_defaults(&pol);
-	len = ht_policy_encode(&pol, key, buf);
-	s = ht_store_put_meta(&st, err);
+	len = ht_policy_encode(&pol, dst->key, buf);
+	s = ht_store_put_meta(dst, err);
 	if (s == HT_OK)
-		s = ht_store_put_raw(&st, HT_POLICY_KEY, buf, len, err);
-	if (gdbm_close(st.dbf) != 0 && s == HT_OK)
-		s = ht_error_set(err, HT_ERR_IO, "store %s: close failed", tmp);
-	if (s == HT_OK && fsync(keep) < 0)
-		s = ht_error_set(err, HT_ERR_IO, "store %s: fsync: %s", tmp, strerror(errno));
-	close(keep);
+		s = ht_store_put_raw(dst, HT_POLICY_KEY, buf, len, err);
 	return s;
 }
 
@@ -399,29 +353,10 @@ enum ht_status
 ht_store_create(const char *path, const struct ht_key *key, gid_t gid,
                 struct ht_error *err)
 {
-	char tmp[PATH_BUF], dir[PATH_BUF];
-	enum ht_status s;
-	int fd;
+	struct ht_file_owner own = { (uid_t)-1, gid, 0640 };
+	enum ht_status s = ht_check_parent_dir(path, "store", err);
 
-	if (ht_check_parent_dir(path, "store", err) != HT_OK)
-		return err->status;
-	fd = ht_make_temp(path, tmp, sizeof(tmp));
-	if (fd < 0)
-		return ht_error_set(err, HT_ERR_IO, "store %s: %s", path, strerror(errno));
-	if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) || fchmod(fd, 0640) < 0) {
-		ht_error_set(err, HT_ERR_IO, "store %s: chown: %s", path, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return err->status;
-	}
-	s = fill_new_store(fd, tmp, key, err);
-	/* link() never replaces: an existing store is left as it was. */
-	if (s == HT_OK && link(tmp, path) < 0)
-		s = ht_error_set(err, errno == EEXIST ? HT_ERR_EXISTS : HT_ERR_IO,
-		                 "store %s: %s", path,
-		                 errno == EEXIST ? "already exists, not replaced" : strerror(errno));
-	unlink(tmp);
-	if (s == HT_OK && (ht_dirname(path, dir, sizeof(dir)) < 0 || ht_fsync_dir(dir) < 0))
-		s = ht_error_set(err, HT_ERR_IO, "store directory of %s: fsync failed", path);
-	return s;
+	if (s != HT_OK)
+		return s;
+	return ht_store_write(path, key, &own, HT_WRITE_NEW, fill_new_store, NULL, err);
 }

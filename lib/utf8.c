@@ -36,3 +36,49 @@ ht_utf8_decode(const unsigned char *p, size_t avail, unsigned long *cp)
 	*cp = c;
 	return n;
 }
+
+/* General category Cf of Unicode 15.0 (DerivedGeneralCategory.txt), in
+ * order, with Zl (U+2028) and Zp (U+2029) merged into the run they sit in. */
+static const struct { unsigned long first, last; } invisible[] = {
+	{ 0x00ad, 0x00ad },   /* soft hyphen */
+	{ 0x0600, 0x0605 },   /* Arabic number signs */
+	{ 0x061c, 0x061c },   /* Arabic letter mark */
+	{ 0x06dd, 0x06dd },
+	{ 0x070f, 0x070f },
+	{ 0x0890, 0x0891 },
+	{ 0x08e2, 0x08e2 },
+	{ 0x180e, 0x180e },   /* Mongolian vowel separator */
+	{ 0x200b, 0x200f },   /* zero-width space, joiners, LRM, RLM */
+	{ 0x2028, 0x202e },   /* line and paragraph separators, bidi embeddings */
+	{ 0x2060, 0x2064 },   /* word joiner, invisible operators */
+	{ 0x2066, 0x206f },   /* bidi isolates, deprecated format characters */
+	{ 0xfeff, 0xfeff },   /* zero-width no-break space (byte order mark) */
+	{ 0xfff9, 0xfffb },   /* interlinear annotation */
+	{ 0x110bd, 0x110bd },
+	{ 0x110cd, 0x110cd },
+	{ 0x13430, 0x1343f }, /* Egyptian hieroglyph format controls */
+	{ 0x1bca0, 0x1bca3 }, /* shorthand format controls */
+	{ 0x1d173, 0x1d17a }, /* musical symbol format controls */
+	{ 0xe0001, 0xe0001 }, /* language tag */
+	{ 0xe0020, 0xe007f }, /* tag characters */
+};
+
+int
+ht_utf8_is_invisible(unsigned long cp)
+{
+	size_t lo = 0, hi = sizeof(invisible) / sizeof(invisible[0]);
+
+	if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+		return 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cp < invisible[mid].first)
+			hi = mid;
+		else if (cp > invisible[mid].last)
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}

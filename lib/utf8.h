@@ -10,4 +10,11 @@
  * (truncated, overlong, a surrogate, past U+10FFFF). */
 size_t ht_utf8_decode(const unsigned char *p, size_t avail, unsigned long *cp);
 
+/* 1 when cp is a control or invisible format character, one a name must
+ * not hold: Unicode general categories Cc (C0, DEL, C1), Cf (Unicode 15:
+ * soft hyphen, zero-width characters, bidirectional controls, the byte
+ * order mark, tag characters...), Zl and Zp. They hide or reorder what a
+ * reader sees, so a name holding one could pass for another. */
+int ht_utf8_is_invisible(unsigned long cp);
+
 #endif

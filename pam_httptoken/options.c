@@ -5,17 +5,20 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "gitreq.h"
+#include "authlog.h"
 #include "log.h"
 #include "options.h"
+#include "safefile.h"
 #include "scope.h"
 
-/* Room left in the library's 4096-byte path buffers for ".lastused/<id>"
- * and the writers' ".tmp.XXXXXX". */
-#define PHT_PATH_MAX 4000
+/* What the library appends to a store's path must still fit. */
+#define PHT_PATH_MAX (HT_PATH_MAX - HT_PATH_SUFFIX_ROOM)
 
 /* The key=value arguments as written, before validation. */
 struct raw_args {
 	const char *db;
+	const char *git_request;
 	const char *keyfile;
 	const char *require;
 	const char *resource;
@@ -37,45 +40,26 @@ perm_valid(const char *v)
 	return ht_perm_parse(v, &p) == 0;
 }
 
-/* A user name a sysadmin could create: portable characters (plus '@' and
- * a trailing '$' as directory services use), not starting with '-'. */
-static int
-user_valid(const char *v)
-{
-	size_t len = strlen(v);
-
-	if (len == 0 || len > PHT_USER_MAX || v[0] == '-')
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)v[i];
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		         (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
-		         c == '@' || (c == '$' && i == len - 1);
-		if (!ok)
-			return 0;
-	}
-	return 1;
-}
-
 static const struct {
 	const char *key;
 	size_t offset;
 	int (*valid)(const char *);
 } value_args[] = {
 	{ "db",         offsetof(struct raw_args, db),         path_valid },
+	{ "git_request", offsetof(struct raw_args, git_request), ht_git_prefix_valid },
 	{ "keyfile",    offsetof(struct raw_args, keyfile),    path_valid },
 	{ "require",    offsetof(struct raw_args, require),    perm_valid },
 	{ "resource",   offsetof(struct raw_args, resource),   ht_resource_valid },
-	{ "token_user", offsetof(struct raw_args, token_user), user_valid },
+	{ "token_user", offsetof(struct raw_args, token_user), ht_user_name_valid },
 	{ "use",        offsetof(struct raw_args, use),        ht_use_valid },
 };
 
 static int
 refuse(pam_handle_t *pamh, const char *arg, const char *why)
 {
-	char shown[PHT_LOG_FIELD_MAX + 4];
+	char shown[HT_LOG_FIELD_MAX + 4];
 
-	pht_log_field(arg, shown);
+	ht_log_field(arg, shown);
 	pht_log(pamh, LOG_ERR, "module argument \"%s\": %s", shown, why);
 	return -1;
 }
@@ -115,8 +99,9 @@ parse_value(pam_handle_t *pamh, const char *arg, struct raw_args *raw)
 int
 options_parse(pam_handle_t *pamh, int argc, const char **argv, struct options *opt)
 {
-	struct raw_args raw = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct raw_args raw;
 
+	memset(&raw, 0, sizeof(raw));
 	memset(opt, 0, sizeof(*opt));
 	for (int i = 0; i < argc; i++) {
 		if (argv[i] == NULL)
@@ -124,6 +109,14 @@ options_parse(pam_handle_t *pamh, int argc, const char **argv, struct options *o
 		if (!parse_flag(argv[i], opt) && parse_value(pamh, argv[i], &raw) != 0)
 			return PAM_SERVICE_ERR;
 	}
+	/* With git_request= each request names its own resource and level: a
+	 * fixed one beside it would leave the reader guessing which applies. */
+	if (raw.git_request != NULL && (raw.resource != NULL || raw.require != NULL)) {
+		(void)refuse(pamh, raw.git_request - strlen("git_request="),
+		             "cannot be combined with resource= or require=");
+		return PAM_SERVICE_ERR;
+	}
+	opt->git_prefix = raw.git_request;
 	opt->db_path = raw.db != NULL ? raw.db : HT_DEFAULT_DB;
 	opt->key_path = raw.keyfile != NULL ? raw.keyfile : HT_DEFAULT_KEY;
 	opt->token_user = raw.token_user != NULL ? raw.token_user : PHT_TOKEN_USER_DEFAULT;

@@ -10,7 +10,6 @@
 
 #define PHT_TOKEN_USER_DEFAULT "x-token-auth"
 #define PHT_USE_DEFAULT        "http"
-#define PHT_USER_MAX           64
 
 struct options {
 	const char *db_path;
@@ -19,6 +18,8 @@ struct options {
 	const char *resource;      /* NULL: none configured */
 	const char *use;           /* what this service is: "http" unless use= */
 	enum ht_perm require;
+	const char *git_prefix;    /* git_request=: resource and level come from
+	                              each request line; NULL: not set */
 	int no_lastused;
 	int debug;
 };

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -23,6 +24,8 @@
 #include <security/pam_modules.h>
 #include <security/pam_modutil.h>
 
+#include "authlog.h"
+#include "gitreq.h"
 #include "lastused.h"
 #include "log.h"
 #include "options.h"
@@ -46,10 +49,28 @@ lookup_user(pam_handle_t *pamh, struct ht_verify_request *req)
 	req->user_uid = pw != NULL ? pw->pw_uid : (uid_t)-1;
 }
 
+/* Whether the PAM user's account is locked or expired, where this process
+ * may read /etc/shadow (root: sshd, su). Elsewhere (the httpd user) the
+ * open fails at once, and the last sweep's record decides; so it does for
+ * accounts whose shadow entry lives elsewhere (LDAP), which sweep reads
+ * through NSS. The file, not NSS: a login must not wait on an NSS module
+ * or the daemon behind it (with "shadow: files systemd", a user missing
+ * from the file costs ten times a found one through nss-systemd). Done for
+ * every password, like lookup_user. */
+static void
+lookup_shadow(struct ht_verify_request *req)
+{
+	req->owner_state = HT_OWNER_UNJUDGED;
+	if (req->user != NULL)
+		(void)ht_account_shadow_file(HT_SHADOW_FILE, req->user, req->now,
+		                             &req->owner_state);
+}
+
 static void
 request_init(pam_handle_t *pamh, struct ht_verify_request *req, const struct options *opt,
              const char *user, struct ht_uid_range *accounts)
 {
+	memset(req, 0, sizeof(*req));   /* fields this module does not set stay safe */
 	/* Read at every call, as the rest: a changed UID_MIN applies at once.
 	 * A malformed file leaves the defaults for what it got wrong. */
 	(void)ht_uid_range_load(HT_LOGIN_DEFS, accounts);
@@ -63,6 +84,7 @@ request_init(pam_handle_t *pamh, struct ht_verify_request *req, const struct opt
 	req->require = opt->require;
 	req->now = (int64_t)time(NULL);
 	lookup_user(pamh, req);
+	lookup_shadow(req);
 }
 
 static const char *
@@ -75,20 +97,48 @@ item_text(pam_handle_t *pamh, int item)
 	return value;
 }
 
-/* One line per decision about a named token: what, which token, for whom,
- * through which service, from where. Never the password. */
+/* One line per decision about a named token, in the format every front
+ * end shares (lib/authlog.h). Never the password. */
 static void
 log_decision(pam_handle_t *pamh, int priority, const char *phase, const char *outcome,
              const char *detail, ht_id id, const char *user)
 {
-	char u[PHT_LOG_FIELD_MAX + 4], s[PHT_LOG_FIELD_MAX + 4], r[PHT_LOG_FIELD_MAX + 4];
-	struct ht_id_text t = ht_id_format(id);
+	struct ht_log_line line;
 
-	pht_log_field(user, u);
-	pht_log_field(item_text(pamh, PAM_SERVICE), s);
-	pht_log_field(item_text(pamh, PAM_RHOST), r);
-	pht_log(pamh, priority, "%s %s (%s): token=%s user=%s service=%s rhost=%s",
-	        phase, outcome, detail, t.s, u, s, r);
+	ht_log_decision(&line, priority, phase, outcome, detail, id, user,
+	                item_text(pamh, PAM_SERVICE), item_text(pamh, PAM_RHOST));
+	pht_log(pamh, line.priority, "%s", line.text);
+}
+
+/* With git_request=, the resource and level of this request, read from the
+ * request line the server put in the PAM environment (nginx's auth-pam
+ * module calls it REQUEST); they replace the options' (which are unset,
+ * options_parse sees to that). gr holds the resource the options then
+ * point to. A line that is missing or not canonical refuses the request,
+ * whatever the password: the server would serve a path other than the one
+ * judged. No secret is involved, so no token id is logged. */
+static int
+resolve_request(pam_handle_t *pamh, struct options *opt, struct ht_git_request *gr,
+                const char *phase, const char *user)
+{
+	char u[HT_LOG_FIELD_MAX + 4], s[HT_LOG_FIELD_MAX + 4], r[HT_LOG_FIELD_MAX + 4];
+	struct ht_error err;
+
+	if (opt->git_prefix == NULL)
+		return 0;
+	ht_error_clear(&err);
+	if (ht_git_request_parse(pam_getenv(pamh, "REQUEST"), opt->git_prefix, gr, &err) ==
+	    HT_OK) {
+		opt->resource = gr->resource;
+		opt->require = gr->require;
+		return 0;
+	}
+	ht_log_field(user, u);
+	ht_log_field(item_text(pamh, PAM_SERVICE), s);
+	ht_log_field(item_text(pamh, PAM_RHOST), r);
+	pht_log(pamh, LOG_NOTICE, "%s refused (%s): user=%s service=%s rhost=%s",
+	        phase, err.msg, u, s, r);
+	return -1;
 }
 
 /* What this handle's auth step established, kept for its account step
@@ -101,8 +151,11 @@ struct login {
 	struct ht_snapshot snap;
 	enum ht_user_lookup user_lookup;
 	uid_t user_uid;
+	enum ht_owner_state owner_state;
 	char *user;
 	char *args;
+	char *resource;         /* what auth judged against: with git_request=, */
+	enum ht_perm require;   /* from the request rather than the arguments */
 };
 
 static void
@@ -114,6 +167,7 @@ free_login(pam_handle_t *pamh, void *data, int error_status)
 	(void)error_status;
 	free(l->user);
 	free(l->args);
+	free(l->resource);
 	free(l);
 }
 
@@ -153,9 +207,12 @@ remember_login(pam_handle_t *pamh, const struct ht_verify_request *req,
 	l->snap = res->snap;
 	l->user_lookup = req->user_lookup;
 	l->user_uid = req->user_uid;
+	l->owner_state = req->owner_state;
 	l->user = strdup(req->user);
 	l->args = join_args(argc, argv);
-	if (l->user == NULL || l->args == NULL) {
+	l->resource = strdup(req->resource != NULL ? req->resource : "");
+	l->require = req->require;
+	if (l->user == NULL || l->args == NULL || l->resource == NULL) {
 		free_login(pamh, l, 0);
 		return PAM_BUF_ERR;
 	}
@@ -178,7 +235,11 @@ login_unchanged(const struct login *l, const struct ht_verify_request *req,
 	int same;
 
 	if (req->user == NULL || strcmp(req->user, l->user) != 0 ||
-	    req->user_lookup != l->user_lookup || req->user_uid != l->user_uid)
+	    req->user_lookup != l->user_lookup || req->user_uid != l->user_uid ||
+	    req->owner_state != l->owner_state)
+		return 0;
+	if (strcmp(req->resource != NULL ? req->resource : "", l->resource) != 0 ||
+	    req->require != l->require)
 		return 0;
 	if (ht_snapshot_current(req->db_path, req->key_path, &now) != 0 ||
 	    !ht_snapshot_same(&now, &l->snap))
@@ -189,30 +250,41 @@ login_unchanged(const struct login *l, const struct ht_verify_request *req,
 	return same;
 }
 
+/* The last use: when, through which service, from which client. */
 static void
 record_use(pam_handle_t *pamh, const struct options *opt,
            const struct ht_verify_result *res, int64_t now)
 {
+	struct ht_lastuse use;
+	const char *service, *rhost;
+
 	if (opt->no_lastused)
 		return;
+	memset(&use, 0, sizeof(use));
+	use.time = now;
+	service = item_text(pamh, PAM_SERVICE);
+	rhost = item_text(pamh, PAM_RHOST);
+	/* Cut to size here; the library replaces what is not printable. */
+	snprintf(use.service, sizeof(use.service), "%s", service != NULL ? service : "");
+	snprintf(use.from, sizeof(use.from), "%s", rhost != NULL ? rhost : "");
 	/* Advisory: the server may not be allowed to write there, and a
 	 * login must not fail for it. */
-	if (ht_lastused_touch(opt->db_path, res->id, res->lastused_granularity, now) != 0 &&
+	if (ht_lastused_record(opt->db_path, res->id, res->lastused_granularity, &use) != 0 &&
 	    opt->debug)
 		pht_log(pamh, LOG_DEBUG, "last use of token %s not recorded: %m",
 		        ht_id_format(res->id).s);
 }
 
 static int
-auth_code(enum ht_verdict v, const struct ht_error *err)
+auth_code(const struct ht_verify_result *res)
 {
-	switch (v) {
+	switch (res->verdict) {
 	case HT_V_OK:
 		return PAM_SUCCESS;
 	case HT_V_NOT_TOKEN:
 		return PAM_IGNORE;
 	case HT_V_ERROR:
-		return err->status == HT_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
+		return res->status == HT_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
 	default:
 		return PAM_AUTH_ERR;
 	}
@@ -222,25 +294,14 @@ static void
 log_auth(pam_handle_t *pamh, const struct options *opt, const char *user,
          const struct ht_verify_result *res, const struct ht_error *err)
 {
-	switch (res->verdict) {
-	case HT_V_NOT_TOKEN:
-	case HT_V_EMPTY:
+	struct ht_log_line line;
+
+	if (ht_log_auth(&line, res, err, user, item_text(pamh, PAM_SERVICE),
+	                item_text(pamh, PAM_RHOST)) == 0)
+		pht_log(pamh, line.priority, "%s", line.text);
+	else if (opt->debug)
 		/* Not about a token: an ordinary password is none of our business. */
-		if (opt->debug)
-			pht_log(pamh, LOG_DEBUG, "auth ignored: %s", ht_verdict_str(res->verdict));
-		break;
-	case HT_V_OK:
-		log_decision(pamh, LOG_INFO, "auth", "accepted", ht_kind_str(res->kind),
-		             res->id, user);
-		break;
-	case HT_V_ERROR:
-		log_decision(pamh, LOG_ERR, "auth", "failed", err->msg, res->id, user);
-		break;
-	default:
-		log_decision(pamh, LOG_NOTICE, "auth", "refused", ht_verdict_str(res->verdict),
-		             res->id, user);
-		break;
-	}
+		pht_log(pamh, LOG_DEBUG, "auth ignored: %s", ht_verdict_str(res->verdict));
 }
 
 /* The password, or a PAM error. PAM_CONV_AGAIN means the application will
@@ -263,6 +324,7 @@ PAM_EXTERN int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct options opt;
+	struct ht_git_request gr;
 	struct ht_verify_request req;
 	struct ht_uid_range accounts;
 	struct ht_verify_result res;
@@ -282,11 +344,13 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			        pam_strerror(pamh, rc));
 		return rc;
 	}
+	if (resolve_request(pamh, &opt, &gr, "auth", user) != 0)
+		return PAM_AUTH_ERR;
 	ht_error_clear(&err);
 	request_init(pamh, &req, &opt, user, &accounts);
 	ht_verify_password(&req, password, strlen(password), &res, &err);
 	log_auth(pamh, &opt, user, &res, &err);
-	rc = auth_code(res.verdict, &err);
+	rc = auth_code(&res);
 	if (rc == PAM_SUCCESS) {
 		rc = remember_login(pamh, &req, &res, argc, argv);
 		if (rc == PAM_SUCCESS)
@@ -296,16 +360,16 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 }
 
 static int
-account_code(enum ht_verdict v, const struct ht_error *err)
+account_code(const struct ht_verify_result *res)
 {
-	switch (v) {
+	switch (res->verdict) {
 	case HT_V_OK:
 		return PAM_SUCCESS;
 	case HT_V_EXPIRED:
 	case HT_V_POLICY:
 		return PAM_ACCT_EXPIRED;
 	case HT_V_ERROR:
-		return err->status == HT_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
+		return res->status == HT_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
 	default:
 		return PAM_PERM_DENIED;
 	}
@@ -315,6 +379,7 @@ PAM_EXTERN int
 pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct options opt;
+	struct ht_git_request gr;
 	struct ht_verify_request req;
 	struct ht_uid_range accounts;
 	struct ht_verify_result res;
@@ -332,6 +397,8 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	login = data;
 	id = login->id;
 	user = item_text(pamh, PAM_USER);
+	if (resolve_request(pamh, &opt, &gr, "account", user) != 0)
+		return PAM_PERM_DENIED;
 	ht_error_clear(&err);
 	request_init(pamh, &req, &opt, user, &accounts);
 	if (login_unchanged(login, &req, argc, argv)) {
@@ -347,12 +414,12 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (res.verdict == HT_V_ERROR)
 		log_decision(pamh, LOG_ERR, "account", "failed", err.msg, id, user);
 	else if (res.verdict != HT_V_OK)
-		log_decision(pamh, LOG_NOTICE, "account", "refused",
-		             ht_verdict_str(res.verdict), id, user);
+		log_decision(pamh, LOG_NOTICE, "account", "refused", ht_log_refusal_detail(&res),
+		             id, user);
 	else if (opt.debug)
 		log_decision(pamh, LOG_DEBUG, "account", "accepted", ht_kind_str(res.kind),
 		             id, user);
-	return account_code(res.verdict, &err);
+	return account_code(&res);
 }
 
 PAM_EXTERN int

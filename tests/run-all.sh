@@ -9,6 +9,7 @@
 # Jobs: the main `make check` (unit, tokenctl, PAM, end-to-end, hardening),
 # the same suite built with ASan+UBSan, bounded libFuzzer runs, `make
 # distcheck`, and the Debian package built, installed and smoke-tested.
+# Also: gcc -fanalyzer over lib/, pam_httptoken/ and tokenctl/.
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -121,6 +122,12 @@ job_distcheck() {
 	record "make distcheck" $rc
 }
 
+job_analyze() {
+	say "static analysis: gcc -fanalyzer"
+	"$src/tests/analyze.sh" "$build/analyze"
+	record "gcc -fanalyzer" $?
+}
+
 job_package() {
 	say "Debian package: build, install, smoke test"
 	if [ ! -x "$src/tests/package/run.sh" ]; then record "package (tests/package/run.sh missing)" 1; return; fi
@@ -148,6 +155,7 @@ job_sanitizers
 job_fuzz
 job_distcheck
 job_package
+job_analyze
 
 say "summary"
 for f in "${failures[@]}"; do echo "failed: $f"; done

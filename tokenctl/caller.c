@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Who is calling and what they may do. Identity comes from the real uid
- * only: under setuid the effective uid says nothing about the caller. */
+/* Who is calling and what they may do. Identity comes from a uid the
+ * kernel vouches for: the real uid of this process, or the peer of
+ * httptokend's socket (SO_PEERCRED); never from anything the caller says. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,24 +16,35 @@
 
 #define NSS_BUF_START 4096
 #define NSS_BUF_MAX   (1024 * 1024)
+#define NGROUPS_CAP   65536
 
+/* The account behind uid: its name and primary group from the password
+ * database. An uid without an entry keeps gid and owns nothing. */
 int
-caller_identify(struct caller *who)
+caller_from_uid(struct caller *who, uid_t uid, gid_t gid)
 {
 	char buf[16384];
 	struct passwd pw, *res = NULL;
 
 	memset(who, 0, sizeof(*who));
-	who->uid = getuid();
-	who->gid = getgid();
-	who->elevated = who->uid != geteuid() || who->gid != getegid();
-	if (getpwuid_r(who->uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
+	who->uid = uid;
+	who->gid = gid;
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
 		return 0;
 	if (strlen(pw.pw_name) >= sizeof(who->name) || pw.pw_name[0] == '\0')
 		return 0;
 	strcpy(who->name, pw.pw_name);
+	who->gid = pw.pw_gid;
 	who->account_gid = pw.pw_gid;
 	who->has_name = 1;
+	return 0;
+}
+
+int
+caller_identify(struct caller *who)
+{
+	caller_from_uid(who, getuid(), getgid());
+	who->elevated = getuid() != geteuid() || getgid() != getegid();
 	return 0;
 }
 
@@ -75,10 +87,11 @@ lookup_group(const char *name, gid_t *gid)
 }
 
 /* Whether the group database lists gid among the caller's groups
- * (getgrouplist on the account name, so LDAP and SSSD groups count). The
- * process's own supplementary groups are not asked: someone removed from
- * a group must lose what it grants on their next command, not when every
- * shell they have open has ended. */
+ * (getgrouplist on the account name: /etc/group, LDAP, SSSD), never the
+ * supplementary groups of a process: httptokend runs as root, and someone
+ * removed from a group must lose what it grants on their next command,
+ * not when every shell they have open has ended. A caller without an
+ * account name belongs to no group. */
 int
 caller_has_gid(const struct caller *who, gid_t gid)
 {
@@ -87,7 +100,7 @@ caller_has_gid(const struct caller *who, gid_t gid)
 
 	if (!who->has_name)
 		return 0;
-	for (int tries = 0; tries < 8; tries++) {
+	for (;;) {
 		gid_t *p = realloc(groups, (size_t)n * sizeof(*groups));
 		int want = n;
 
@@ -99,7 +112,9 @@ caller_has_gid(const struct caller *who, gid_t gid)
 				found = groups[i] == gid;
 			break;
 		}
-		n = want > n ? want : n * 2;
+		if (want <= n || want > NGROUPS_CAP)
+			break;
+		n = want;
 	}
 	free(groups);
 	return found;
@@ -137,7 +152,7 @@ caller_in_group_ref(const struct caller *who, const char *name, uint32_t gid)
 	return lookup_group(name, &now) && now == (gid_t)gid && caller_has_gid(who, now);
 }
 
-/* Root, the policy's sysadmin-group, or (not setuid) the owner of the
+/* Root, the policy's sysadmin-group, or (not through httptokend) the owner of the
  * store: the tool cannot protect a file from the user who owns it. */
 int
 caller_is_sysadmin(const struct ctl *ctl, const struct ht_policy *pol)

@@ -87,7 +87,8 @@ check_create(const struct create_args *a)
 {
 	if (!ht_name_valid(a->name))
 		return tk_error(EX_DATAERR, "create: invalid name: it must be 1 to %d bytes "
-		                "of UTF-8 without control or invisible characters", HT_NAME_MAX);
+		                "of UTF-8 without control or invisible format characters "
+		                "(Unicode Cc, Cf, Zl, Zp)", HT_NAME_MAX);
 	if (a->kind == HT_KIND_PROJECT && !ht_project_key_valid(a->scope))
 		return tk_error(EX_DATAERR, "create: invalid project key '%s' (a letter, then "
 		                "letters, digits or _)", a->scope);
@@ -149,11 +150,12 @@ store_new(const struct ctl *ctl, struct session *ses, const struct create_args *
 {
 	struct ht_error err = { 0 };
 	int rc;
+	enum ht_status s;
 
 	memset(rec, 0, sizeof(*rec));
-	if (ht_policy_expiry_for_create(&ses->pol, a->days, ctl->now, &rec->expires,
-	                                &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_policy_expiry_for_create(&ses->pol, a->days, ctl->now, &rec->expires,
+	                                &err)) != HT_OK)
+		return tk_fail(s, &err);
 	if ((rc = session_new_id(ses, tok)) != 0)
 		return rc;
 	rec->id = tok->id;
@@ -176,8 +178,8 @@ store_new(const struct ctl *ctl, struct session *ses, const struct create_args *
 		return rc;
 	}
 	ht_secret_hash(&ses->key, tok, rec->hash);
-	if (ht_txn_put(ses->txn, rec, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_txn_put(ses->txn, rec, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	return session_commit(ses);
 }
 

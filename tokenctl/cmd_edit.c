@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* edit ID: a token's name or permission level. Expiry is not editable
- * (SPEC): a token keeps the lifetime it was issued with. */
+/* edit ID: a token's name or permission level. Expiry is not editable: a
+ * token keeps the lifetime it was issued with (tokenctl(8)). */
 #include "config.h"
 
 #include <getopt.h>
@@ -66,16 +66,18 @@ parse_edit(int argc, char **argv, struct edit_args *a)
 		                "or --anywhere)");
 	if (a->name != NULL && !ht_name_valid(a->name))
 		return tk_error(EX_DATAERR, "edit: invalid name: it must be 1 to %d bytes "
-		                "of UTF-8 without control or invisible characters", HT_NAME_MAX);
+		                "of UTF-8 without control or invisible format characters "
+		                "(Unicode Cc, Cf, Zl, Zp)", HT_NAME_MAX);
 	return 0;
 }
 
 static int
 apply(const struct ctl *ctl, struct session *ses, const char *idtext,
-      const struct edit_args *a, struct ht_record *rec)
+      const struct edit_args *a, struct ht_record *rec, enum ht_refusal *owner)
 {
 	struct ht_error err = { 0 };
 	int rc = session_get(ctl, ses, idtext, rec);
+	enum ht_status s;
 
 	if (rc != 0)
 		return rc;
@@ -87,8 +89,9 @@ apply(const struct ctl *ctl, struct session *ses, const char *idtext,
 		rec->perm = a->perm;
 	if ((rc = limits_apply(ses, &a->limits, ses->admin, rec)) != 0)
 		return rc;
-	if (ht_txn_put(ses->txn, rec, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_txn_put(ses->txn, rec, &err)) != HT_OK)
+		return tk_fail(s, &err);
+	*owner = owner_refusal(ses->st, rec);
 	return session_commit(ses);
 }
 
@@ -98,18 +101,21 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 	struct edit_args a;
 	struct session ses;
 	struct ht_record rec;
-	int64_t used;
+	struct ht_lastuse use;
+	struct owner_mail om;
+	enum ht_refusal owner = HT_REFUSE_NONE;
 	int rc;
 
 	if ((rc = parse_edit(argc, argv, &a)) != 0)
 		return rc;
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
-	rc = apply(ctl, &ses, argv[optind], &a, &rec);
+	rc = apply(ctl, &ses, argv[optind], &a, &rec, &owner);
 	session_end(&ses);
 	if (rc != 0)
 		return rc;
-	used = ht_lastused_get(ctl->db, rec.id);
+	(void)ht_lastused_read(ctl->db, rec.id, &use);
+	owner_mail_prepare(ctl, &rec.id, 1, &om);
 	privs_drop();
 	{
 		char uses[HT_USES_MAX * (HT_USE_MAX + 1) + 1];
@@ -121,10 +127,11 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 		             a.name ? "changed" : "kept", ht_perm_str(rec.perm), uses, only);
 	}
 	if (ctl->json) {
-		out_record_json(stdout, &rec, ctl->now, used, 0);
+		out_record_json(stdout, &rec, ctl->now, &use, 0, owner);
 		fputc('\n', stdout);
 	} else {
 		tk_note("token %s updated", ht_id_format(rec.id).s);
 	}
+	owner_mail_send(ctl, &om, "edited");
 	return EX_OK;
 }

@@ -16,13 +16,12 @@
 #include "safefile.h"
 #include "tokenctl.h"
 
-#define PATH_BUF 4096
 
 /* Creates the missing directories above path, 0755, like mkdir -p. */
 static int
 make_parents(const char *path)
 {
-	char dir[PATH_BUF];
+	char dir[HT_PATH_MAX];
 
 	if (ht_dirname(path, dir, sizeof(dir)) < 0)
 		return tk_error(EX_CANTCREAT, "%s: path too long", path);
@@ -55,7 +54,7 @@ refuse_existing(const char *path, const char *what)
 static int
 make_lock_file(const char *db)
 {
-	char lock[PATH_BUF];
+	char lock[HT_PATH_MAX];
 	int fd;
 
 	if (snprintf(lock, sizeof(lock), "%s.lock", db) >= (int)sizeof(lock))
@@ -74,8 +73,8 @@ create_all(const struct ctl *ctl, gid_t gid)
 	struct ht_key key;
 	enum ht_status s;
 
-	if (ht_key_create(ctl->keyfile, gid, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_key_create(ctl->keyfile, gid, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	s = ht_key_load(ctl->keyfile, &key, &err);
 	if (s == HT_OK)
 		s = ht_store_create(ctl->db, &key, gid, &err);
@@ -83,7 +82,7 @@ create_all(const struct ctl *ctl, gid_t gid)
 	if (s != HT_OK) {
 		/* The key was made a moment ago for this store only. */
 		unlink(ctl->keyfile);
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	}
 	if (ht_lastused_dir_create(ctl->db, gid) < 0)
 		return tk_error(EX_CANTCREAT, "last-use directory %s.lastused: %s", ctl->db,

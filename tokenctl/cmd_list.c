@@ -12,8 +12,6 @@
 #include "scope.h"
 #include "tokenctl.h"
 
-#define DAY 86400
-
 enum list_what { L_MINE, L_USER, L_ALL, L_PROJECT, L_REPO };
 
 struct list_args {
@@ -22,10 +20,12 @@ struct list_args {
 	int has_state;
 	enum ht_token_state state;
 	long expiring;               /* days, -1: not asked */
+	long unused;                 /* days, -1: not asked */
 };
 
 struct list_walk {
 	const struct ctl *ctl;
+	struct ht_store *st;
 	const struct list_args *a;
 	unsigned long shown;
 };
@@ -50,12 +50,13 @@ parse_list(int argc, char **argv, struct list_args *a)
 		{ "repo", required_argument, NULL, 'R' },
 		{ "expiring", required_argument, NULL, 'x' },
 		{ "status", required_argument, NULL, 's' },
+		{ "unused", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long days;
 	int c, rc = 0;
 
-	*a = (struct list_args){ L_MINE, NULL, 0, HT_STATE_ACTIVE, -1 };
+	*a = (struct list_args){ L_MINE, NULL, 0, HT_STATE_ACTIVE, -1, -1 };
 	optind = 0;
 	while (rc == 0 && (c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
@@ -66,6 +67,10 @@ parse_list(int argc, char **argv, struct list_args *a)
 		case 'x':
 			rc = parse_ulong("--expiring", optarg, 0, HT_MAX_DAYS_LIMIT, &days);
 			a->expiring = (long)days;
+			break;
+		case 'U':
+			rc = parse_ulong("--unused", optarg, 0, HT_MAX_DAYS_LIMIT, &days);
+			a->unused = (long)days;
 			break;
 		case 's':
 			if (ht_state_parse(optarg, &a->state) != 0)
@@ -91,7 +96,7 @@ allowed(const struct ctl *ctl, const struct session *ses, const struct list_args
 	if (a->what == L_MINE)
 		return 1;
 	if (a->what == L_USER)
-		return ctl->who.has_name && strcmp(a->arg, ctl->who.name) == 0;
+		return a->arg != NULL && ctl->who.has_name && strcmp(a->arg, ctl->who.name) == 0;
 	if ((a->what == L_PROJECT && !ht_project_key_valid(a->arg)) ||
 	    (a->what == L_REPO && !ht_repo_valid(a->arg)))
 		return 0;
@@ -99,6 +104,16 @@ allowed(const struct ctl *ctl, const struct session *ses, const struct list_args
 	    role_on_scope(ctl, ses, a->arg, &role) == 0)
 		return role >= (a->what == L_PROJECT ? ROLE_PROJECT_ADMIN : ROLE_REPO_ADMIN);
 	return 0;
+}
+
+/* --unused DAYS: last use, or creation when never used, older than DAYS.
+ * Advisory: last use is kept to the granularity. */
+static int
+unused_for(const struct ht_record *rec, const struct ht_lastuse *use, int64_t now, long days)
+{
+	int64_t last = use->time != 0 ? use->time : rec->created;
+
+	return last <= now - (int64_t)days * HT_DAY;
 }
 
 static int
@@ -134,7 +149,7 @@ selected(const struct list_walk *w, const struct ht_record *rec)
 		return 0;
 	if (a->expiring >= 0 &&
 	    (ht_record_state(rec, w->ctl->now) != HT_STATE_ACTIVE || rec->expires == 0 ||
-	     rec->expires > w->ctl->now + (int64_t)a->expiring * DAY))
+	     rec->expires > w->ctl->now + (int64_t)a->expiring * HT_DAY))
 		return 0;
 	return 1;
 }
@@ -143,18 +158,20 @@ static int
 visit(const struct ht_record *rec, void *ctx)
 {
 	struct list_walk *w = ctx;
-	int64_t used;
+	struct ht_lastuse use;
 
 	if (!selected(w, rec))
 		return 0;
-	used = ht_lastused_get(w->ctl->db, rec->id);
+	(void)ht_lastused_read(w->ctl->db, rec->id, &use);
+	if (w->a->unused >= 0 && !unused_for(rec, &use, w->ctl->now, w->a->unused))
+		return 0;
 	if (w->ctl->json) {
 		fputs(w->shown == 0 ? "\n" : ",\n", stdout);
-		out_record_json(stdout, rec, w->ctl->now, used, 0);
+		out_record_json(stdout, rec, w->ctl->now, &use, 0, owner_refusal(w->st, rec));
 	} else {
 		if (w->shown == 0)
 			out_list_header(stdout);
-		out_list_row(stdout, rec, w->ctl->now, used);
+		out_list_row(stdout, rec, w->ctl->now, &use);
 	}
 	w->shown++;
 	return 0;
@@ -164,7 +181,7 @@ int
 cmd_list(struct ctl *ctl, int argc, char **argv)
 {
 	struct ht_error err = { 0 };
-	struct list_walk w = { ctl, NULL, 0 };
+	struct list_walk w = { ctl, NULL, NULL, 0 };
 	struct list_args a;
 	struct session ses;
 	enum ht_status s;
@@ -184,6 +201,7 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 	if (!ses.admin && a.what == L_USER)
 		a.what = L_MINE;
 	w.a = &a;
+	w.st = ses.st;
 	if (ctl->json)
 		fputs("[", stdout);
 	s = ht_store_foreach(ses.st, visit, &w, &err);
@@ -193,7 +211,7 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 	if (fflush(stdout) != 0)
 		return tk_error(EX_IOERR, "list: write error on standard output");
 	if (s != HT_OK)
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	if (w.shown == 0 && !ctl->json)
 		tk_note("no tokens");
 	return EX_OK;

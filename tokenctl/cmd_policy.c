@@ -71,7 +71,8 @@ print_policy(const struct ctl *ctl, const struct ht_policy *pol)
 			out_json_str(stdout, pol->admin_group);
 		else
 			fputs("null", stdout);
-		printf(",\"lastused_granularity\":%u", pol->lastused_granularity);
+		printf(",\"lastused_granularity\":%u,\"notify_owner\":%s", pol->lastused_granularity,
+		       pol->notify_owner ? "true" : "false");
 		print_v2_json(pol);
 		fputs("}\n", stdout);
 		return;
@@ -82,6 +83,7 @@ print_policy(const struct ctl *ctl, const struct ht_policy *pol)
 	fputs("admin-group:          ", stdout);
 	out_safe(stdout, pol->admin_group[0] != '\0' ? pol->admin_group : "none");
 	printf("\nlastused-granularity: %u\n", pol->lastused_granularity);
+	printf("notify-owner:         %s\n", pol->notify_owner ? "yes" : "no");
 	print_v2_text(pol);
 }
 
@@ -167,6 +169,7 @@ parse_set(int argc, char **argv, struct ht_policy *pol, int *changes)
 		{ "token-users", required_argument, NULL, 'T' },
 		{ "max-tokens-per-user", required_argument, NULL, 'M' },
 		{ "allowed-uses", required_argument, NULL, 'U' },
+		{ "notify-owner", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
@@ -177,6 +180,7 @@ parse_set(int argc, char **argv, struct ht_policy *pol, int *changes)
 		switch (c) {
 		case 'r': rc = parse_yesno("--expiry-required", optarg, &pol->expiry_required); break;
 		case 'e': rc = parse_yesno("--enforce-existing", optarg, &pol->enforce_existing); break;
+		case 'N': rc = parse_yesno("--notify-owner", optarg, &pol->notify_owner); break;
 		case 'g': rc = set_group(pol, optarg); break;
 		case 'm':
 			rc = parse_ulong("--max-days", optarg, 1, HT_MAX_DAYS_LIMIT, &v);
@@ -211,6 +215,7 @@ policy_set(const struct ctl *ctl, int argc, char **argv)
 	struct ht_policy pol;
 	struct session ses;
 	int rc, changes = 0;
+	enum ht_status s;
 
 	/* Parse against a scratch copy first: usage errors need no store. */
 	ht_policy_defaults(&pol);
@@ -228,10 +233,10 @@ policy_set(const struct ctl *ctl, int argc, char **argv)
 	if ((rc = parse_set(argc, argv, &pol, &changes)) == 0 && pol.version == 1 &&
 	    ht_policy_needs_v2(&pol))
 		rc = tk_error(EX_DATAERR, "policy set: --sysadmin-group, --token-users, "
-		              "--max-tokens-per-user and --allowed-uses need a store of version 2; "
-		              "run 'tokenctl upgrade'");
-	if (rc == 0 && ht_txn_put_policy(ses.txn, &pol, &err) != HT_OK)
-		rc = tk_fail(&err);
+		              "--max-tokens-per-user, --allowed-uses and --notify-owner need a "
+		              "store of version 2; run 'tokenctl upgrade'");
+	if (rc == 0 && (s = ht_txn_put_policy(ses.txn, &pol, &err)) != HT_OK)
+		rc = tk_fail(s, &err);
 	if (rc == 0)
 		rc = session_commit(&ses);
 	session_end(&ses);
@@ -239,11 +244,12 @@ policy_set(const struct ctl *ctl, int argc, char **argv)
 		return rc;
 	privs_drop();
 	audit_change(ctl, "policy", NULL, "expiry-required=%s max-days=%u enforce-existing=%s "
-	             "admin-group=%s lastused-granularity=%u sysadmin-group=%s token-users=%s "
-	             "max-tokens-per-user=%u role=system-administrator",
+	             "admin-group=%s lastused-granularity=%u notify-owner=%s sysadmin-group=%s "
+	             "token-users=%s max-tokens-per-user=%u role=system-administrator",
 	             pol.expiry_required ? "yes" : "no", pol.max_days,
 	             pol.enforce_existing ? "yes" : "no",
 	             pol.admin_group[0] ? pol.admin_group : "none", pol.lastused_granularity,
+	             pol.notify_owner ? "yes" : "no",
 	             group_or(&pol.sysadmin_group, "none"), group_or(&pol.token_users, "any"),
 	             pol.max_tokens_per_user);
 	if (ctl->json)

@@ -11,8 +11,6 @@
 #include "lastused.h"
 #include "tokenctl.h"
 
-#define DAY 86400
-
 struct purge_walk {
 	int revoked, expired;
 	int asked_expired;       /* --expired given, or neither */
@@ -80,7 +78,7 @@ parse_purge(int argc, char **argv, struct purge_walk *w, int64_t now)
 		case 'o':
 			if ((rc = parse_ulong("--older-than", optarg, 0, HT_MAX_DAYS_LIMIT, &days)) != 0)
 				return rc;
-			w->before = now - (int64_t)days * DAY;
+			w->before = now - (int64_t)days * HT_DAY;
 			break;
 		default: return unknown_option("purge", c, argv);
 		}
@@ -97,16 +95,20 @@ static int
 purge(struct session *ses, struct purge_walk *w)
 {
 	struct ht_error err = { 0 };
+	enum ht_status s;
 
 	/* Collect first: deleting while walking a GDBM file skips keys. */
-	if (ht_store_foreach(ses->st, collect, w, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_store_foreach(ses->st, collect, w, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	if (w->failed)
 		return tk_error(EX_OSERR, "out of memory");
 	for (size_t i = 0; i < w->n; i++)
-		if (ht_txn_delete(ses->txn, w->ids[i], &err) != HT_OK)
-			return tk_fail(&err);
-	return w->n > 0 ? session_commit(ses) : 0;
+		if ((s = ht_txn_delete(ses->txn, w->ids[i], &err)) != HT_OK)
+			return tk_fail(s, &err);
+	/* Written afresh even when nothing went: what an older version left
+	 * in the file's free space goes too. */
+	ht_txn_compact(ses->txn);
+	return session_commit(ses);
 }
 
 int

@@ -203,14 +203,15 @@ revoke_collected(const struct ctl *ctl, struct session *ses, const struct scope_
 	for (size_t i = 0; i < w->ids.n; i++) {
 		struct ht_error err = { 0 };
 		struct ht_record rec;
+		enum ht_status s;
 
-		if (ht_store_get(ses->st, w->ids.ids[i], &rec, &err) != HT_OK)
-			return tk_fail(&err);
+		if ((s = ht_store_get(ses->st, w->ids.ids[i], &rec, &err)) != HT_OK)
+			return tk_fail(s, &err);
 		rec.revoked = 1;
 		rec.revoked_at = ctl->now;
 		snprintf(rec.revoked_reason, sizeof(rec.revoked_reason), "%s", reason);
-		if (ht_txn_put(ses->txn, &rec, &err) != HT_OK)
-			return tk_fail(&err);
+		if ((s = ht_txn_put(ses->txn, &rec, &err)) != HT_OK)
+			return tk_fail(s, &err);
 	}
 	return 0;
 }
@@ -226,7 +227,7 @@ do_add(const struct ctl *ctl, struct session *ses, const struct reg_args *a,
 	if (s == HT_OK)
 		return tk_error(EX_CANTCREAT, "%s add: %s is registered already", a->what, a->scope);
 	if (s != HT_ERR_NOTFOUND)
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	if (a->repo) {
 		char key[HT_SCOPE_MAX + 1];
 
@@ -236,7 +237,7 @@ do_add(const struct ctl *ctl, struct session *ses, const struct reg_args *a,
 			return tk_error(EX_NOINPUT, "repo add: no such project %s (register it with "
 			                "'tokenctl project add')", key);
 		if (s != HT_OK)
-			return tk_fail(&err);
+			return tk_fail(s, &err);
 	}
 	memset(&e, 0, sizeof(e));
 	snprintf(e.scope, sizeof(e.scope), "%s", a->scope);
@@ -244,12 +245,12 @@ do_add(const struct ctl *ctl, struct session *ses, const struct reg_args *a,
 	snprintf(e.description, sizeof(e.description), "%s", a->description ? a->description : "");
 	for (unsigned i = 0; i < a->n_add; i++)
 		(void)ht_entry_add_admin(&e, &a->add[i]);
-	if (ht_txn_put_entry(ses->txn, &e, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_txn_put_entry(ses->txn, &e, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	/* Existing tokens of the scope are adopted: its administrators now act
 	 * on them. They are counted for the record. */
-	if (ht_store_foreach(ses->st, visit_token, w, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_store_foreach(ses->st, visit_token, w, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	return 0;
 }
 
@@ -262,7 +263,7 @@ get_registered(struct session *ses, const struct reg_args *a, struct ht_entry *e
 	if (s == HT_ERR_NOTFOUND)
 		return tk_error(EX_NOINPUT, "%s %s: no such %s %s", a->what, a->verb,
 		                a->repo ? "repository" : "project", a->scope);
-	return s == HT_OK ? 0 : tk_fail(&err);
+	return s == HT_OK ? 0 : tk_fail(s, &err);
 }
 
 static int
@@ -270,6 +271,7 @@ do_edit(struct session *ses, const struct reg_args *a)
 {
 	struct ht_error err = { 0 };
 	struct ht_entry e;
+	enum ht_status s;
 	int rc = get_registered(ses, a, &e);
 
 	if (rc != 0)
@@ -285,8 +287,8 @@ do_edit(struct session *ses, const struct reg_args *a)
 			                HT_ADMINS_MAX);
 	if (a->description)
 		snprintf(e.description, sizeof(e.description), "%s", a->description);
-	if (ht_txn_put_entry(ses->txn, &e, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_txn_put_entry(ses->txn, &e, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	return 0;
 }
 
@@ -297,14 +299,15 @@ do_remove(const struct ctl *ctl, struct session *ses, const struct reg_args *a,
 	struct repo_walk repos = { a->scope, NULL, 0, 0, 0 };
 	struct ht_error err = { 0 };
 	struct ht_entry e;
+	enum ht_status s;
 	int rc = get_registered(ses, a, &e);
 
 	if (rc == 0 && !a->repo &&
-	    (ht_store_foreach_entry(ses->st, visit_repo, &repos, &err) != HT_OK || repos.failed))
-		rc = repos.failed ? tk_error(EX_OSERR, "out of memory") : tk_fail(&err);
+	    ((s = ht_store_foreach_entry(ses->st, visit_repo, &repos, &err)) != HT_OK || repos.failed))
+		rc = repos.failed ? tk_error(EX_OSERR, "out of memory") : tk_fail(s, &err);
 	w->collect = 1;
-	if (rc == 0 && ht_store_foreach(ses->st, visit_token, w, &err) != HT_OK)
-		rc = tk_fail(&err);
+	if (rc == 0 && (s = ht_store_foreach(ses->st, visit_token, w, &err)) != HT_OK)
+		rc = tk_fail(s, &err);
 	if (rc == 0 && w->ids.failed)
 		rc = tk_error(EX_OSERR, "out of memory");
 	if (rc == 0 && !a->force && (w->active > 0 || repos.n > 0))
@@ -315,10 +318,10 @@ do_remove(const struct ctl *ctl, struct session *ses, const struct reg_args *a,
 	if (rc == 0)
 		rc = revoke_collected(ctl, ses, w, a->repo ? "repository removed" : "project removed");
 	for (size_t i = 0; rc == 0 && i < repos.n; i++)
-		if (ht_txn_delete_entry(ses->txn, repos.slugs[i], &err) != HT_OK)
-			rc = tk_fail(&err);
-	if (rc == 0 && ht_txn_delete_entry(ses->txn, a->scope, &err) != HT_OK)
-		rc = tk_fail(&err);
+		if ((s = ht_txn_delete_entry(ses->txn, repos.slugs[i], &err)) != HT_OK)
+			rc = tk_fail(s, &err);
+	if (rc == 0 && (s = ht_txn_delete_entry(ses->txn, a->scope, &err)) != HT_OK)
+		rc = tk_fail(s, &err);
 	free(repos.slugs);
 	return rc;
 }

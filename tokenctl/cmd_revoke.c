@@ -46,6 +46,7 @@ revoke_one(const struct ctl *ctl, struct session *ses, struct ht_record *rec,
            const char *reason, int *changed)
 {
 	struct ht_error err = { 0 };
+	enum ht_status s;
 
 	if (rec->revoked) {
 		tk_note("token %s was already revoked", ht_id_format(rec->id).s);
@@ -54,8 +55,8 @@ revoke_one(const struct ctl *ctl, struct session *ses, struct ht_record *rec,
 	rec->revoked = 1;
 	rec->revoked_at = ctl->now;
 	revoke_reason_set(ses, rec, reason);
-	if (ht_txn_put(ses->txn, rec, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_txn_put(ses->txn, rec, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	(*changed)++;
 	return 0;
 }
@@ -64,10 +65,12 @@ static int
 finish(const struct ctl *ctl, struct session *ses, const struct id_list *done, int changed)
 {
 	int rc = changed > 0 ? session_commit(ses) : 0;
+	struct owner_mail om;
 
 	session_end(ses);
 	if (rc != 0)
 		return rc;
+	owner_mail_prepare(ctl, done->ids, changed > 0 ? done->n : 0, &om);
 	privs_drop();
 	for (size_t i = 0; i < done->n; i++)
 		audit_change(ctl, "revoke", &done->ids[i], NULL);
@@ -79,6 +82,7 @@ finish(const struct ctl *ctl, struct session *ses, const struct id_list *done, i
 	} else if (changed > 0) {
 		tk_note("revoked %d token%s", changed, changed == 1 ? "" : "s");
 	}
+	owner_mail_send(ctl, &om, "revoked");
 	return EX_OK;
 }
 
@@ -171,7 +175,7 @@ revoke_presented(const struct ctl *ctl, const struct ht_token *tok)
 	if (s == HT_ERR_NOTFOUND)
 		rc = tk_error(EX_NOINPUT, "revoke: no such token in this store");
 	else if (s != HT_OK)
-		rc = tk_fail(&err);
+		rc = tk_fail(s, &err);
 	else
 		rc = revoke_one(ctl, &ses, &rec, "revoked", &changed);
 	if (rc != 0) {

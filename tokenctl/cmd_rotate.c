@@ -14,8 +14,6 @@
 #include "safefile.h"
 #include "tokenctl.h"
 
-#define DAY 86400
-
 /* Without --expires the new token lives as long as the old one was meant
  * to (capped by the policy when expiry is required); a token that never
  * expired gets what create would give. */
@@ -25,18 +23,19 @@ new_expiry(const struct ctl *ctl, const struct ht_policy *pol, const struct ht_r
 {
 	struct ht_error err = { 0 };
 	int64_t life;
+	enum ht_status s;
 
 	if (days < 0 && old->expires != 0) {
 		life = old->expires - old->created;
-		if (life < DAY)
-			life = DAY;
-		if (pol->expiry_required && life > (int64_t)pol->max_days * DAY)
-			life = (int64_t)pol->max_days * DAY;
+		if (life < HT_DAY)
+			life = HT_DAY;
+		if (pol->expiry_required && life > (int64_t)pol->max_days * HT_DAY)
+			life = (int64_t)pol->max_days * HT_DAY;
 		*expires = ctl->now + life;
 		return 0;
 	}
-	if (ht_policy_expiry_for_create(pol, days, ctl->now, expires, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_policy_expiry_for_create(pol, days, ctl->now, expires, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	return 0;
 }
 
@@ -46,6 +45,7 @@ rotate(const struct ctl *ctl, struct session *ses, const char *idtext, long days
 {
 	struct ht_error err = { 0 };
 	int rc = session_get(ctl, ses, idtext, old);
+	enum ht_status s;
 
 	if (rc != 0)
 		return rc;
@@ -69,9 +69,12 @@ rotate(const struct ctl *ctl, struct session *ses, const char *idtext, long days
 	old->revoked = 1;
 	old->revoked_at = ctl->now;
 	revoke_reason_set(ses, old, "rotated");
-	if (ht_txn_put(ses->txn, rec, &err) != HT_OK || ht_txn_put(ses->txn, old, &err) != HT_OK) {
+	s = ht_txn_put(ses->txn, rec, &err);
+	if (s == HT_OK)
+		s = ht_txn_put(ses->txn, old, &err);
+	if (s != HT_OK) {
 		ht_token_wipe(tok);
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	}
 	rc = session_commit(ses);
 	if (rc != 0)

@@ -47,7 +47,8 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 	static const struct option none[] = { { NULL, 0, NULL, 0 } };
 	struct session ses;
 	struct ht_record rec;
-	int64_t used;
+	struct ht_lastuse use;
+	enum ht_refusal owner = HT_REFUSE_NONE;
 	int c, rc, refused;
 
 	optind = 0;
@@ -59,17 +60,19 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	rc = session_get(ctl, &ses, argv[optind], &rec);
 	refused = rc == 0 && ht_policy_refuses(&ses.pol, &rec);
+	if (rc == 0)
+		owner = owner_refusal(ses.st, &rec);
 	if (rc != 0) {
 		session_end(&ses);
 		return rc;
 	}
-	used = ht_lastused_get(ctl->db, rec.id);
+	(void)ht_lastused_read(ctl->db, rec.id, &use);
 	privs_drop();
 	if (ctl->json) {
-		out_record_json(stdout, &rec, ctl->now, used, refused);
+		out_record_json(stdout, &rec, ctl->now, &use, refused, owner);
 		fputc('\n', stdout);
 	} else {
-		out_record_show(stdout, &rec, ctl->now, used, refused);
+		out_record_show(stdout, &rec, ctl->now, &use, refused, owner);
 		if (rec.kind != HT_KIND_PERSONAL && ht_store_schema(ses.st) >= HT_SCHEMA_VERSION)
 			show_admins(stdout, &ses, &rec);
 	}

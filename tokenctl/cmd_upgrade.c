@@ -45,7 +45,7 @@ convert(const struct ctl *ctl, struct session *ses, unsigned long *count)
 	}
 	s = ht_txn_upgrade(ses->txn, admin_gid_now(&ses->pol), count, &err);
 	if (s != HT_OK)
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	return session_commit(ses);
 }
 

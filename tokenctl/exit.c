@@ -44,10 +44,9 @@ vmessage(const char *fmt, va_list ap)
 }
 
 int
-tk_fail(const struct ht_error *err)
+tk_fail(enum ht_status s, const struct ht_error *err)
 {
-	return tk_error(tk_exit_code(err->status), "%s",
-	                err->msg[0] != '\0' ? err->msg : ht_status_str(err->status));
+	return tk_error(tk_exit_code(s), "%s", err->msg[0] != '\0' ? err->msg : ht_status_str(s));
 }
 
 int

@@ -85,7 +85,7 @@ registered(const struct session *ses, const char *scope, const char *what)
 		return tk_error(EX_NOINPUT, "%s: no such %s %s (see 'tokenctl %s list')", what,
 		                strchr(scope, '/') != NULL ? "repository" : "project", scope,
 		                strchr(scope, '/') != NULL ? "repo" : "project");
-	return s == HT_OK ? 0 : tk_fail(&err);
+	return s == HT_OK ? 0 : tk_fail(s, &err);
 }
 
 /* Checks the request against the store and the caller, then replaces the
@@ -139,11 +139,12 @@ limits_quota(const struct ctl *ctl, const struct session *ses)
 {
 	struct ht_error err = { 0 };
 	unsigned long count;
+	enum ht_status s;
 
 	if (ctl->who.uid == 0)
 		return 0;
-	if (ht_txn_count_personal(ses->txn, ctl->who.uid, &count, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_txn_count_personal(ses->txn, ctl->who.uid, &count, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	if (count >= ses->pol.max_tokens_per_user)
 		return tk_error(EX_DATAERR, "you have %lu personal tokens, revoked ones included, "
 		                "and the policy allows %u (max-tokens-per-user); remove your "

@@ -1,18 +1,24 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tokenctl: everything but the compiled-in paths lives in a convenience
-# library, so that tests/cli can link a second copy pointed at a scratch
-# store (see tests/cli/local.mk) from the very same code.
+# tokenctl: everything but main() and the compiled-in paths lives in a
+# convenience library, which httptokend links too: the daemon runs the
+# very same command code for its callers.
 noinst_LTLIBRARIES += tokenctl/libtokenctl.la
+tokenctl_libtokenctl_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptokend
 tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/tokenctl.h \
 	tokenctl/main.c \
 	tokenctl/args.c \
 	tokenctl/audit.c \
 	tokenctl/caller.c \
+	tokenctl/capture.c \
+	tokenctl/client.c \
 	tokenctl/exit.c \
 	tokenctl/idlist.c \
 	tokenctl/limits.c \
+	tokenctl/mail.c \
 	tokenctl/output.c \
+	tokenctl/owner.c \
+	tokenctl/owner_mail.c \
 	tokenctl/privs.c \
 	tokenctl/roles.c \
 	tokenctl/session.c \
@@ -21,17 +27,21 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_edit.c \
 	tokenctl/cmd_init.c \
 	tokenctl/cmd_list.c \
+	tokenctl/cmd_notify.c \
 	tokenctl/cmd_policy.c \
 	tokenctl/cmd_purge.c \
 	tokenctl/cmd_revoke.c \
 	tokenctl/revoke_bulk.c \
 	tokenctl/cmd_rotate.c \
 	tokenctl/cmd_show.c \
+	tokenctl/cmd_sweep.c \
 	tokenctl/cmd_upgrade.c \
 	tokenctl/cmd_registry.c \
 	tokenctl/registry_args.c \
 	tokenctl/registry_out.c
 
 sbin_PROGRAMS += tokenctl/tokenctl
-tokenctl_tokenctl_SOURCES = tokenctl/paths.c
-tokenctl_tokenctl_LDADD = tokenctl/libtokenctl.la lib/libhttptoken.la
+tokenctl_tokenctl_SOURCES = tokenctl/tokenctl.c tokenctl/paths.c
+tokenctl_tokenctl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptokend
+tokenctl_tokenctl_LDADD = tokenctl/libtokenctl.la httptokend/libhtproto.la \
+	lib/libhttptoken.la

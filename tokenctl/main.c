@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* tokenctl: manage HTTP access tokens. Parses the global options, decides
- * who the caller is and dispatches to one command. */
+/* tokenctl's command line: parses the global options and dispatches to one
+ * command, run here or (ctl->socket) sent to httptokend, which runs this
+ * same code for its peer. */
 #include "config.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tokenctl.h"
 
-#define DEFAULT_WAIT_S 10
 #define MAX_WAIT_S     3600
 
 struct command {
@@ -35,18 +34,21 @@ static const struct command commands[] = {
 	{ "upgrade", cmd_upgrade },
 	{ "project", cmd_project },
 	{ "repo", cmd_repo },
+	{ "sweep", cmd_sweep },
+	{ "notify", cmd_notify },
 };
 
 static void
 usage(FILE *f)
 {
-	fputs("Usage: tokenctl [--db PATH] [--keyfile PATH] [--json] [--wait SECONDS] COMMAND ...\n"
+	fputs("Usage: tokenctl [--db PATH] [--keyfile PATH] [--json] [--wait SECONDS]\n"
+	      "                [--socket PATH] COMMAND ...\n"
 	      "  init [--group GROUP]                  create an empty store and key (administrator)\n"
 	      "  create --name NAME [--perm read|write|admin] [--expires DAYS]\n"
 	      "         [--project KEY | --repo KEY/SLUG]  print a new token, once, on stdout\n"
 	      "         [--use WORD]... [--only KEY|KEY/SLUG]...\n"
 	      "  list [--user USER | --all | --project KEY | --repo KEY/SLUG]\n"
-	      "       [--expiring DAYS] [--status active|expired|revoked]\n"
+	      "       [--expiring DAYS] [--status active|expired|revoked] [--unused DAYS]\n"
 	      "  show ID\n"
 	      "  edit ID [--name NAME] [--perm read|write|admin]\n"
 	      "          [--use WORD]... [--only KEY|KEY/SLUG]... [--anywhere]\n"
@@ -58,14 +60,19 @@ usage(FILE *f)
 	      "             [--admin-group GROUP|none] [--lastused-granularity SECONDS]\n"
 	      "             [--sysadmin-group GROUP|none] [--token-users GROUP|any]\n"
 	      "             [--max-tokens-per-user N] [--allowed-uses WORD,...|any]\n"
+	      "             [--notify-owner yes|no]\n"
 	      "  purge [--revoked] [--expired] [--older-than DAYS]\n"
-	      "  backup FILE | restore FILE\n"
+	      "  backup FILE | restore [--with-policy] FILE\n"
 	      "  upgrade                               convert a version-1 store (system administrator)\n"
 	      "  project add KEY [--admin USER|@GROUP]... [--description TEXT]\n"
 	      "  project edit KEY [--add-admin USER|@GROUP]... [--remove-admin USER|@GROUP]...\n"
 	      "               [--description TEXT]\n"
 	      "  project remove KEY [--force] | project list | project show KEY\n"
 	      "  repo add|edit|remove|show KEY/SLUG ... | repo list [KEY]\n"
+	      "  sweep [--dry-run] [--max-missing N] | sweep --reinstate USER\n"
+	      "                                        refuse tokens of locked, expired, missing owners\n"
+	      "  notify --expiring DAYS [--user USER] [--dry-run]\n"
+	      "                                        mail owners about tokens that expire soon\n"
 	      "Defaults: --db ", f);
 	fputs(tk_default_db(), f);
 	fputs(" --keyfile ", f);
@@ -84,6 +91,7 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 		{ "keyfile", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -94,17 +102,23 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		if ((c == 'd' || c == 'k' || c == 'w') && ctl->who.elevated)
-			return tk_error(EX_NOPERM, "--%s is only for root: tokenctl runs setuid "
-			                "and uses the installed store",
+			return tk_error(EX_NOPERM, "--%s is only for root: httptokend uses "
+			                "the installed store",
 			                c == 'd' ? "db" : c == 'k' ? "keyfile" : "wait");
 		switch (c) {
-		case 'd': ctl->db = optarg; break;
-		case 'k': ctl->keyfile = optarg; break;
+		case 'd': ctl->db = optarg; ctl->paths_given |= TK_GAVE_DB; break;
+		case 'k': ctl->keyfile = optarg; ctl->paths_given |= TK_GAVE_KEY; break;
 		case 'j': ctl->json = 1; break;
 		case 'w':
 			if ((rc = parse_ulong("--wait", optarg, 0, MAX_WAIT_S, &wait_s)) != 0)
 				return rc;
 			ctl->wait_ms = (int)wait_s * 1000;
+			ctl->wait_arg = optarg;
+			break;
+		case 's':
+			if (ctl->serving)
+				return tk_usage("--socket is an option of the client");
+			ctl->socket = optarg;
 			break;
 		case 'h': usage(stdout); return EX_OK;
 		case 'V': printf("tokenctl (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION); return EX_OK;
@@ -113,32 +127,30 @@ parse_global(struct ctl *ctl, int argc, char **argv)
 	}
 	if (ctl->db[0] == '\0' || ctl->keyfile[0] == '\0')
 		return tk_usage("--db and --keyfile need a non-empty path");
+	if (ctl->socket != NULL && ctl->socket[0] == '\0')
+		return tk_usage("--socket needs a non-empty path");
 	return -1;
 }
 
-int
-main(int argc, char **argv)
+/* A user's command goes to httptokend, unless they named a store of their
+ * own (which they open with their own rights, as any file); root works on
+ * the store directly unless a socket is named. */
+static void
+choose_route(struct ctl *ctl)
 {
-	struct ctl ctl = { 0 };
+	if (ctl->serving)
+		ctl->socket = NULL;
+	else if (ctl->socket == NULL && ctl->who.uid != 0 && !ctl->paths_given)
+		ctl->socket = tk_default_socket();
+}
+
+int
+tk_dispatch(struct ctl *ctl, int argc, char **argv)
+{
 	int rc;
 
-	if (argc < 1)
-		return EX_USAGE;
-	/* The environment is cleaned before anything (even a passwd lookup)
-	 * could consult it. */
-	privs_sanitize(getuid() != geteuid() || getgid() != getegid());
-	caller_identify(&ctl.who);
-	/* Messages are held until exit (exit() flushes them): a caller who
-	 * points stderr at a pipe nobody reads must not be able to block us
-	 * while we hold the writers' lock, which would stall every
-	 * administrator's revocation. */
-	setvbuf(stderr, NULL, _IOFBF, 1 << 16);
-	ctl.db = tk_default_db();
-	ctl.keyfile = tk_default_key();
-	ctl.wait_ms = DEFAULT_WAIT_S * 1000;
-	ctl.now = (int64_t)time(NULL);
-	audit_open();
-	rc = parse_global(&ctl, argc, argv);
+	optind = 0;
+	rc = parse_global(ctl, argc, argv);
 	if (rc >= 0)
 		return rc;
 	if (optind >= argc) {
@@ -151,9 +163,12 @@ main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
-			rc = commands[i].run(&ctl, argc - optind, argv + optind);
+			choose_route(ctl);
+			if (ctl->socket != NULL)
+				return client_run(ctl, argc - optind, argv + optind);
+			rc = commands[i].run(ctl, argc - optind, argv + optind);
 			if (rc == EX_NOPERM)
-				audit_refused(&ctl, commands[i].name);
+				audit_refused(ctl, commands[i].name);
 			privs_drop();
 			return rc;
 		}

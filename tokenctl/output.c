@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Everything tokenctl prints about tokens. Names and owners come from
  * users, so they are filtered on the way out: control characters, C1
- * controls, bidirectional overrides and invalid UTF-8 never reach a
- * terminal raw, and JSON strings are always valid JSON. */
+ * controls, invisible format characters (bidirectional overrides among
+ * them) and invalid UTF-8 never reach a terminal raw, and JSON strings are
+ * always valid JSON. A store written before names refused format
+ * characters may still hold some. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -16,15 +18,6 @@
 #include "safefile.h"
 #include "utf8.h"
 #include "tokenctl.h"
-
-/* Characters that change how a terminal shows what follows them. */
-static int
-is_unsafe_cp(unsigned long c)
-{
-	return c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
-	       (c >= 0x200e && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
-	       (c >= 0x2066 && c <= 0x2069) || c == 0x061c;
-}
 
 void
 out_safe(FILE *f, const char *s)
@@ -40,11 +33,13 @@ out_safe(FILE *f, const char *s)
 			n = 1;
 		} else if (cp == '\\') {
 			fputs("\\\\", f);
-		} else if (is_unsafe_cp(cp)) {
+		} else if (ht_utf8_is_invisible(cp)) {
 			if (cp < 0x100)
 				fprintf(f, "\\x%02lx", cp);
-			else
+			else if (cp < 0x10000)
 				fprintf(f, "\\u%04lx", cp);
+			else
+				fprintf(f, "\\U%08lx", cp);
 		} else {
 			fwrite(p, 1, n, f);
 		}
@@ -68,8 +63,11 @@ out_json_str(FILE *f, const char *s)
 		} else if (cp == '"' || cp == '\\') {
 			fputc('\\', f);
 			fputc((int)cp, f);
-		} else if (is_unsafe_cp(cp)) {
+		} else if (ht_utf8_is_invisible(cp) && cp < 0x10000) {
 			fprintf(f, "\\u%04lx", cp);
+		} else if (ht_utf8_is_invisible(cp)) {   /* JSON's surrogate pair */
+			fprintf(f, "\\u%04lx\\u%04lx", 0xd800 + ((cp - 0x10000) >> 10),
+			        0xdc00 + ((cp - 0x10000) & 0x3ff));
 		} else {
 			fwrite(p, 1, n, f);
 		}
@@ -128,10 +126,21 @@ out_words(char *buf, size_t size, const char *set, size_t stride, unsigned n,
 		                        set + i * stride);
 }
 
-void
-out_record_json(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
-                int refused)
+/* A JSON string, or null when s is empty. */
+static void
+json_str_or_null(FILE *f, const char *s)
 {
+	if (s != NULL && s[0] != '\0')
+		out_json_str(f, s);
+	else
+		fputs("null", f);
+}
+
+void
+out_record_json(FILE *f, const struct ht_record *rec, int64_t now,
+                const struct ht_lastuse *use, int refused, enum ht_refusal owner)
+{
+	const char *owner_refused = ht_refusal_str(owner);
 	struct ht_id_text id = ht_id_format(rec->id);
 
 	fprintf(f, "{\"id\":\"%s\",\"kind\":\"%s\",\"owner\":", id.s, ht_kind_str(rec->kind));
@@ -149,7 +158,18 @@ out_record_json(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_
 	fputs(",\"revoked_at\":", f);
 	out_json_time(f, rec->revoked_at);
 	fputs(",\"last_used\":", f);
-	out_json_time(f, last_used);
+	out_json_time(f, use != NULL ? use->time : 0);
+	fputs(",\"last_used_from\":", f);
+	json_str_or_null(f, use != NULL ? use->from : NULL);
+	fputs(",\"last_used_service\":", f);
+	json_str_or_null(f, use != NULL ? use->service : NULL);
+	fputs(",\"last_used_host\":", f);
+	json_str_or_null(f, use != NULL ? use->host : NULL);
+	fputs(",\"owner_refused\":", f);
+	if (owner_refused != NULL)
+		fprintf(f, "\"%s\"", owner_refused);
+	else
+		fputs("null", f);
 	fprintf(f, ",\"policy_refused\":%s,\"name\":", refused ? "true" : "false");
 	out_json_str(f, rec->name);
 	fputs(",\"uses\":", f);
@@ -172,9 +192,22 @@ show_line(FILE *f, const char *label, const char *value)
 	fputc('\n', f);
 }
 
+static const char *
+owner_refused_text(enum ht_refusal owner)
+{
+	switch (owner) {
+	case HT_REFUSE_LOCKED:  return "refused (the owner's account is locked)";
+	case HT_REFUSE_EXPIRED: return "refused (the owner's account has expired)";
+	case HT_REFUSE_MISSING: return "refused (owner missing: the account was not found; "
+	                               "revoke the tokens or reinstate the owner)";
+	case HT_REFUSE_NONE:    break;
+	}
+	return NULL;
+}
+
 void
-out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
-                int refused)
+out_record_show(FILE *f, const struct ht_record *rec, int64_t now,
+                const struct ht_lastuse *use, int refused, enum ht_refusal owner)
 {
 	struct ht_id_text id = ht_id_format(rec->id);
 	char buf[64], words[HT_ONLY_MAX * (HT_SCOPE_MAX + 1) + 1];
@@ -196,6 +229,8 @@ out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_
 	show_line(f, "status:", ht_state_str(ht_record_state(rec, now)));
 	if (refused)
 		show_line(f, "policy:", "refused (enforce-existing: breaks the current expiry policy)");
+	if (owner_refused_text(owner) != NULL)
+		show_line(f, "account:", owner_refused_text(owner));
 	out_time(buf, sizeof(buf), rec->created, "-");
 	show_line(f, "created:", buf);
 	out_time(buf, sizeof(buf), rec->expires, "never");
@@ -206,21 +241,29 @@ out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_
 		show_line(f, "reason:", rec->revoked_reason[0] != '\0' ? rec->revoked_reason
 		                                                     : "revoked");
 	}
-	out_time(buf, sizeof(buf), last_used, "never");
+	out_time(buf, sizeof(buf), use->time, "never");
 	show_line(f, "last used:", buf);
+	if (use->time == 0)
+		return;
+	show_line(f, "  from:", use->from[0] != '\0' ? use->from : "-");
+	show_line(f, "  service:", use->service[0] != '\0' ? use->service : "-");
+	if (use->host[0] != '\0')
+		show_line(f, "  host:", use->host);
 }
 
 void
 out_list_header(FILE *f)
 {
-	fprintf(f, "%-16s  %-10s  %-20s  %-5s  %-7s  %-16s  %-16s  %-16s  %-10s  %s\n", "ID",
-	        "KIND", "OWNER/SCOPE", "PERM", "STATUS", "CREATED", "EXPIRES", "LAST USED",
-	        "USES", "NAME");
+	fprintf(f, "%-16s  %-10s  %-20s  %-5s  %-7s  %-16s  %-16s  %-16s  %-15s  %-10s  %s\n",
+	        "ID", "KIND", "OWNER/SCOPE", "PERM", "STATUS", "CREATED", "EXPIRES", "LAST USED",
+	        "FROM", "USES", "NAME");
 }
 
 void
-out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used)
+out_list_row(FILE *f, const struct ht_record *rec, int64_t now, const struct ht_lastuse *use)
 {
+	const char *from = use->time != 0 && use->from[0] != '\0' ? use->from : "-";
+	int from_pad = 15 - (int)strlen(from);
 	struct ht_id_text id = ht_id_format(rec->id);
 	const char *who = rec->kind == HT_KIND_PERSONAL ? rec->owner : rec->scope;
 	char created[32], expires[32], used[32];
@@ -229,26 +272,45 @@ out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_use
 
 	out_time(created, sizeof(created), rec->created, "-");
 	out_time(expires, sizeof(expires), rec->expires, "never");
-	out_time(used, sizeof(used), last_used, "never");
+	out_time(used, sizeof(used), use->time, "never");
 	fprintf(f, "%-16s  %-10s  ", id.s, ht_kind_str(rec->kind));
 	out_safe(f, who);
 	fprintf(f, "%*s  %-5s  %-7s  %-16s  %-16s  %-16s  ", pad > 0 ? pad : 0, "",
 	        ht_perm_str(rec->perm), ht_state_str(ht_record_state(rec, now)), created,
 	        expires, used);
+	/* Written by the servers' group: escaped like any untrusted text. */
+	out_safe(f, from);
+	fprintf(f, "%*s  ", from_pad > 0 ? from_pad : 0, "");
 	out_words(uses, sizeof(uses), rec->uses[0], sizeof(rec->uses[0]), rec->n_uses, "-");
 	fprintf(f, "%-10s  ", uses);
 	out_safe(f, rec->name);
 	fputc('\n', f);
 }
 
-/* Checked before a token is made: one that cannot be shown is useless.
- * (A setuid program started with stdout closed gets /dev/null read-only.) */
+/* Whether the caller can be shown anything on stdout, when stdout here is
+ * not theirs (captured in memory, or httptokend's). */
+static int stdout_usable = 1;
+
+void
+out_stdout_usable(int usable)
+{
+	stdout_usable = usable;
+}
+
 int
-out_check_stdout(void)
+out_stdout_ok(void)
 {
 	int fl = fcntl(STDOUT_FILENO, F_GETFL);
 
-	if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+	return stdout_usable && fl >= 0 && (fl & O_ACCMODE) != O_RDONLY;
+}
+
+/* Checked before a token is made: one that cannot be shown is useless.
+ * (A closed stdout is reopened as /dev/null read-only at start.) */
+int
+out_check_stdout(void)
+{
+	if (!out_stdout_ok())
 		return tk_error(EX_IOERR, "standard output is not writable; no token created");
 	return 0;
 }
@@ -268,7 +330,7 @@ out_new_token(const struct ctl *ctl, const struct ht_record *rec, const char *te
 		rc = -1;
 	if (ctl->json) {
 		fputs("\",\"token_info\":", stdout);
-		out_record_json(stdout, rec, ctl->now, 0, 0);
+		out_record_json(stdout, rec, ctl->now, NULL, 0, HT_REFUSE_NONE);
 		fputs("}\n", stdout);
 	} else {
 		fputc('\n', stdout);
@@ -277,4 +339,29 @@ out_new_token(const struct ctl *ctl, const struct ht_record *rec, const char *te
 		return tk_error(EX_IOERR, "token %s was created but could not be printed; "
 		                "revoke it", ht_id_format(rec->id).s);
 	return 0;
+}
+
+/* stdout (held in memory while the command ran) could not be written to
+ * the caller. When it held a new token, say which, so that it is revoked
+ * rather than left unknown. Returns the exit status. */
+int
+out_lost(const char *buf, size_t len, int errnum)
+{
+	const char *end = buf + len;
+
+	for (const char *p = buf; p != NULL && end - p >= HT_TOKEN_LEN; p++) {
+		struct ht_token tok;
+
+		if ((p = memmem(p, (size_t)(end - p), "htk_", 4)) == NULL ||
+		    end - p < HT_TOKEN_LEN)
+			break;
+		if (ht_token_parse(p, HT_TOKEN_LEN, &tok) == 0) {
+			ht_id id = tok.id;
+
+			ht_token_wipe(&tok);
+			return tk_error(EX_IOERR, "token %s was created but could not be "
+			                "printed; revoke it", ht_id_format(id).s);
+		}
+	}
+	return tk_error(EX_IOERR, "writing standard output: %s", strerror(errnum));
 }

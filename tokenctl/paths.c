@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The compiled-in store and key paths. Kept apart so that a test build of
- * the same program can be pointed at a fixed scratch location: a setuid
- * tokenctl never takes paths from its caller. */
+/* The compiled-in paths of the store, the key and httptokend's socket,
+ * kept apart from the code that uses them. */
 #include "config.h"
 
 #include "tokenctl.h"
@@ -16,4 +15,10 @@ const char *
 tk_default_key(void)
 {
 	return HT_DEFAULT_KEY;
+}
+
+const char *
+tk_default_socket(void)
+{
+	return HT_DEFAULT_SOCKET;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Hygiene for a program that may be installed setuid root: sane standard
- * descriptors, a private umask, no environment from the caller, and a
- * permanent, verified return to the caller's ids once root is not needed. */
+/* Hygiene for tokenctl and httptokend: sane standard descriptors, a private
+ * umask, no core dumps. tokenctl is not installed setuid (users go through
+ * httptokend), but should a site set the bit anyway, it takes no
+ * environment from the caller and returns to the caller's ids, verified,
+ * once root is not needed. */
 #include "config.h"
 
 #include <errno.h>

@@ -122,7 +122,7 @@ list(const struct ctl *ctl, struct session *ses, int repo, const char *under)
 	if (fflush(stdout) != 0)
 		return tk_error(EX_IOERR, "write error on standard output");
 	if (s != HT_OK)
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	if (w.shown == 0 && !ctl->json)
 		tk_note("no %s registered", repo ? "repositories" : "projects");
 	return 0;
@@ -139,7 +139,7 @@ show(const struct ctl *ctl, struct session *ses, int repo, const char *scope)
 	if (s == HT_ERR_NOTFOUND)
 		return tk_error(EX_NOINPUT, "no such %s %s", repo ? "repository" : "project", scope);
 	if (s != HT_OK)
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	if (ctl->json) {
 		entry_json(stdout, &e, repo);
 		fputc('\n', stdout);
@@ -157,8 +157,8 @@ show(const struct ctl *ctl, struct session *ses, int repo, const char *scope)
 		struct show_walk w = { ctl, 1, scope, 0 };
 
 		fputs("repositories:\n", stdout);
-		if (ht_store_foreach_entry(ses->st, visit_list, &w, &err) != HT_OK)
-			return tk_fail(&err);
+		if ((s = ht_store_foreach_entry(ses->st, visit_list, &w, &err)) != HT_OK)
+			return tk_fail(s, &err);
 	}
 	return fflush(stdout) == 0 ? 0 : tk_error(EX_IOERR, "write error on standard output");
 }

@@ -104,14 +104,15 @@ revoke_all(const struct ctl *ctl, struct session *ses, const struct id_list *ids
 	for (size_t i = 0; i < ids->n; i++) {
 		struct ht_error err = { 0 };
 		struct ht_record rec;
+		enum ht_status s;
 
-		if (ht_store_get(ses->st, ids->ids[i], &rec, &err) != HT_OK)
-			return tk_fail(&err);
+		if ((s = ht_store_get(ses->st, ids->ids[i], &rec, &err)) != HT_OK)
+			return tk_fail(s, &err);
 		rec.revoked = 1;
 		rec.revoked_at = ctl->now;
 		revoke_reason_set(ses, &rec, reason);
-		if (ht_txn_put(ses->txn, &rec, &err) != HT_OK)
-			return tk_fail(&err);
+		if ((s = ht_txn_put(ses->txn, &rec, &err)) != HT_OK)
+			return tk_fail(s, &err);
 	}
 	return ids->n > 0 ? session_commit(ses) : 0;
 }
@@ -149,7 +150,9 @@ revoke_bulk(const struct ctl *ctl, const struct bulk_args *b)
 {
 	struct bulk_walk w = { ctl, b, NULL, { 0 } };
 	struct ht_error err = { 0 };
+	struct owner_mail om;
 	struct session ses;
+	enum ht_status s;
 	enum role role;
 	int rc;
 
@@ -159,18 +162,22 @@ revoke_bulk(const struct ctl *ctl, const struct bulk_args *b)
 		return rc;
 	rc = authorise(ctl, &ses, b, &role, &w.self);
 	/* Collect first: changing a GDBM file while walking it is undefined. */
-	if (rc == 0 && ht_store_foreach(ses.st, visit, &w, &err) != HT_OK)
-		rc = tk_fail(&err);
+	if (rc == 0 && (s = ht_store_foreach(ses.st, visit, &w, &err)) != HT_OK)
+		rc = tk_fail(s, &err);
 	if (rc == 0 && w.ids.failed)
 		rc = tk_error(EX_OSERR, "out of memory");
 	if (rc == 0 && !b->dry_run)
 		rc = revoke_all(ctl, &ses, &w.ids, b->reason ? b->reason : "bulk revoke");
 	session_end(&ses);
 	if (rc == 0) {
+		/* Mail, with policy notify-owner, reads the store again: before
+		 * the privileges go. */
+		owner_mail_prepare(ctl, w.ids.ids, b->dry_run ? 0 : w.ids.n, &om);
 		privs_drop();
 		report(ctl, b, role, &w.ids);
 		if (fflush(stdout) != 0)
 			rc = tk_error(EX_IOERR, "revoke: write error on standard output");
+		owner_mail_send(ctl, &om, "revoked");
 	}
 	free(w.ids.ids);
 	return rc;

@@ -70,7 +70,7 @@ admits(const struct ctl *ctl, const struct session *ses, const char *scope, int 
 	if (s == HT_ERR_NOTFOUND)
 		return 0;
 	if (s != HT_OK)
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	*yes = entry_admits(&ctl->who, &e);
 	return 0;
 }

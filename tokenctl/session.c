@@ -16,10 +16,11 @@ static int
 load_key(const struct ctl *ctl, struct session *ses)
 {
 	struct ht_error err = { 0 };
+	enum ht_status s;
 
 	memset(ses, 0, sizeof(*ses));
-	if (ht_key_load(ctl->keyfile, &ses->key, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_key_load(ctl->keyfile, &ses->key, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	ses->key_loaded = 1;
 	return 0;
 }
@@ -28,9 +29,10 @@ static int
 load_policy(const struct ctl *ctl, struct session *ses)
 {
 	struct ht_error err = { 0 };
+	enum ht_status s;
 
-	if (ht_store_get_policy(ses->st, &ses->pol, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_store_get_policy(ses->st, &ses->pol, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	ses->admin = caller_is_admin(ctl, &ses->pol);
 	ses->sysadmin = caller_is_sysadmin(ctl, &ses->pol);
 	return 0;
@@ -41,12 +43,13 @@ session_read(const struct ctl *ctl, struct session *ses)
 {
 	struct ht_error err = { 0 };
 	int rc = load_key(ctl, ses);
+	enum ht_status s;
 
 	if (rc != 0)
 		return rc;
-	if (ht_store_open(ctl->db, &ses->key, &ses->st, &err) != HT_OK) {
+	if ((s = ht_store_open(ctl->db, &ses->key, &ses->st, &err)) != HT_OK) {
 		session_end(ses);
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	}
 	rc = load_policy(ctl, ses);
 	if (rc != 0)
@@ -59,12 +62,13 @@ session_write(const struct ctl *ctl, struct session *ses)
 {
 	struct ht_error err = { 0 };
 	int rc = load_key(ctl, ses);
+	enum ht_status s;
 
 	if (rc != 0)
 		return rc;
-	if (ht_txn_begin(ctl->db, &ses->key, ctl->wait_ms, &ses->txn, &err) != HT_OK) {
+	if ((s = ht_txn_begin(ctl->db, &ses->key, ctl->wait_ms, &ses->txn, &err)) != HT_OK) {
 		session_end(ses);
-		return tk_fail(&err);
+		return tk_fail(s, &err);
 	}
 	ses->st = ht_txn_store(ses->txn);
 	rc = load_policy(ctl, ses);
@@ -79,11 +83,12 @@ session_commit(struct session *ses)
 {
 	struct ht_error err = { 0 };
 	struct ht_txn *txn = ses->txn;
+	enum ht_status s;
 
 	ses->txn = NULL;
 	ses->st = NULL;
-	if (ht_txn_commit(txn, &err) != HT_OK)
-		return tk_fail(&err);
+	if ((s = ht_txn_commit(txn, &err)) != HT_OK)
+		return tk_fail(s, &err);
 	return 0;
 }
 
@@ -116,12 +121,14 @@ session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
 	if (rc != 0)
 		return rc;
 	s = ht_store_get(ses->st, id, rec, &err);
+	if (s == HT_OK && !caller_may_act_on(ctl, ses, rec)) {
+		sodium_memzero(rec, sizeof(*rec));
+		s = HT_ERR_NOTFOUND;
+	}
 	if (s == HT_ERR_NOTFOUND)
 		return tk_error(EX_NOINPUT, "no such token %s", idtext);
 	if (s != HT_OK)
-		return tk_fail(&err);
-	if (!caller_may_act_on(ctl, ses, rec))
-		return tk_error(EX_NOINPUT, "no such token %s", idtext);
+		return tk_fail(s, &err);
 	return 0;
 }
 
@@ -141,7 +148,7 @@ session_new_id(struct session *ses, struct ht_token *tok)
 			return 0;
 		if (s != HT_OK && s != HT_ERR_CORRUPT) {
 			ht_token_wipe(tok);
-			return tk_fail(&err);
+			return tk_fail(s, &err);
 		}
 	}
 	ht_token_wipe(tok);

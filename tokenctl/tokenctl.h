@@ -11,17 +11,22 @@
 
 #include "error.h"
 #include "key.h"
+#include "lastused.h"
 #include "policy.h"
 #include "record.h"
+#include "refusal.h"
 #include "store.h"
 
 #define TK_USER_MAX (HT_OWNER_MAX + 1)   /* longer names cannot own tokens */
 
-/* Who runs the program: decided from the real ids, never the effective. */
+/* Who runs the command: the real ids of this process, or httptokend's
+ * peer; name and gid from the password database. */
 struct caller {
 	uid_t uid;
 	gid_t gid;
-	int elevated;                /* ruid != euid or rgid != egid */
+	int elevated;                /* acting with more rights than its own (a
+	                                non-root peer of httptokend, or setuid):
+	                                may not name files */
 	int has_name;
 	char name[TK_USER_MAX];
 	gid_t account_gid;           /* the account's primary group (passwd) */
@@ -34,7 +39,14 @@ struct ctl {
 	int wait_ms;
 	int64_t now;
 	struct caller who;
+	const char *socket;          /* send the command to httptokend there */
+	int serving;                 /* running inside httptokend for ctl->who */
+	int paths_given;             /* TK_GAVE_DB | TK_GAVE_KEY: named by the caller */
+	const char *wait_arg;        /* --wait as given, to forward */
 };
+
+#define TK_GAVE_DB  1
+#define TK_GAVE_KEY 2
 
 /* An open store plus what every command needs from it. */
 struct session {
@@ -91,6 +103,23 @@ void ids_add(struct id_list *l, ht_id id);
 /* paths.c: compiled-in defaults (a test build points them elsewhere). */
 const char *tk_default_db(void);
 const char *tk_default_key(void);
+const char *tk_default_socket(void);
+
+/* main.c: one command line, run for ctl->who (tokenctl and httptokend). */
+int tk_dispatch(struct ctl *ctl, int argc, char **argv);
+
+/* capture.c: a command's stdout and stderr go to memory while it runs,
+ * and reach the caller only once it returned (and released any lock). */
+struct capture {
+	int mem[2];                  /* memfds for stdout, stderr */
+	int saved[2];                /* the real ones, or -1 */
+};
+struct jbuf;
+int capture_start(struct capture *c, int keep_real);
+int capture_end(struct capture *c, struct jbuf *out, struct jbuf *err);
+
+/* client.c: the command goes to httptokend at ctl->socket. */
+int client_run(const struct ctl *ctl, int argc, char **argv);
 
 /* privs.c */
 void privs_sanitize(int elevated);
@@ -98,6 +127,7 @@ void privs_drop(void);
 
 /* caller.c */
 int caller_identify(struct caller *who);
+int caller_from_uid(struct caller *who, uid_t uid, gid_t gid);
 int caller_in_group(const struct caller *who, const char *group);
 int caller_has_gid(const struct caller *who, gid_t gid);
 int caller_in_group_ref(const struct caller *who, const char *name, uint32_t gid);
@@ -109,7 +139,7 @@ int lookup_group(const char *name, gid_t *gid);
 
 /* exit.c */
 int tk_exit_code(enum ht_status s);
-int tk_fail(const struct ht_error *err);
+int tk_fail(enum ht_status s, const struct ht_error *err);
 int tk_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tk_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tk_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -166,14 +196,42 @@ void out_time(char *buf, size_t size, int64_t t, const char *none);
 void out_json_time(FILE *f, int64_t t);
 void out_words(char *buf, size_t size, const char *set, size_t stride, unsigned n,
                const char *none);
-void out_record_json(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
-                     int refused);
-void out_record_show(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used,
-                     int refused);
+void out_record_json(FILE *f, const struct ht_record *rec, int64_t now,
+                     const struct ht_lastuse *use, int refused, enum ht_refusal owner);
+void out_record_show(FILE *f, const struct ht_record *rec, int64_t now,
+                     const struct ht_lastuse *use, int refused, enum ht_refusal owner);
 void out_list_header(FILE *f);
 int out_check_stdout(void);
+void out_stdout_usable(int usable);
+int out_stdout_ok(void);
+int out_lost(const char *buf, size_t len, int errnum);
 int out_new_token(const struct ctl *ctl, const struct ht_record *rec, const char *text);
-void out_list_row(FILE *f, const struct ht_record *rec, int64_t now, int64_t last_used);
+void out_list_row(FILE *f, const struct ht_record *rec, int64_t now,
+                  const struct ht_lastuse *use);
+/* The refusal the last sweep recorded for a personal token's owner. */
+enum ht_refusal owner_refusal(struct ht_store *st, const struct ht_record *rec);
+
+/* mail.c */
+struct mail {
+	FILE *f;
+	pid_t pid;
+	void (*old_pipe)(int);
+};
+const char *mail_program(const struct ctl *ctl);
+int mail_available(const struct ctl *ctl);
+int mail_recipient_valid(const char *name);
+int mail_open(const struct ctl *ctl, struct mail *m, const char *to, const char *subject);
+int mail_close(struct mail *m, const char *to);
+
+/* owner_mail.c: with policy notify-owner, mails the owners of the
+ * personal tokens among ids that the caller does not own; after commit. */
+struct owner_mail {
+	struct ht_record *recs;
+	size_t n;
+};
+void owner_mail_prepare(const struct ctl *ctl, const ht_id *ids, size_t n,
+                        struct owner_mail *om);
+void owner_mail_send(const struct ctl *ctl, struct owner_mail *om, const char *what);
 
 /* audit.c */
 void audit_open(void);
@@ -196,5 +254,7 @@ int cmd_restore(struct ctl *ctl, int argc, char **argv);
 int cmd_upgrade(struct ctl *ctl, int argc, char **argv);
 int cmd_project(struct ctl *ctl, int argc, char **argv);
 int cmd_repo(struct ctl *ctl, int argc, char **argv);
+int cmd_sweep(struct ctl *ctl, int argc, char **argv);
+int cmd_notify(struct ctl *ctl, int argc, char **argv);
 
 #endif

@@ -20,9 +20,9 @@ ALL="$TEST_TMP/all-output"
 : >"$ALL"
 run() { tk "$@" >>"$ALL" 2>&1 </dev/null; }   # everything but create/rotate
 
-T1=$(tk create --name one 2>>"$ALL"); I1=$(printf '%s' "$T1" | cut -c5-20)
+T1=$(tk create --name one 2>>"$ALL"); I1=$(token_id "$T1")
 tk project add PROJ 2>/dev/null || tap_bail "project add failed"
-T2=$(tk create --name two --project PROJ 2>>"$ALL"); I2=$(printf '%s' "$T2" | cut -c5-20)
+T2=$(tk create --name two --project PROJ 2>>"$ALL"); I2=$(token_id "$T2")
 check_match "init is logged" "tokenctl: init: uid=$UID_ user=$ME token=-" "$(cat "$LOG")"
 check_match "create is logged with id, kind and level" \
 	"tokenctl: create: uid=$UID_ user=$ME token=$I1 kind=personal perm=read" "$(cat "$LOG")"
@@ -45,7 +45,7 @@ check_match "a bulk revoke is logged with selectors, count and role" \
 run list --all; run --json list --all; run show "$I1"; run --json show "$I1"
 run edit "$I1" --name "one bis"
 check_match "edit is logged" "edit: uid=$UID_ user=$ME token=$I1" "$(cat "$LOG")"
-T3=$(tk rotate "$I1" 2>>"$ALL"); I3=$(printf '%s' "$T3" | cut -c5-20)
+T3=$(tk rotate "$I1" 2>>"$ALL"); I3=$(token_id "$T3")
 check_match "rotate logs the old id" "rotate: uid=$UID_ user=$ME token=$I1 revoked, replaced by $I3" "$(cat "$LOG")"
 printf '%s\n' "$T2" | tk revoke --token - >>"$ALL" 2>&1
 check_match "revoke --token - is logged with the id" "revoke: uid=$UID_ user=$ME token=$I2" "$(cat "$LOG")"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Every exit status SPEC.md lists, with a message that says what is wrong
-# (and, for files, which file).
+# Every exit status tokenctl(8) lists (EXIT STATUS), with a message that
+# says what is wrong (and, for files, which file).
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 [ -x "$TOKENCTL" ] || tap_skip_all "tokenctl not built"
 make_tmpdir
@@ -15,7 +15,7 @@ expect() {
 	check_match "$desc: message" "$re" "$err"
 }
 
-T=$(tk create --name a); ID=$(printf '%s' "$T" | cut -c5-20)
+T=$(tk create --name a); ID=$(token_id "$T")
 
 # 64: usage.
 expect "no command" 64 "Usage" "$TOKENCTL"
@@ -58,7 +58,7 @@ expect "rotate a revoked token" 65 "is revoked" tk rotate "$ID"
 expect "show unknown" 66 "no such token 0123456789abcdef" tk show 0123456789abcdef
 expect "edit unknown" 66 "no such token" tk edit 0123456789abcdef --name x
 expect "rotate unknown" 66 "no such token" tk rotate 0123456789abcdef
-T2=$(tk create --name b); ID2=$(printf '%s' "$T2" | cut -c5-20)
+T2=$(tk create --name b); ID2=$(token_id "$T2")
 expect "revoke with one unknown id" 66 "no such token 0123456789abcdef" tk revoke "$ID2" 0123456789abcdef
 check "revoke is all or nothing" "active" "$(tk --json show "$ID2" | sed 's/.*"status":"\([a-z]*\)".*/\1/')"
 # A well-formed token (correct checksum) for a known id but the wrong

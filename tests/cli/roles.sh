@@ -10,9 +10,9 @@
 # each command: removal takes effect on the next one, without logging out,
 # and a group deleted and re-created under the same name grants nothing.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
-. "$top_srcdir/tests/setuid-fixture.sh"
+. "$top_srcdir/tests/daemon-fixture.sh"
 . "$top_srcdir/tests/accounts.sh"
-setuid_fixture_require
+daemon_fixture_require
 accounts_setup ro
 
 make_group padm; PADM=$(acct padm)
@@ -28,7 +28,7 @@ make_user us; US=$(acct us)                  # everyone
 make_user lv padm; LV=$(acct lv)             # leaves @padm during the test
 make_user rg gone; RG=$(acct rg)             # in a group that is re-created
 
-setuid_fixture
+daemon_fixture
 tkroot project add PROJ --admin "$PA" --admin "@$PADM" --description "the project" 2>/dev/null &&
 	tkroot project add OTHER 2>/dev/null &&
 	tkroot repo add PROJ/app --admin "$RA" 2>/dev/null &&
@@ -185,6 +185,7 @@ expect_as "the re-created group grants nothing" 77 "do not administer PROJ" \
 # version-1 store, upgraded) come under its administrators once it is
 # registered, and not before.
 FX="$top_srcdir/tests/fixtures/v1-store"
+FIXED=$(dirname "$DB")
 find "$FIXED" -mindepth 1 -delete
 cp "$FX/tokens.db" "$FX/key" "$FIXED/" && chmod 0640 "$FIXED/tokens.db" "$FIXED/key" &&
 	tkroot upgrade 2>/dev/null || tap_bail "cannot install the upgraded fixture"
@@ -196,5 +197,4 @@ check_match "registered: its administrator shows the old token" "^id: +$JID" \
 	"$(ok_as "$PA" show "$JID")"
 expect_as "and revokes it" 0 "revoked 1 token" "$PA" revoke "$JID"
 
-find "$FIXED" -mindepth 1 -delete
 tap_done

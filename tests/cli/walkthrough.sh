@@ -5,14 +5,14 @@
 # member of the administrators' group, with the account and group names
 # made unique to the run (and removed after) and git left out.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
-. "$top_srcdir/tests/setuid-fixture.sh"
+. "$top_srcdir/tests/daemon-fixture.sh"
 . "$top_srcdir/tests/accounts.sh"
-setuid_fixture_require
+daemon_fixture_require
 accounts_setup wt
 make_user alice; ALICE=$(acct alice)
 GROUP=$(acct padm)
 GROUPS_MADE="$GROUPS_MADE $GROUP"
-setuid_fixture
+daemon_fixture
 
 # The walkthrough's code blocks, one file each, with our names.
 awk '/^### Delegating a project/ { on = 1; next } /^### / { on = 0 }
@@ -28,12 +28,12 @@ done
 run_block() {
 	WHO=$2 sh -e -c '
 		. "$top_srcdir/tests/common.sh"
-		. "$top_srcdir/tests/setuid-fixture.sh"
+		. "$top_srcdir/tests/daemon-fixture.sh"
 		tokenctl() { if [ "$WHO" = root ]; then tkroot "$@"; else as "$WHO" "$@"; fi; }
 		git() { echo "git $*" >>"$TEST_TMP/git"; }
 		. "$1"' sh "$1"
 }
-export top_srcdir top_builddir SUID TEST_TMP
+export top_srcdir top_builddir TOKENCTL SOCK DB KEY TEST_TMP
 
 out=$(run_block "$TEST_TMP/block1" root 2>&1); rc=$?
 check "as root: the group, the member, the project" 0 "$rc"
@@ -47,6 +47,5 @@ check_match "the token went to git with the token user" \
 	"$(cat "$TEST_TMP/git")"
 check_match "the list showed the repository token" "repository +PAY/api" "$out"
 check "every PAY token is revoked at the end" "" \
-	"$("$TESTPATHS" list --project PAY --status active | tail -n +2)"
-find "$FIXED" -mindepth 1 -delete
+	"$(tkroot list --project PAY --status active | tail -n +2)"
 tap_done

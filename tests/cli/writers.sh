@@ -28,7 +28,7 @@ sleep 0.3
 T=$(tk --wait 10 create --name "patient"); rc=$?
 wait "$holder"
 check "a writer within --wait succeeds after the holder ends" 0 "$rc"
-check_match "its token is stored" "patient" "$(tk show "$(printf '%s' "$T" | cut -c5-20)")"
+check_match "its token is stored" "patient" "$(tk show "$(token_id "$T")")"
 
 # Two different kinds of change racing: both land.
 ID=$(tk list | tail -n +2 | head -1 | cut -c1-16)
@@ -58,5 +58,7 @@ check "a writer past --wait: exit 75" 75 "$rc"
 check_match "a writer past --wait: says try again" "try again" "$err"
 check "a reader is not blocked while the lock is held" 0 "$list_rc"
 check "a refused writer changed nothing" "$before" "$(tk list | wc -l)"
-check "no temporary copies are left behind" "" "$(ls "$TEST_TMP/store" | grep '\.tmp\.')"
+left=$(ls -A "$TEST_TMP/store"); rc=$?
+check "no temporary copies are left behind" "exit 0 []" \
+	"exit $rc [$(printf '%s\n' "$left" | grep '\.tmp\.')]"
 tap_done

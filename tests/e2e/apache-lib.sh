@@ -87,6 +87,13 @@ apache_write_conf() {
 			 authnz_pam alias env cgid ${APACHE_EXTRA_MODULES:-}; do
 			echo "LoadModule ${m}_module $APACHE_MODDIR/mod_$m.so"
 		done
+		# mod_authn_httptoken from the build tree, with the test's
+		# store set server-wide (APACHE_NATIVE_MODULE, set by its suites).
+		if [ -n "${APACHE_NATIVE_MODULE:-}" ]; then
+			echo "LoadModule authn_httptoken_module \"$APACHE_NATIVE_MODULE\""
+			echo "HTTPTokenStore \"$DB\""
+			echo "HTTPTokenKeyFile \"$KEY\""
+		fi
 		echo "ScriptSock \"$APACHE_DIR/run/cgisock\""
 		echo "StartServers 1"
 		echo "ServerLimit 2"
@@ -105,7 +112,11 @@ apache_start() {
 		APACHE_PORT=$(random_port)
 		apache_write_conf "$APACHE_PORT" "${APACHE_SITE_CONF:-}"
 		rm -f "$APACHE_DIR/run/httpd.pid"
-		env LD_PRELOAD="$(wrapper_preload)" PAM_WRAPPER=1 \
+		# APACHE_SYSTEM_PAM=1: the system's libpam and /etc/pam.d, as
+		# in production (the benchmark's private services live there).
+		if [ -n "${APACHE_SYSTEM_PAM:-}" ]; then preload= wrapper=0
+		else preload=$(wrapper_preload) wrapper=1; fi
+		env LD_PRELOAD="$preload" PAM_WRAPPER=$wrapper \
 		    PAM_WRAPPER_SERVICE_DIR="$APACHE_DIR/pam.d" \
 		    TMPDIR="$APACHE_DIR/tmp" ${APACHE_ENV:-} \
 		    setsid "$APACHE_BIN" -f "$APACHE_DIR/httpd.conf" -DFOREGROUND \
@@ -174,4 +185,34 @@ new_bare_repo() {
 	git --git-dir="$bare" symbolic-ref HEAD refs/heads/main || return 1
 	rm -rf "$seed"
 	[ "$(id -u)" -ne 0 ] || chown -R "$HTTPD_USER:$HTTPD_GROUP" "$APACHE_DIR/git"
+}
+
+# git_test_env: git without the caller's configuration, prompts or
+# credential helpers, logging to $TEST_TMP/git.log through gitq.
+git_test_env() {
+	export HOME="$TEST_TMP/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 \
+		GIT_ASKPASS=/bin/false
+	mkdir -p "$HOME"
+	unset SSH_ASKPASS GIT_CONFIG_GLOBAL
+	git config --global user.name "E2E Test"
+	git config --global user.email e2e@localhost
+	git config --global init.defaultBranch main
+	GITLOG="$TEST_TMP/git.log"
+}
+gitq() { echo "+ git $*" >>"$GITLOG"; git "$@" >>"$GITLOG" 2>&1; }
+
+# id_of TOKEN: its id. mistype TOKEN: the token with its 30th character
+# changed (still token text, with a wrong checksum).
+id_of() { printf '%s' "$1" | cut -c5-20; }
+mistype() {
+	c=$(printf '%s' "$1" | cut -c30)
+	if [ "$c" = A ]; then c=B; else c=A; fi
+	printf '%s%s%s' "$(printf '%s' "$1" | cut -c1-29)" "$c" "$(printf '%s' "$1" | cut -c31-)"
+}
+
+# apache_store: a store the httpd user reads through its group. As root the
+# server drops to the httpd user; otherwise it runs as the caller, who owns
+# the store.
+apache_store() {
+	if [ "$(id -u)" -eq 0 ]; then make_store "$HTTPD_GROUP"; else make_store; fi
 }

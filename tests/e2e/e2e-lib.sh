@@ -48,3 +48,32 @@ wrapper_cleanup() {
 		sleep 0.1; tries=$((tries + 1))
 	done
 }
+
+# git_client_setup: git without the caller's configuration, prompts or
+# credential helpers (HOME in TEST_TMP), and gitq, which runs git with its
+# output in GITLOG.
+git_client_setup() {
+	export HOME="$TEST_TMP/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 \
+		GIT_ASKPASS=/bin/false
+	mkdir -p "$HOME"
+	unset SSH_ASKPASS GIT_CONFIG_GLOBAL
+	git config --global user.name "E2E Test"
+	git config --global user.email e2e@localhost
+	git config --global init.defaultBranch main
+	GITLOG="$TEST_TMP/git.log"
+}
+gitq() { echo "+ git $*" >>"$GITLOG"; git "$@" >>"$GITLOG" 2>&1; }
+# git_refused DESCRIPTION GIT-ARGS...: git must fail because the server
+# answered 401 to the credentials it sent. "Authentication failed" is
+# git's message for that and for nothing else: a crash, a refused
+# connection, a 403 or a 500 all read differently.
+git_refused() {
+	desc=$1; shift
+	before=$(cat "$GITLOG" 2>/dev/null | wc -l)
+	if gitq "$@"; then
+		tap_not_ok "$desc" "git succeeded"
+	else
+		check_match "$desc" "^fatal: Authentication failed for" \
+			"$(tail -n +$((before + 1)) "$GITLOG")"
+	fi
+}

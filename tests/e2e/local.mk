@@ -4,12 +4,20 @@
 # they share the Apache code with.
 TESTS += \
 	tests/e2e/apache-git.sh \
-	tests/e2e/sshd.sh \
-	tests/e2e/quickstart.sh
-EXTRA_DIST += \
-	tests/e2e/apache-git.sh \
+	tests/e2e/apache-native.sh \
 	tests/e2e/sshd.sh \
 	tests/e2e/quickstart.sh \
+	tests/e2e/accounts.sh \
+	tests/e2e/notify.sh
+TESTS += tests/e2e/nginx-git.sh
+EXTRA_DIST += tests/e2e/nginx-git.sh tests/e2e/nginx-lib.sh
+EXTRA_DIST += \
+	tests/e2e/apache-git.sh \
+	tests/e2e/apache-native.sh \
+	tests/e2e/sshd.sh \
+	tests/e2e/quickstart.sh \
+	tests/e2e/accounts.sh \
+	tests/e2e/notify.sh \
 	tests/e2e/apache-lib.sh \
 	tests/e2e/e2e-lib.sh \
 	demo/quickstart.sh

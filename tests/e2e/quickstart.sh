@@ -17,6 +17,8 @@ for expect in "OK: cloned" "OK: pushed" "OK: push refused" "OK: clone refused" \
 	if grep -qF "$expect" "$out"; then tap_ok "quickstart shows: $expect"
 	else tap_not_ok "quickstart shows: $expect" "$(tail -20 "$out")"; fi
 done
+check "quickstart: both refusals are git's report of a 401" 2 \
+	"$(grep -c 'fatal: Authentication failed for' "$out")"
 check "quickstart shows no unexpected step" 0 "$(grep -c UNEXPECTED "$out")"
 check "quickstart never prints a whole token" 0 \
 	"$(grep -Ec 'htk_[0-9a-f]{16}[0-9A-Za-z]{49}' "$out")"

@@ -29,7 +29,7 @@ bail(const char *what)
 }
 
 static void
-add_entries(const struct hfix *fx)
+add_entries(const struct fixture *fx)
 {
 	struct ht_entry e = { .created = 1 };
 	struct ht_admin root = { HT_ADMIN_USER, 0, "root" };
@@ -51,7 +51,7 @@ add_entries(const struct hfix *fx)
 
 /* The token verdicts of the file at path. */
 static void
-verdicts(const struct hfix *fx, const char *path, const struct hfix_token *toks, size_t n,
+verdicts(const struct fixture *fx, const char *path, const struct fixture_token *toks, size_t n,
          enum ht_verdict *out)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -59,7 +59,7 @@ verdicts(const struct hfix *fx, const char *path, const struct hfix_token *toks,
 		struct ht_verify_result res;
 		struct ht_error err = { 0 };
 
-		hfix_request(fx, path, &toks[i], &req);
+		fixture_request(fx, path, &toks[i], &req);
 		out[i] = ht_verify_password(&req, toks[i].text, HT_TOKEN_LEN, &res, &err);
 	}
 }
@@ -67,7 +67,7 @@ verdicts(const struct hfix *fx, const char *path, const struct hfix_token *toks,
 /* What the library makes of the damaged file: 1 when it read PROJ's entry
  * or the full check passed (wrong), else 0. */
 static void
-library_check(const struct hfix *fx, const char *path, struct reg_stats *st)
+library_check(const struct fixture *fx, const char *path, struct reg_stats *st)
 {
 	struct ht_store *s;
 	struct ht_entry e;
@@ -85,7 +85,7 @@ library_check(const struct hfix *fx, const char *path, struct reg_stats *st)
 
 /* tokenctl must exit 69 naming the entry for what reads it. */
 static void
-tokenctl_check(const struct hfix *fx, const char *tokenctl, const char *path,
+tokenctl_check(const struct fixture *fx, const char *tokenctl, const char *path,
                struct reg_stats *st)
 {
 	static const char *const cmds[][4] = {
@@ -98,7 +98,7 @@ tokenctl_check(const struct hfix *fx, const char *tokenctl, const char *path,
 		const char *argv[] = { tokenctl, "--db", path, "--keyfile", fx->keyfile,
 		                       cmds[k][0], cmds[k][1], cmds[k][2], NULL };
 		char out[1024], err[1024];
-		int status = hfix_run(argv, NULL, NULL, out, sizeof(out), err, sizeof(err),
+		int status = fixture_run_program(argv, NULL, NULL, out, sizeof(out), err, sizeof(err),
 		                      DEADLINE_S);
 
 		st->tokenctl_runs++;
@@ -131,7 +131,7 @@ move_entry(const char *path)
 }
 
 void
-registry_damage(const struct hfix *fx, const struct hfix_token *toks, size_t ntok,
+registry_damage(const struct fixture *fx, const struct fixture_token *toks, size_t ntok,
                 const char *tokenctl, struct reg_stats *out)
 {
 	unsigned char enc[HT_ENTRY_MAX], *orig, *buf, *at;
@@ -149,7 +149,7 @@ registry_damage(const struct hfix *fx, const struct hfix_token *toks, size_t nto
 		bail(err.msg);
 	ht_store_close(s);
 	len = ht_entry_encode(&e, &fx->key, enc);
-	orig = hfix_slurp(fx->db, &size);
+	orig = fixture_slurp(fx->db, &size);
 	if (orig == NULL || len == 0 || (at = memmem(orig, size, enc, len)) == NULL)
 		bail("cannot find PROJ's entry in the file");
 	snprintf(dir, sizeof(dir), "%s/registry", fx->dir);
@@ -160,7 +160,7 @@ registry_damage(const struct hfix *fx, const struct hfix_token *toks, size_t nto
 	for (size_t bit = 0; buf != NULL && bit < len * 8; bit++) {
 		memcpy(buf, orig, size);
 		buf[(size_t)(at - orig) + bit / 8] ^= (unsigned char)(1u << (bit % 8));
-		hfix_spit(path, buf, size);
+		fixture_spit(path, buf, size);
 		st.cases++;
 		library_check(fx, path, &st);
 		verdicts(fx, path, toks, ntok, after);
@@ -170,7 +170,7 @@ registry_damage(const struct hfix *fx, const struct hfix_token *toks, size_t nto
 			tokenctl_check(fx, tokenctl, path, &st);
 	}
 	st.entry_len = len;
-	hfix_spit(path, orig, size);
+	fixture_spit(path, orig, size);
 	if (move_entry(path) != 0)
 		bail("cannot move the entry");
 	if (ht_store_open(path, &fx->key, &s, &err) != HT_OK)

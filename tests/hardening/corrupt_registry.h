@@ -4,7 +4,8 @@
 
 #include <stddef.h>
 
-#include "hfix.h"
+#include "fixture.h"
+#include "support.h"
 
 struct reg_stats {
 	size_t entry_len;
@@ -16,7 +17,7 @@ struct reg_stats {
 /* Adds PROJ and PROJ/app to fx's store, then damages PROJ's entry in
  * copies (see corrupt_registry.c) and counts what went wrong; toks must
  * verify as before. */
-void registry_damage(const struct hfix *fx, const struct hfix_token *toks, size_t ntok,
+void registry_damage(const struct fixture *fx, const struct fixture_token *toks, size_t ntok,
                      const char *tokenctl, struct reg_stats *st);
 
 #endif

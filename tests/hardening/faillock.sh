@@ -46,7 +46,7 @@ pt() {   # pt PASSWORD: pamtester's exit status for USER_ on service git
 check "a good token authenticates through the stack" 0 "$(pt "$GOOD")"
 check "a revoked token is refused (1st failure)" 1 "$(pt "$BAD")"
 check "a wrong password is refused (2nd failure)" 1 "$(pt "not-a-token")"
-check "a mistyped token is refused (3rd failure)" 1 "$(pt "${GOOD%?}x")"
+check "a mistyped token is refused (3rd failure)" 1 "$(pt "$(mutate_token "$GOOD")")"
 check "after 3 failures the good token is refused: locked" 1 "$(pt "$GOOD")"
 out=$(run_pam git "$USER_" -p "$GOOD")
 check_match "locked: mod_authnz_pam's view, auth error and no message" \

@@ -1,10 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Hardening: damaged stores, killed writers, concurrent readers and
-# writers, the setuid tool under a hostile caller, timing, brute force.
-# The C tests share a fixture that builds stores through the library.
-check_LTLIBRARIES += tests/hardening/libhfix.la
-tests_hardening_libhfix_la_SOURCES = tests/hardening/hfix.c tests/hardening/hfix.h
-tests_hardening_libhfix_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+# writers, timing, brute force.
+# The C tests build their stores with the shared fixture (tests/fixture).
 
 hardening_c_tests = \
 	tests/hardening/corruption \
@@ -14,8 +11,8 @@ hardening_c_tests = \
 check_PROGRAMS += $(hardening_c_tests)
 TESTS += $(hardening_c_tests)
 
-hardening_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
-hardening_ldadd = tests/hardening/libhfix.la lib/libhttptoken.la $(SODIUM_LIBS) $(GDBM_LIBS)
+hardening_cppflags = $(FIXTURE_CPPFLAGS)
+hardening_ldadd = $(FIXTURE_LIBS)
 tests_hardening_corruption_SOURCES = tests/hardening/corruption.c \
 	tests/hardening/corrupt_registry.c tests/hardening/corrupt_registry.h
 tests_hardening_corruption_CPPFLAGS = $(hardening_cppflags)
@@ -29,8 +26,7 @@ tests_hardening_timing_LDADD = $(hardening_ldadd) -lm
 
 # Shell tests (TAP).
 hardening_sh_tests = \
-	tests/hardening/faillock.sh \
-	tests/hardening/privilege.sh
+	tests/hardening/faillock.sh
 TESTS += $(hardening_sh_tests)
 EXTRA_DIST += $(hardening_sh_tests)
 

@@ -46,7 +46,8 @@
 
 #include <sodium.h>
 
-#include "hfix.h"
+#include "fixture.h"
+#include "support.h"
 #include "store.h"
 #include "tap.h"
 
@@ -72,7 +73,7 @@
 #define FULL_LOPSIDED   8.0     /* -2.7 to +1.3; gdbm's slowest misses
                                    push some pairs past a fifth */
 
-static struct hfix fx;
+static struct fixture fx;
 
 static double
 now_ns(void)
@@ -84,7 +85,7 @@ now_ns(void)
 }
 
 static double
-time_one(const struct hfix_token *who, const char *text, enum ht_verdict *v)
+time_one(const struct fixture_token *who, const char *text, enum ht_verdict *v)
 {
 	struct ht_verify_request req;
 	struct ht_verify_result res;
@@ -92,7 +93,7 @@ time_one(const struct hfix_token *who, const char *text, enum ht_verdict *v)
 	double t0;
 
 	ht_error_clear(&err);
-	hfix_request(&fx, fx.db, who, &req);
+	fixture_request(&fx, fx.db, who, &req);
 	t0 = now_ns();
 	*v = ht_verify_password(&req, text, HT_TOKEN_LEN, &res, &err);
 	return now_ns() - t0;
@@ -143,7 +144,7 @@ struct round {
 
 /* One attempt with id and a random secret, presented as t's user. */
 static double
-time_attempt(const struct hfix_token *t, ht_id id, enum ht_verdict expect, int *good)
+time_attempt(const struct fixture_token *t, ht_id id, enum ht_verdict expect, int *good)
 {
 	char text[HT_TOKEN_LEN + 1];
 	enum ht_verdict v;
@@ -158,7 +159,7 @@ time_attempt(const struct hfix_token *t, ht_id id, enum ht_verdict expect, int *
 /* A known id with a wrong secret and an unknown id, back to back, in
  * the order given; unexpected verdicts clear *good. */
 static void
-time_pair(const struct hfix_token *t, ht_id unknown, int known_first, double *known_ns,
+time_pair(const struct fixture_token *t, ht_id unknown, int known_first, double *known_ns,
           double *unknown_ns, int *good)
 {
 	if (known_first) {
@@ -173,18 +174,18 @@ time_pair(const struct hfix_token *t, ht_id unknown, int known_first, double *kn
 static ht_id
 random_id(void)
 {
-	return ((ht_id)hfix_rand() << 32) ^ hfix_rand();
+	return ((ht_id)fixture_rand() << 32) ^ fixture_rand();
 }
 
 /* Times n pairs, which goes first alternating so that drift hits both
  * alike; 0 when an attempt got an unexpected verdict. */
 static int
-collect(const struct hfix_token *toks, size_t ntoks, struct samples *s)
+collect(const struct fixture_token *toks, size_t ntoks, struct samples *s)
 {
 	int good = 1;
 
 	for (size_t i = 0; i < s->n; i++)
-		time_pair(&toks[hfix_rand() % ntoks], random_id(), (int)(i & 1), &s->known[i],
+		time_pair(&toks[fixture_rand() % ntoks], random_id(), (int)(i & 1), &s->known[i],
 		          &s->unknown[i], &good);
 	return good;
 }
@@ -249,7 +250,7 @@ judge(struct samples *s, struct round *r)
 }
 
 static void
-measure(const struct hfix_token *toks, size_t ntoks, size_t n, struct round *r)
+measure(const struct fixture_token *toks, size_t ntoks, size_t n, struct round *r)
 {
 	struct samples s = {
 		.known = calloc(n, sizeof(double)),
@@ -289,7 +290,7 @@ report(const char *store, int round, size_t n, const struct round *r)
  * of its own does not. The 90th percentile of the first pass and the
  * slowest suspect of the second must agree between the kinds. */
 struct per_id_set {
-	const struct hfix_token *known[PER_ID];
+	const struct fixture_token *known[PER_ID];
 	ht_id unknown[PER_ID];
 	double kmin[PER_ID], umin[PER_ID];
 };
@@ -377,13 +378,13 @@ per_id_measure(struct per_id_set *set, struct per_id_round *r)
  * carries fails every round, bad luck does not repeat. Returns the number
  * of rounds, negated when none passed. */
 static int
-per_id_rounds(const struct hfix_token *toks, int *verdicts_ok)
+per_id_rounds(const struct fixture_token *toks, int *verdicts_ok)
 {
 	static struct per_id_set set;
 	struct per_id_round r;
 
 	for (size_t i = 0; i < PER_ID; i++) {
-		set.known[i] = &toks[hfix_rand() % STORE_TOKENS];
+		set.known[i] = &toks[fixture_rand() % STORE_TOKENS];
 		set.unknown[i] = random_id();
 	}
 	for (int round = 1; round <= ROUNDS; round++) {
@@ -426,7 +427,7 @@ within(const struct round *r, const struct trial *t)
  * records are in a store that has lived, and as the read that stands in
  * for a record on a miss is. */
 static void
-thin_out(struct hfix_token *toks, size_t keep, size_t n)
+thin_out(struct fixture_token *toks, size_t keep, size_t n)
 {
 	struct ht_error err;
 	struct ht_txn *txn;
@@ -451,10 +452,10 @@ thin_out(struct hfix_token *toks, size_t keep, size_t n)
 static void
 run_trial(struct trial *t, size_t n)
 {
-	static struct hfix_token toks[STORE_TOKENS + SPARSE_DELETED];
+	static struct fixture_token toks[STORE_TOKENS + SPARSE_DELETED];
 
-	hfix_setup(&fx);
-	hfix_add_personals(&fx, toks, STORE_TOKENS + t->deleted);
+	fixture_setup(&fx);
+	fixture_add_personals(&fx, toks, STORE_TOKENS + t->deleted);
 	if (t->deleted > 0)
 		thin_out(toks, STORE_TOKENS, STORE_TOKENS + t->deleted);
 	measure(toks, STORE_TOKENS, n / 10, &t->last);   /* warm the caches */
@@ -468,7 +469,7 @@ run_trial(struct trial *t, size_t n)
 	t->rounds--;
 	if (t->per_id)
 		t->per_id_rounds = per_id_rounds(toks, &t->verdicts_ok);
-	hfix_teardown(&fx);
+	fixture_teardown(&fx);
 }
 
 int
@@ -486,7 +487,7 @@ main(void)
 		printf("Bail out! sodium_init failed or HT_TIMING_SAMPLES under 10\n");
 		return 1;
 	}
-	hfix_seed();
+	fixture_seed();
 	run_trial(&sparse, n);
 	run_trial(&full, n);
 	ok(full.verdicts_ok && sparse.verdicts_ok,

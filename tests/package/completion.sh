@@ -34,19 +34,23 @@ comp() {
 
 make_tmpdir
 make_store
-a=$(tk create --name first 2>/dev/null | cut -c5-20)
-b=$(tk create --name second 2>/dev/null | cut -c5-20)
+a=$(token_id "$(tk create --name first 2>/dev/null)")
+b=$(token_id "$(tk create --name second 2>/dev/null)")
 ids=$(printf '%s\n' "$a" "$b" | sort | tr '\n' ' ' | sed 's/ $//')
 g=("$TOKENCTL" --db "$DB" --keyfile "$KEY")
 
 check "commands" "create" "$(comp tokenctl cr)"
 check "every command from nothing" \
-	"backup create edit init list policy project purge repo restore revoke rotate show upgrade" \
+	"backup create edit init list notify policy project purge repo restore revoke rotate show sweep upgrade" \
 	"$(comp tokenctl '')"
-check "global options" "--db --help --json --keyfile --version --wait" "$(comp tokenctl --)"
+check "global options" "--db --help --json --keyfile --socket --version --wait" "$(comp tokenctl --)"
 check "create's options" "--expires --name --only --perm --project --repo --use" \
 	"$(comp tokenctl create --)"
 check "values of --perm" "admin read write" "$(comp tokenctl create --perm '')"
+check "sweep's options" "--dry-run --max-missing --reinstate" "$(comp tokenctl sweep --)"
+check "notify's options" "--dry-run --expiring --user" "$(comp tokenctl notify --)"
+check "list --unused among list's options" "--unused" "$(comp tokenctl list --un)"
+check "values of --notify-owner" "no yes" "$(comp tokenctl policy set --notify-owner '')"
 check "values of --status" "active expired revoked" "$(comp tokenctl list --status '')"
 check "policy subcommands" "set show" "$(comp tokenctl policy '')"
 check "policy set's options" "--enforce-existing --expiry-required" \

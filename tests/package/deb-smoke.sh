@@ -19,6 +19,8 @@ SERVICE_FILE=/etc/pam.d/$SERVICE
 DB=/var/lib/httptoken/tokens.db
 KEY=/etc/httptoken/key
 TOKENCTL=/usr/sbin/tokenctl
+HTTPTOKEND=/usr/sbin/httptokend
+SOCK=/run/httptoken/httptokend.sock
 
 deb=${1:-}
 [ "$(id -u)" = 0 ] || tap_skip_all "installs a package: needs root"
@@ -40,6 +42,8 @@ fi
 # tokens.
 USR=htk-deb$$-u
 cleanup() {
+	[ -n "${DAEMON_PID:-}" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID"
+	rmdir "$(dirname "$SOCK")" 2>/dev/null   # made by the daemon started here
 	rm -f "$SERVICE_FILE"
 	installed && dpkg --purge "$PKG" >/dev/null 2>&1
 	userdel "$USR" 2>/dev/null
@@ -74,7 +78,13 @@ check "the module is in the PAM module directory" yes \
 	"$([ -f "$moddir/pam_httptoken.so" ] && echo yes)"
 check "no libtool .la file beside it" no \
 	"$([ -e "$moddir/pam_httptoken.la" ] && echo yes || echo no)"
-check "tokenctl is setuid root" "4755 root:root" "$(mode_of $TOKENCTL)"
+check "tokenctl has no setuid bit" "755 root:root" "$(mode_of $TOKENCTL)"
+check "no setuid or setgid file in the package" "" \
+	"$(dpkg -L $PKG | while read -r f; do [ -f "$f" ] && find "$f" -perm /6000; done)"
+check "httptokend is installed" "755 root:root" "$(mode_of $HTTPTOKEND)"
+check "httptokend.socket is installed" yes "$([ -f /lib/systemd/system/httptokend.socket ] && echo yes)"
+check "the package enabled httptokend.socket" yes \
+	"$([ -L /etc/systemd/system/sockets.target.wants/httptokend.socket ] && echo yes)"
 gid=$(getent group httptoken | cut -d: -f3)
 check "the group httptoken exists, a system group (postinst adds it when absent)" yes \
 	"$([ -n "$gid" ] && [ "$gid" -lt 1000 ] && echo yes)"
@@ -86,6 +96,7 @@ check "the last-use directory is root:httptoken 3770" "3770 root:httptoken" \
 check "state directory root 0755" "755 root:root" "$(mode_of /var/lib/httptoken)"
 check "config directory root 0755" "755 root:root" "$(mode_of /etc/httptoken)"
 for f in /usr/share/man/man8/pam_httptoken.8.gz /usr/share/man/man8/tokenctl.8.gz \
+	/usr/share/man/man8/httptokend.8.gz \
 	/usr/share/man/man5/httptoken.5.gz /usr/share/bash-completion/completions/tokenctl \
 	/usr/share/doc/$PKG/examples/pam.d/git-read; do
 	check "installed: $f" yes "$([ -f "$f" ] && echo yes)"
@@ -110,21 +121,33 @@ bad=$($TOKENCTL create --name revoked-one 2>/dev/null)
 printf '%s\n' "$bad" | $TOKENCTL revoke --token - >/dev/null 2>&1
 check "a revoked (well-formed, bad) token fails" 1 "$(auth root "$bad")"
 
-# A user makes their own token through the setuid tool, and a server
+# A user makes their own token through httptokend (started here by hand:
+# a container has no systemd to start it from its socket), and a server
 # running as a member of the group httptoken (here nobody) can check it.
 useradd -M -U -s /usr/sbin/nologin -c "httptoken test" "$USR" || tap_bail "useradd failed"
+err=$(runuser -u "$USR" -- $TOKENCTL list 2>&1 >/dev/null)
+check "without the daemon a user gets 69" 69 "$?"
+check_match "... and is told how to start it" "systemctl enable --now httptokend.socket" "$err"
+$HTTPTOKEND --foreground </dev/null >/dev/null 2>&1 &
+DAEMON_PID=$!
+i=0
+while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check "httptokend --foreground listens on the default socket, mode 0666" "666 root:root" \
+	"$(mode_of $SOCK)"
 U=$(runuser -u "$USR" -- $TOKENCTL create --name mine 2>/dev/null)
-check_match "an unprivileged user creates their own token (setuid tokenctl)" \
+check_match "an unprivileged user creates their own token (through httptokend)" \
 	'^htk_' "$U"
 check "it authenticates that user" 0 "$(auth "$USR" "$U")"
 check "a server user in group httptoken can check tokens" 0 \
 	"$(auth "$USR" "$U" nobody "$(getent group httptoken | cut -d: -f3)")"
 check "a server user outside the group cannot read the store" 1 \
 	"$(auth "$USR" "$U" nobody)"
-check "the setuid tool refuses --db from a user" 77 "$(runuser -u "$USR" -- \
-	$TOKENCTL --db /tmp/x.db list >/dev/null 2>&1; echo $?)"
+check "the daemon refuses --db from a user" 77 "$(runuser -u "$USR" -- \
+	$TOKENCTL --socket $SOCK --db /tmp/x.db list >/dev/null 2>&1; echo $?)"
 check "a system account (nobody) gets no personal token" 77 "$(runuser -u nobody -- \
 	$TOKENCTL create --name x >/dev/null 2>&1; echo $?)"
+kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
+DAEMON_PID=""
 
 # --- reinstalling keeps the key and the tokens -----------------------------
 sum_before=$(sha256sum <$KEY)
@@ -137,6 +160,7 @@ check "tokens still authenticate after reinstalling" 0 "$(auth root "$T")"
 rm -f "$SERVICE_FILE"
 dpkg --purge "$PKG" >/dev/null 2>&1
 check "dpkg --purge succeeds" 0 "$?"
-check "purge removes the module, tool, key and store" "" \
-	"$(ls -d "$moddir/pam_httptoken.so" $TOKENCTL $KEY $DB 2>/dev/null)"
+check "purge removes the module, tools, units, key and store" "" \
+	"$(ls -d "$moddir/pam_httptoken.so" $TOKENCTL $HTTPTOKEND $KEY $DB \
+		/lib/systemd/system/httptokend.socket 2>/dev/null)"
 tap_done

@@ -12,7 +12,7 @@
 : "${top_builddir:=$(pwd)}"
 . "$top_srcdir/tests/common.sh"
 
-pages="man/httptoken.5 man/pam_httptoken.8 man/tokenctl.8"
+pages="man/httptoken.5 man/pam_httptoken.8 man/tokenctl.8 man/httptoken-userdel-hook.8 man/mod_authn_httptoken.8 man/httptokend.8"
 have() { command -v "$1" >/dev/null 2>&1; }
 
 have man || have mandoc || tap_skip_all "neither man (man-db) nor mandoc is installed"
@@ -23,7 +23,11 @@ usual_paths() {
 	    -e 's|@DBDIR@|/var/lib/httptoken|g' -e 's|@KEYDIR@|/etc/httptoken|g' \
 	    -e 's|@PAMDIR@|/lib/x86_64-linux-gnu/security|g' -e 's|@SBINDIR@|/usr/sbin|g' \
 	    -e 's|@DOCDIR@|/usr/share/doc/libpam-httptoken|g' \
-	    -e 's|@COMPLETIONDIR@|/usr/share/bash-completion/completions|g' "$1"
+	    -e 's|@APACHEMODDIR@|/usr/lib/apache2/modules|g' \
+	    -e 's|@COMPLETIONDIR@|/usr/share/bash-completion/completions|g' \
+	    -e 's|@PKGDATADIR@|/usr/share/httptoken|g' -e 's|@UNITDIR@|/lib/systemd/system|g' \
+	    -e 's|@SENDMAIL@|/usr/sbin/sendmail|g' \
+	    -e 's|@SOCKET@|/run/httptoken/httptokend.sock|g' "$1"
 }
 
 for p in $pages; do

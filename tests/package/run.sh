@@ -56,4 +56,33 @@ else
 fi
 
 "$src/tests/package/deb-smoke.sh" "$deb" || failed=1
+
+# The Apache module's package: installed beside the PAM one, enabled by its
+# postinst, loaded by Apache, and gone with its symbolic link on purge.
+mod=$(ls "$work"/libapache2-mod-authn-httptoken_*.deb 2>/dev/null | head -1)
+if [ -n "$mod" ] && dpkg -i "$deb" "$mod" >"$work/mod.log" 2>&1; then
+	ok "dpkg -i installs $(basename "$mod")"
+else
+	not_ok "dpkg -i installs libapache2-mod-authn-httptoken"
+	tail -20 "$work/mod.log" | sed 's/^/# /'
+fi
+if [ -L /etc/apache2/mods-enabled/authn_httptoken.load ]; then
+	ok "postinst enables the module (a2enmod authn_httptoken)"
+else
+	not_ok "postinst enables the module (a2enmod authn_httptoken)"
+fi
+modules=$(apache2ctl -M 2>&1)
+if printf '%s\n' "$modules" | grep -q '^ *authn_httptoken_module'; then
+	ok "Apache loads authn_httptoken_module"
+else
+	not_ok "Apache loads authn_httptoken_module"
+	printf '%s\n' "$modules" | tail -5 | sed 's/^/# /'
+fi
+dpkg --purge libapache2-mod-authn-httptoken libpam-httptoken >>"$work/mod.log" 2>&1
+if [ ! -e /etc/apache2/mods-enabled/authn_httptoken.load ] &&
+   [ ! -e /usr/lib/apache2/modules/mod_authn_httptoken.so ]; then
+	ok "purge disables and removes the module"
+else
+	not_ok "purge disables and removes the module"
+fi
 exit "$failed"

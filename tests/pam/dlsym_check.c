@@ -18,7 +18,7 @@ static const char *const internal[] = {
 	"ht_store_open", "ht_store_get", "ht_key_load", "ht_secret_hash",
 	"ht_record_decode", "ht_policy_refuses", "ht_scope_allows",
 	"ht_lastused_touch", "ht_open_safely", "ht_error_set", "ht_crc32",
-	"options_parse", "pht_log", "pht_log_field",
+	"options_parse", "pht_log", "ht_log_field", "ht_log_auth",
 	"pam_sm_chauthtok", "pam_sm_open_session", "pam_sm_close_session",
 };
 

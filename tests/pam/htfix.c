@@ -17,7 +17,12 @@
  *   htfix meta DB             the schema number in the raw "meta" record,
  *                             read with gdbm alone: what a version-1
  *                             program compares with the 1 it knows
- */
+ *   htfix raw DB KEY NAME TEXT       stores TEXT under GDBM key NAME as it is
+ *                                    (no MAC): a damaged entry
+ *   htfix seal DB KEY NAME HEX       stores the bytes HEX under NAME with a
+ *                                    correct MAC: a well-sealed malformed body
+ *
+ * A failure prints "Bail out!" with its reason and exits 1. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -28,36 +33,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "key.h"
-#include "lastused.h"
-#include "store.h"
+#include <sodium.h>
 
-#define DAY 86400
+#include "sealed.h"
+#include "store_impl.h"
 
-static int
-fail(const struct ht_error *err)
-{
-	fprintf(stderr, "htfix: %s\n", err->msg[0] ? err->msg : ht_status_str(err->status));
-	return 1;
-}
-
-static int
-cmd_init(const char *db, const char *keyfile)
-{
-	struct ht_error err;
-	struct ht_key key;
-	enum ht_status s;
-
-	ht_error_clear(&err);
-	if (ht_key_create(keyfile, (gid_t)-1, &err) != HT_OK ||
-	    ht_key_load(keyfile, &key, &err) != HT_OK)
-		return fail(&err);
-	s = ht_store_create(db, &key, (gid_t)-1, &err);
-	ht_key_wipe(&key);
-	if (s != HT_OK)
-		return fail(&err);
-	return ht_lastused_dir_create(db, (gid_t)-1) == 0 ? 0 : 1;
-}
+#include "fixture.h"
 
 static int
 parse_kind(const char *s, enum ht_kind *kind)
@@ -73,15 +54,15 @@ parse_kind(const char *s, enum ht_kind *kind)
 	return 0;
 }
 
+/* a: OWNER KIND SCOPE PERM DAYS, as on the command line. */
 static int
 fill_record(struct ht_record *rec, char **a)
 {
 	char *unit;
 	long days = strtol(a[4], &unit, 10);
-	long life = *unit == 's' ? days : days * DAY;
+	long life = *unit == 's' ? days : days * FIXTURE_DAY;
 	char *colon;
 
-	memset(rec, 0, sizeof(*rec));
 	if (parse_kind(a[1], &rec->kind) != 0 || ht_perm_parse(a[3], &rec->perm) != 0)
 		return -1;
 	ht_record_default_uses(rec);
@@ -99,76 +80,32 @@ fill_record(struct ht_record *rec, char **a)
 	return 0;
 }
 
-/* Runs one change in a writer transaction. */
 static int
-write_txn(const char *db, const char *keyfile,
-          enum ht_status (*change)(struct ht_txn *, const struct ht_key *, void *,
-                                   struct ht_error *),
-          void *ctx)
+cmd_create(const char *db, const char *keyfile, char **a)
 {
-	struct ht_error err;
-	struct ht_key key;
-	struct ht_txn *txn;
-	enum ht_status s;
+	struct fixture fx;
+	struct fixture_token t;
 
-	ht_error_clear(&err);
-	if (ht_key_load(keyfile, &key, &err) != HT_OK)
-		return fail(&err);
-	s = ht_txn_begin(db, &key, 10000, &txn, &err);
-	if (s == HT_OK) {
-		s = change(txn, &key, ctx, &err);
-		if (s == HT_OK)
-			s = ht_txn_commit(txn, &err);
-		else
-			ht_txn_abort(txn);
+	fixture_open(&fx, db, keyfile);
+	fixture_token_init(&fx, &t, a[0], "");
+	if (fill_record(&t.rec, a) != 0) {
+		fixture_close(&fx);
+		return 2;
 	}
-	ht_key_wipe(&key);
-	return s == HT_OK ? 0 : fail(&err);
-}
-
-struct create_ctx {
-	struct ht_record rec;
-	char text[HT_TOKEN_LEN + 1];
-};
-
-static enum ht_status
-do_create(struct ht_txn *txn, const struct ht_key *key, void *ctx, struct ht_error *err)
-{
-	struct create_ctx *c = ctx;
-	struct ht_token tok;
-
-	ht_token_generate(&tok);
-	c->rec.id = tok.id;
-	ht_secret_hash(key, &tok, c->rec.hash);
-	ht_token_format(&tok, c->text);
-	ht_token_wipe(&tok);
-	return ht_txn_put(txn, &c->rec, err);
+	fixture_put(&fx, &t, 1);
+	printf("%s\n", t.text);
+	sodium_memzero(&t, sizeof(t));
+	fixture_close(&fx);
+	return 0;
 }
 
 static enum ht_status
-do_revoke(struct ht_txn *txn, const struct ht_key *key, void *ctx, struct ht_error *err)
-{
-	struct ht_record rec;
-	enum ht_status s;
-
-	(void)key;
-	s = ht_store_get(ht_txn_store(txn), *(ht_id *)ctx, &rec, err);
-	if (s != HT_OK)
-		return s;
-	rec.revoked = 1;
-	rec.revoked_at = (int64_t)time(NULL);
-	return ht_txn_put(txn, &rec, err);
-}
-
-static enum ht_status
-do_policy(struct ht_txn *txn, const struct ht_key *key, void *ctx, struct ht_error *err)
+set_policy(struct ht_txn *txn, void *ctx, struct ht_error *err)
 {
 	char **a = ctx;
 	struct ht_policy pol;
-	enum ht_status s;
+	enum ht_status s = ht_store_get_policy(ht_txn_store(txn), &pol, err);
 
-	(void)key;
-	s = ht_store_get_policy(ht_txn_store(txn), &pol, err);
 	if (s != HT_OK)
 		return s;
 	pol.expiry_required = strcmp(a[0], "yes") == 0;
@@ -177,18 +114,30 @@ do_policy(struct ht_txn *txn, const struct ht_key *key, void *ctx, struct ht_err
 	return ht_txn_put_policy(txn, &pol, err);
 }
 
-static int
-cmd_forge(const char *text)
+static enum ht_status
+do_raw(struct ht_txn *txn, void *ctx, struct ht_error *err)
 {
-	struct ht_token tok;
-	char out[HT_TOKEN_LEN + 1];
+	char **a = ctx;
 
-	if (ht_token_parse(text, strlen(text), &tok) != 0)
-		return 2;
-	tok.secret[0] = tok.secret[0] == 'A' ? 'B' : 'A';
-	ht_token_format(&tok, out);
-	printf("%s\n", out);
-	return 0;
+	return ht_store_put_raw(ht_txn_store(txn), a[0], a[1], strlen(a[1]), err);
+}
+
+static enum ht_status
+do_seal(struct ht_txn *txn, void *ctx, struct ht_error *err)
+{
+	char **a = ctx;
+	unsigned char body[HT_SEALED_BODY_MAX];
+	size_t n = strlen(a[1]) / 2;
+
+	if (n > sizeof(body))
+		return ht_error_set(err, HT_ERR_USAGE, "too long");
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (sscanf(a[1] + 2 * i, "%2x", &v) != 1)
+			return ht_error_set(err, HT_ERR_USAGE, "bad hex");
+		body[i] = (unsigned char)v;
+	}
+	return ht_txn_put_sealed(txn, a[0], body, n, err);
 }
 
 /* The u32 after the magic "httptoken-store" of the meta record. */
@@ -219,30 +168,47 @@ meta(const char *db)
 int
 main(int argc, char **argv)
 {
-	struct create_ctx c;
+	struct fixture fx;
+	char out[HT_TOKEN_LEN + 1];
 	ht_id id;
 
-	if (argc == 4 && strcmp(argv[1], "init") == 0)
-		return cmd_init(argv[2], argv[3]);
-	if (argc == 9 && strcmp(argv[1], "create") == 0) {
-		if (fill_record(&c.rec, argv + 4) != 0)
-			return 2;
-		if (write_txn(argv[2], argv[3], do_create, &c) != 0)
-			return 1;
-		printf("%s\n", c.text);
+	if (sodium_init() < 0)
+		return 1;
+	if (argc == 4 && strcmp(argv[1], "init") == 0) {
+		fixture_create(&fx, argv[2], argv[3]);
+		fixture_close(&fx);
 		return 0;
 	}
+	if (argc == 9 && strcmp(argv[1], "create") == 0)
+		return cmd_create(argv[2], argv[3], argv + 4);
 	if (argc == 5 && strcmp(argv[1], "revoke") == 0) {
 		if (ht_id_parse(argv[4], &id) != 0)
 			return 2;
-		return write_txn(argv[2], argv[3], do_revoke, &id);
+		fixture_open(&fx, argv[2], argv[3]);
+		fixture_revoke(&fx, id, (int64_t)time(NULL));
+		fixture_close(&fx);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "forge") == 0) {
+		if (fixture_forge(argv[2], out) != 0)
+			return 2;
+		printf("%s\n", out);
+		return 0;
+	}
+	if (argc == 7 && strcmp(argv[1], "policy") == 0) {
+		fixture_open(&fx, argv[2], argv[3]);
+		fixture_change(&fx, set_policy, argv + 4);
+		fixture_close(&fx);
+		return 0;
+	}
+	if (argc == 6 && (strcmp(argv[1], "raw") == 0 || strcmp(argv[1], "seal") == 0)) {
+		fixture_open(&fx, argv[2], argv[3]);
+		fixture_change(&fx, strcmp(argv[1], "raw") == 0 ? do_raw : do_seal, argv + 4);
+		fixture_close(&fx);
+		return 0;
 	}
 	if (argc == 3 && strcmp(argv[1], "meta") == 0)
 		return meta(argv[2]);
-	if (argc == 3 && strcmp(argv[1], "forge") == 0)
-		return cmd_forge(argv[2]);
-	if (argc == 7 && strcmp(argv[1], "policy") == 0)
-		return write_txn(argv[2], argv[3], do_policy, argv + 4);
 	fprintf(stderr, "usage: see the comment at the top of htfix.c\n");
 	return 2;
 }

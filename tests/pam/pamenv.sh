@@ -124,6 +124,4 @@ token() {
 	esac
 }
 
-token_id() { printf '%s' "$1" | cut -c5-20; }
-
 revoke() { "$HTFIX" revoke "$DB" "$KEY" "$(token_id "$1")"; }

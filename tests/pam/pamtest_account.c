@@ -14,48 +14,25 @@
 
 #include <libpamtest.h>
 
+#include "conv.h"
 #include "pam_codes.h"
 #include "tap.h"
-
-struct answer {
-	const char *password;
-	unsigned prompts, others;
-};
-
-static int
-conv(int n, const struct pam_message **msg, struct pam_response **resp, void *appdata)
-{
-	struct answer *a = appdata;
-	struct pam_response *r;
-
-	if (n != 1 || msg[0]->msg_style != PAM_PROMPT_ECHO_OFF) {
-		a->others += (unsigned)n;
-		return PAM_CONV_ERR;
-	}
-	a->prompts++;
-	r = calloc(1, sizeof(*r));
-	if (r == NULL || (r->resp = strdup(a->password)) == NULL) {
-		free(r);
-		return PAM_BUF_ERR;
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
 
 /* Runs the cases in one handle and reports each one. */
 static void
 run(const char *what, const char *service, const char *user, const char *password,
     struct pam_testcase *cases, size_t n)
 {
-	struct answer a = { password, 0, 0 };
-	enum pamtest_err perr = _pamtest_conv(service, user, conv, &a, cases, n, NULL);
+	struct conv_answer a = conv_answer_of(password);
+	enum pamtest_err perr = _pamtest_conv(service, user, conv_answer_password, &a, cases, n,
+	                                      NULL);
 
 	for (size_t i = 0; i < n; i++)
-		ok(cases[i].op_rv == cases[i].expected_rv, "%s: step %zu gives %s (got %s)", what,
-		   i + 1, pam_code_name(cases[i].expected_rv), pam_code_name(cases[i].op_rv));
+		is_named(cases[i].op_rv, cases[i].expected_rv, pam_code_name, "%s: step %zu gives %s",
+		         what, i + 1, pam_code_name(cases[i].expected_rv));
 	ok(perr == PAMTEST_ERR_OK, "%s: libpamtest reports %s", what, pamtest_strerror(perr));
-	ok(a.prompts == 1 && a.others == 0, "%s: one prompt, no other message (%u, %u)",
-	   what, a.prompts, a.others);
+	is_int(a.prompts, 1, "%s: one prompt", what);
+	is_int(a.others, 0, "%s: no other message", what);
 }
 
 int

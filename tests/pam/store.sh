@@ -78,7 +78,7 @@ unavailable "another key than the store's" ""
 # its key): the record's MAC catches it.
 OFF=$(grep -boa "tok:$(token_id "$T")" "$DB" | head -n 1 | cut -d: -f1)
 if [ -n "$OFF" ]; then
-	printf '\377' | dd of="$DB" bs=1 seek=$((OFF + 30)) conv=notrunc 2>/dev/null
+	flip_byte "$DB" $((OFF + 30))
 	unavailable "one byte of the record flipped" ".*$(token_id "$T")"
 else
 	tap_not_ok "record key found in the store file"

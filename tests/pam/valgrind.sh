@@ -29,6 +29,7 @@ service v
 service v-proj resource=PROJ/app require=write
 service v-bad bogus
 service v-login use=login
+service v-git git_request=/git/
 cat >"$PAMD/v-first" <<EOF
 auth [success=done default=ignore] $STUB prompt rc=auth_err
 auth [success=done ignore=ignore default=die] $PAM_MODULE db=$DB keyfile=$KEY use_first_pass
@@ -54,6 +55,13 @@ nss_user sysacct 999
 S=$(token personal sysacct:999 read)
 vg "a system account's token" "auth=PAM_AUTH_ERR" v sysacct -p "$S"
 vg "use_first_pass" "auth=PAM_SUCCESS" v-first alice -p "$T"
+GITREQ="REQUEST=GET /git/PROJ/app.git/info/refs?service=git-receive-pack HTTP/1.1"
+vg "git_request=: project token, push" "auth=PAM_SUCCESS acct=PAM_SUCCESS" \
+	v-git x-token-auth -a -p "$J" -e "$GITREQ"
+vg "git_request=: line not canonical" "auth=PAM_AUTH_ERR" \
+	v-git x-token-auth -p "$J" -e "REQUEST=GET /git/PROJ/../app.git/info/refs HTTP/1.1"
+vg "git_request=: REQUEST changed before account" "auth=PAM_SUCCESS acct=PAM_PERM_DENIED" \
+	v-git x-token-auth -a -p "$J" -e "$GITREQ" -E "REQUEST=GET /git/OTHER/a.git/HEAD HTTP/1.1"
 vg "revoked between auth and account" "auth=PAM_SUCCESS acct=PAM_PERM_DENIED" v alice -a -p "$T" \
 	-x "$HTFIX revoke $DB $KEY $(token_id "$T")"
 nss_user carol

@@ -7,10 +7,10 @@
 
 #include <sodium.h>
 
+#include "fixture.h"
 #include "policy.h"
 #include "tap.h"
 
-#define DAY 86400
 #define NOW 1800000000
 
 static void
@@ -19,9 +19,11 @@ test_defaults(void)
 	struct ht_policy pol;
 
 	ht_policy_defaults(&pol);
-	ok(!pol.expiry_required && pol.max_days == 90 && !pol.enforce_existing &&
-	   pol.admin_group[0] == '\0' && pol.lastused_granularity == 3600,
-	   "defaults: expiry not required, 90 days, not enforced, no admin group, 3600 s");
+	is_int(pol.expiry_required, 0, "defaults: expiry not required");
+	is_int(pol.max_days, 90, "defaults: 90 days");
+	is_int(pol.enforce_existing, 0, "defaults: not enforced");
+	is_str(pol.admin_group, "", "defaults: no admin group");
+	is_int(pol.lastused_granularity, 3600, "defaults: last use recorded per 3600 s");
 }
 
 static void
@@ -32,22 +34,27 @@ test_create_expiry(void)
 	int64_t exp = -1;
 
 	ht_policy_defaults(&pol);
-	ok(ht_policy_expiry_for_create(&pol, -1, NOW, &exp, &err) == HT_OK && exp == 0,
-	   "not required, none asked: no expiry");
-	ok(ht_policy_expiry_for_create(&pol, 400, NOW, &exp, &err) == HT_OK &&
-	   exp == NOW + 400LL * DAY, "not required: any lifetime allowed");
+	is_status(ht_policy_expiry_for_create(&pol, -1, NOW, &exp, &err), HT_OK,
+	          "not required, none asked: no expiry");
+	is_int(exp, 0, "... expiry");
+	is_status(ht_policy_expiry_for_create(&pol, 400, NOW, &exp, &err), HT_OK,
+	          "not required: any lifetime allowed");
+	is_int(exp, NOW + 400LL * HT_DAY, "... expiry");
 	pol.expiry_required = 1;
-	ok(ht_policy_expiry_for_create(&pol, -1, NOW, &exp, &err) == HT_OK &&
-	   exp == NOW + 90LL * DAY, "required, none asked: max-days");
-	ok(ht_policy_expiry_for_create(&pol, 90, NOW, &exp, &err) == HT_OK &&
-	   exp == NOW + 90LL * DAY, "required: exactly max-days allowed");
-	ok(ht_policy_expiry_for_create(&pol, 91, NOW, &exp, &err) == HT_ERR_DATA &&
-	   strstr(err.msg, "90") != NULL, "required: max-days + 1 refused, message says the limit");
+	is_status(ht_policy_expiry_for_create(&pol, -1, NOW, &exp, &err), HT_OK,
+	          "required, none asked: max-days");
+	is_int(exp, NOW + 90LL * HT_DAY, "... expiry");
+	is_status(ht_policy_expiry_for_create(&pol, 90, NOW, &exp, &err), HT_OK,
+	          "required: exactly max-days allowed");
+	is_int(exp, NOW + 90LL * HT_DAY, "... expiry");
+	is_status(ht_policy_expiry_for_create(&pol, 91, NOW, &exp, &err), HT_ERR_DATA,
+	          "required: max-days + 1 refused");
+	like(err.msg, "90", "... the message says the limit");
 	ht_error_clear(&err);
-	ok(ht_policy_expiry_for_create(&pol, 0, NOW, &exp, &err) == HT_ERR_USAGE,
+	is_status(ht_policy_expiry_for_create(&pol, 0, NOW, &exp, &err), HT_ERR_USAGE,
 	   "zero days is a usage error");
 	ht_error_clear(&err);
-	ok(ht_policy_expiry_for_create(&pol, 36501, NOW, &exp, &err) == HT_ERR_USAGE,
+	is_status(ht_policy_expiry_for_create(&pol, 36501, NOW, &exp, &err), HT_ERR_USAGE,
 	   "more than 100 years is a usage error");
 }
 
@@ -66,9 +73,9 @@ test_enforce_existing(void)
 	ok(!ht_policy_refuses(&pol, &rec), "required but not enforced: existing token still works");
 	pol.enforce_existing = 1;
 	ok(ht_policy_refuses(&pol, &rec), "enforced: a token without expiry is refused");
-	rec.expires = NOW + 91LL * DAY;
+	rec.expires = NOW + 91LL * HT_DAY;
 	ok(ht_policy_refuses(&pol, &rec), "enforced: a lifetime over max-days is refused");
-	rec.expires = NOW + 90LL * DAY;
+	rec.expires = NOW + 90LL * HT_DAY;
 	ok(!ht_policy_refuses(&pol, &rec), "enforced: a lifetime of max-days is accepted");
 	pol.expiry_required = 0;
 	rec.expires = 0;
@@ -93,9 +100,10 @@ test_record(void)
 	len = ht_policy_encode(&pol, &key, buf);
 	{
 		struct ht_error err = { 0 };
-		ok(ht_policy_decode(buf, len, &key, &back, &err) == HT_OK &&
-		   back.expiry_required && back.max_days == 30 &&
-		   strcmp(back.admin_group, "tokenadmins") == 0, "policy round-trips");
+		is_status(ht_policy_decode(buf, len, &key, &back, &err), HT_OK, "policy decodes");
+		ok(back.expiry_required, "policy round-trips: expiry required");
+		is_int(back.max_days, 30, "policy round-trips: max-days");
+		is_str(back.admin_group, "tokenadmins", "policy round-trips: admin group");
 	}
 	for (size_t i = 0; i < len; i++) {
 		for (int bit = 0; bit < 8; bit++) {
@@ -109,14 +117,14 @@ test_record(void)
 		struct ht_error err = { 0 };
 		accepted += ht_policy_decode(buf, n, &key, &back, &err) == HT_OK;
 	}
-	ok(accepted == 0, "every bit flip and truncation of the policy record is rejected");
+	is_int(accepted, 0, "every bit flip and truncation of the policy record is rejected");
 }
 
 int
 main(void)
 {
 	if (sodium_init() < 0)
-		return 99;
+		bail("sodium_init failed");
 	test_defaults();
 	test_create_expiry();
 	test_enforce_existing();

@@ -7,6 +7,8 @@
 
 #include <sodium.h>
 
+#include "fixture.h"
+#include "policy.h"
 #include "record.h"
 #include "tap.h"
 
@@ -26,7 +28,7 @@ make_record(struct ht_record *rec)
 	ht_record_default_uses(rec);
 	rec->perm = HT_PERM_WRITE;
 	rec->created = 1700000000;
-	rec->expires = 1700000000 + 86400 * 30;
+	rec->expires = 1700000000 + 30 * HT_DAY;
 	rec->owner_uid = 0;
 	strcpy(rec->owner, "root");
 	strcpy(rec->scope, "PROJ/repo");
@@ -58,13 +60,15 @@ test_round_trip(const struct ht_key *key)
 
 	make_record(&rec);
 	len = ht_record_encode(&rec, key, buf);
-	ok(len > 0 && ht_record_decode(rec.id, buf, len, key, &back, &err) == HT_OK &&
-	   same(&rec, &back), "record round-trips");
+	ok(len > 0, "record encodes (%zu bytes)", len);
+	is_status(ht_record_decode(rec.id, buf, len, key, &back, &err), HT_OK, "record decodes");
+	ok(same(&rec, &back), "record round-trips");
 	rec.revoked = 1;
 	rec.revoked_at = 1700000500;
 	len = ht_record_encode(&rec, key, buf);
-	ok(ht_record_decode(rec.id, buf, len, key, &back, &err) == HT_OK && same(&rec, &back),
-	   "revoked record round-trips");
+	is_status(ht_record_decode(rec.id, buf, len, key, &back, &err), HT_OK,
+	          "revoked record decodes");
+	ok(same(&rec, &back), "revoked record round-trips");
 }
 
 static void
@@ -81,7 +85,7 @@ test_damage(const struct ht_key *key)
 		struct ht_error err = { 0 };
 		accepted += ht_record_decode(rec.id, buf, n, key, &back, &err) == HT_OK;
 	}
-	ok(accepted == 0, "all %zu truncations rejected", len);
+	is_int(accepted, 0, "all %zu truncations rejected", len);
 
 	accepted = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -93,15 +97,15 @@ test_damage(const struct ht_key *key)
 			accepted += ht_record_decode(rec.id, copy, len, key, &back, &err) == HT_OK;
 		}
 	}
-	ok(accepted == 0, "all %d single-bit flips rejected", flips);
+	is_int(accepted, 0, "all %d single-bit flips rejected", flips);
 
 	memcpy(copy, buf, len);
 	copy[len] = 0;
 	{
 		struct ht_error err = { 0 };
-		ok(ht_record_decode(rec.id, copy, len + 1, key, &back, &err) == HT_ERR_CORRUPT &&
-		   strstr(err.msg, "1122334455667788") != NULL,
-		   "an extended record is rejected and the message names the token");
+		is_status(ht_record_decode(rec.id, copy, len + 1, key, &back, &err), HT_ERR_CORRUPT,
+		          "an extended record is rejected");
+		like(err.msg, "1122334455667788", "... and the message names the token");
 	}
 }
 
@@ -116,11 +120,11 @@ test_binding(const struct ht_key *key)
 
 	make_record(&rec);
 	len = ht_record_encode(&rec, key, buf);
-	ok(ht_record_decode(rec.id + 1, buf, len, key, &back, &err) == HT_ERR_CORRUPT,
+	is_status(ht_record_decode(rec.id + 1, buf, len, key, &back, &err), HT_ERR_CORRUPT,
 	   "a record moved under another id is rejected");
 	make_key(&other, 7);
 	ht_error_clear(&err);
-	ok(ht_record_decode(rec.id, buf, len, &other, &back, &err) == HT_ERR_CORRUPT,
+	is_status(ht_record_decode(rec.id, buf, len, &other, &back, &err), HT_ERR_CORRUPT,
 	   "a record sealed with another key is rejected");
 }
 
@@ -157,7 +161,7 @@ test_sealed_but_invalid(const struct ht_key *key)
 		size_t len = ht_record_encode(&rec, key, buf);
 		buf[cases[i].off] = cases[i].val;
 		reseal(key, rec.id, buf, len);
-		ok(ht_record_decode(rec.id, buf, len, key, &back, &err) == HT_ERR_CORRUPT,
+		is_status(ht_record_decode(rec.id, buf, len, key, &back, &err), HT_ERR_CORRUPT,
 		   "a correctly sealed record with %s is rejected", cases[i].what);
 	}
 }
@@ -184,13 +188,13 @@ test_state(void)
 	struct ht_record rec;
 
 	make_record(&rec);
-	ok(ht_record_state(&rec, rec.created) == HT_STATE_ACTIVE, "active before expiry");
-	ok(ht_record_state(&rec, rec.expires) == HT_STATE_EXPIRED, "expired at the expiry second");
+	is_int(ht_record_state(&rec, rec.created), HT_STATE_ACTIVE, "active before expiry");
+	is_int(ht_record_state(&rec, rec.expires), HT_STATE_EXPIRED, "expired at the expiry second");
 	rec.revoked = 1;
-	ok(ht_record_state(&rec, rec.created) == HT_STATE_REVOKED, "revoked wins over active");
+	is_int(ht_record_state(&rec, rec.created), HT_STATE_REVOKED, "revoked wins over active");
 	rec.expires = 0;
 	rec.revoked = 0;
-	ok(ht_record_state(&rec, INT64_MAX) == HT_STATE_ACTIVE, "no expiry never expires");
+	is_int(ht_record_state(&rec, INT64_MAX), HT_STATE_ACTIVE, "no expiry never expires");
 }
 
 /* What the decoy holds, sealed properly, is as long as the decoy and
@@ -204,10 +208,11 @@ test_decoy_encoding(const struct ht_record *decoy, const struct ht_key *key)
 	struct ht_error err = { 0 };
 	size_t len = ht_record_encode(decoy, key, buf);
 
-	ok(len == HT_RECORD_ORDINARY_LEN, "the decoy's fields seal to an ordinary "
-	   "record's %d bytes (got %zu)", HT_RECORD_ORDINARY_LEN, len);
-	ok(ht_record_decode(decoy->id, buf, len, key, &back, &err) == HT_OK &&
-	   same(decoy, &back), "and decode back to the decoy");
+	is_int(len, HT_RECORD_ORDINARY_LEN, "the decoy's fields seal to an ordinary record's "
+	       "length");
+	is_status(ht_record_decode(decoy->id, buf, len, key, &back, &err), HT_OK,
+	          "and decode");
+	ok(same(decoy, &back), "back to the decoy");
 }
 
 /* The decoy an unknown id is checked against: the work of a real
@@ -224,9 +229,10 @@ test_decoy(void)
 		all &= ht_record_decode_decoy(&key, &rec) == 1;
 	}
 	ok(all, "the decoy parses to the end and its MAC matches no key tried");
-	ok(rec.kind == HT_KIND_PERSONAL && rec.perm == HT_PERM_WRITE && rec.expires == 0 &&
-	   strcmp(rec.owner, "decoyusr") == 0 && strlen(rec.name) == 16,
+	ok(rec.kind == HT_KIND_PERSONAL && rec.perm == HT_PERM_WRITE && rec.expires == 0,
 	   "the decoy is an ordinary personal record");
+	is_str(rec.owner, "decoyusr", "the decoy's owner");
+	is_int(strlen(rec.name), 16, "the decoy's name is 16 bytes long");
 	test_decoy_encoding(&rec, &key);
 }
 
@@ -279,7 +285,7 @@ main(void)
 	struct ht_key key;
 
 	if (sodium_init() < 0)
-		return 99;
+		bail("sodium_init failed");
 	make_key(&key, 1);
 	test_round_trip(&key);
 	test_damage(&key);

@@ -146,6 +146,32 @@ test_uses(void)
 	   "has_use finds only what is there");
 }
 
+static void
+test_user_and_use(void)
+{
+	char longest[HT_OWNER_MAX + 2];
+
+	ok(ht_user_name_valid("x-token-auth") && ht_user_name_valid("a.b_c@d") &&
+	   ht_user_name_valid("HOST$"), "ordinary, directory-service and machine user names valid");
+	ok(!ht_user_name_valid("") && !ht_user_name_valid("-x") && !ht_user_name_valid("a b") &&
+	   !ht_user_name_valid("a$b") && !ht_user_name_valid("a/b"),
+	   "empty, leading '-', space, inner '$' and '/' invalid");
+	memset(longest, 'u', HT_OWNER_MAX);
+	longest[HT_OWNER_MAX] = '\0';
+	ok(ht_user_name_valid(longest), "user name of %d bytes valid", HT_OWNER_MAX);
+	longest[HT_OWNER_MAX] = 'u';
+	longest[HT_OWNER_MAX + 1] = '\0';
+	ok(!ht_user_name_valid(longest), "user name of %d bytes invalid", HT_OWNER_MAX + 1);
+
+	ok(ht_use_valid("http") && ht_use_valid("git-http2") && ht_use_valid("a"),
+	   "uses http, git-http2, a valid");
+	ok(!ht_use_valid("") && !ht_use_valid("Http") && !ht_use_valid("1http") &&
+	   !ht_use_valid("-http") && !ht_use_valid("ht_tp") && !ht_use_valid("ht tp"),
+	   "empty, upper case, leading digit or '-', '_' and space invalid");
+	ok(ht_use_valid("abcdefghijklmnopqrstuvwxyz012345"), "use of 32 characters valid");
+	ok(!ht_use_valid("abcdefghijklmnopqrstuvwxyz0123456"), "use of 33 characters invalid");
+}
+
 int
 main(void)
 {
@@ -154,5 +180,6 @@ main(void)
 	test_scope_rule();
 	test_only_rule();
 	test_uses();
+	test_user_and_use();
 	return done();
 }

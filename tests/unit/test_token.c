@@ -46,7 +46,7 @@ static void
 test_known_checksum(void)
 {
 	/* CRC-32 of "123456789" is the standard check value 0xcbf43926. */
-	ok(ht_crc32((const unsigned char *)"123456789", 9) == 0xcbf43926u,
+	is_int(ht_crc32((const unsigned char *)"123456789", 9), 0xcbf43926u,
 	   "CRC-32 gives the standard check value");
 }
 
@@ -71,7 +71,7 @@ test_every_single_change_rejected(void)
 		}
 		text[pos] = orig;
 	}
-	ok(accepted == 0, "all %d single-character changes are rejected", tried);
+	is_int(accepted, 0, "all %d single-character changes are rejected", tried);
 }
 
 static void
@@ -83,19 +83,19 @@ test_shapes_rejected(void)
 
 	ht_token_generate(&tok);
 	ht_token_format(&tok, text);
-	ok(ht_token_parse(text, HT_TOKEN_LEN - 1, &out) != 0, "truncated token rejected");
+	is_int(ht_token_parse(text, HT_TOKEN_LEN - 1, &out), -1, "truncated token rejected");
 	text[HT_TOKEN_LEN] = 'x';
 	text[HT_TOKEN_LEN + 1] = '\0';
-	ok(ht_token_parse(text, HT_TOKEN_LEN + 1, &out) != 0, "token with a trailing byte rejected");
-	ok(ht_token_parse("", 0, &out) != 0, "empty string rejected");
-	ok(ht_token_parse("correct horse battery staple", 28, &out) != 0,
+	is_int(ht_token_parse(text, HT_TOKEN_LEN + 1, &out), -1, "token with a trailing byte rejected");
+	is_int(ht_token_parse("", 0, &out), -1, "empty string rejected");
+	is_int(ht_token_parse("correct horse battery staple", 28, &out), -1,
 	   "an ordinary password is rejected");
 	ht_token_format(&tok, upper);
 	memcpy(upper, "HTK_", 4);
-	ok(ht_token_parse(upper, HT_TOKEN_LEN, &out) != 0, "upper-case prefix rejected");
+	is_int(ht_token_parse(upper, HT_TOKEN_LEN, &out), -1, "upper-case prefix rejected");
 	ht_token_format(&tok, text);
 	text[10] = '\0';
-	ok(ht_token_parse(text, HT_TOKEN_LEN, &out) != 0, "embedded NUL rejected");
+	is_int(ht_token_parse(text, HT_TOKEN_LEN, &out), -1, "embedded NUL rejected");
 }
 
 static void
@@ -104,13 +104,14 @@ test_ids(void)
 	ht_id id;
 	struct ht_id_text t = ht_id_format(0x0123456789abcdefULL);
 
-	ok(strcmp(t.s, "0123456789abcdef") == 0, "id formats as 16 lowercase hex digits");
-	ok(ht_id_parse("0123456789abcdef", &id) == 0 && id == 0x0123456789abcdefULL,
-	   "id parses back");
-	ok(ht_id_parse("0123456789ABCDEF", &id) != 0, "upper-case id rejected");
-	ok(ht_id_parse("0123456789abcde", &id) != 0, "short id rejected");
-	ok(ht_id_parse("0123456789abcdef0", &id) != 0, "long id rejected");
-	ok(ht_id_parse("0123456789abcdeg", &id) != 0, "non-hex id rejected");
+	is_str(t.s, "0123456789abcdef", "id formats as 16 lowercase hex digits");
+	is_int(ht_id_parse("0123456789abcdef", &id), 0, "id parses");
+	ok(id == 0x0123456789abcdefULL, "id parses back to the same value (%016llx)",
+	   (unsigned long long)id);
+	is_int(ht_id_parse("0123456789ABCDEF", &id), -1, "upper-case id rejected");
+	is_int(ht_id_parse("0123456789abcde", &id), -1, "short id rejected");
+	is_int(ht_id_parse("0123456789abcdef0", &id), -1, "long id rejected");
+	is_int(ht_id_parse("0123456789abcdeg", &id), -1, "non-hex id rejected");
 }
 
 static void
@@ -121,14 +122,14 @@ test_wipe(void)
 
 	ht_token_generate(&tok);
 	ht_token_wipe(&tok);
-	ok(memcmp(&tok, zero, sizeof(tok)) == 0, "wipe clears id and secret");
+	is_mem(&tok, zero, sizeof(tok), "wipe clears id and secret");
 }
 
 int
 main(void)
 {
 	if (sodium_init() < 0)
-		return 99;
+		bail("sodium_init failed");
 	test_round_trip();
 	test_known_checksum();
 	test_every_single_change_rejected();
