@@ -62,7 +62,7 @@ hostile() {
 		LANG="../../../..$EVIL" LC_ALL="../../../..$EVIL" LOCPATH="$EVIL" \
 		NLSPATH="$EVIL/%N" MALLOC_CHECK_=3 MALLOC_PERTURB_=165 \
 		GLIBC_TUNABLES=glibc.malloc.mxfast=glibc.malloc.mxfast=1 \
-		ASAN_OPTIONS=verify_asan_link_order=0 \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 		HT_DEFAULT_DB="$EVIL/db" IFS=/ \
 		"$TOKENCTL" --socket "$SOCK" "$@") >"$TEST_TMP/last" 2>&1 </dev/null
 	rc=$?
