@@ -95,29 +95,25 @@ lookup_group(const char *name, gid_t *gid)
 int
 caller_has_gid(const struct caller *who, gid_t gid)
 {
-	int n = 64, found = 0;
-	gid_t *groups = NULL;
+	int n = 64;
 
 	if (!who->has_name)
 		return 0;
 	for (;;) {
-		gid_t *p = realloc(groups, (size_t)n * sizeof(*groups));
-		int want = n;
+		gid_t *groups = malloc((size_t)n * sizeof(*groups));
+		int want = n, got, found = 0;
 
-		if (p == NULL)
-			break;
-		groups = p;
-		if (getgrouplist(who->name, who->account_gid, groups, &want) >= 0) {
-			for (int i = 0; i < want && !found; i++)
-				found = groups[i] == gid;
-			break;
-		}
-		if (want <= n || want > NGROUPS_CAP)
-			break;
+		if (groups == NULL)
+			return 0;
+		got = getgrouplist(who->name, who->account_gid, groups, &want);
+		for (int i = 0; got >= 0 && i < want && !found; i++)
+			found = groups[i] == gid;
+		free(groups);
+		/* Too small a list: want says how many there are; ask again. */
+		if (got >= 0 || want <= n || want > NGROUPS_CAP)
+			return found;
 		n = want;
 	}
-	free(groups);
-	return found;
 }
 
 /* Membership of a group named now, by the group database. */
