@@ -67,6 +67,16 @@ printf '#!/bin/sh\nexec %s --db %s --keyfile %s "$@"\n' "$TOKENCTL" "$DB" "$KEY"
 chmod 0755 "$TEST_TMP/tokenctl-root"
 ROOT_TOKENCTL=$TEST_TMP/tokenctl-root
 id_of() { printf '%s' "$1" | cut -c5-20; }
+# quiesce USER: an ssh login's session processes may outlive the client by
+# a moment (longer under ASan), and userdel refuses an account in use: wait
+# for them (bounded), then end what is left.
+quiesce() {
+	i=0
+	while pgrep -u "$1" >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	pkill -KILL -u "$1" 2>/dev/null
+	i=0
+	while pgrep -u "$1" >/dev/null 2>&1 && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
 field() { sed -n "s/.*\"$1\":\\(\"[^\"]*\"\\|null\\).*/\\1/p"; }   # field NAME < JSON
 
 PASSWORD=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
@@ -194,6 +204,7 @@ cp "$TEST_TMP/hook-wrapper" "$DELUSER_LOCAL" && : >"$TEST_TMP/deluser.local.ours
 	tap_bail "cannot install $DELUSER_LOCAL"
 uid1=$(id -u $P-del1)
 check "del1: before, Apache accepts the token" 200 "$(web $P-del1 "$T_del1")"
+quiesce $P-del1
 deluser --quiet --remove-home $P-del1 >/dev/null 2>&1; rc=$?
 check "deluser exit 0" 0 "$rc"
 check "deluser + hook: the token is revoked at once" '"revoked"' \
@@ -206,6 +217,7 @@ rm -f "$DELUSER_LOCAL" "$TEST_TMP/deluser.local.ours"
 cp "$LOGIN_DEFS" "$TEST_TMP/login.defs.orig" || tap_bail "cannot save $LOGIN_DEFS"
 printf 'USERDEL_CMD %s\n' "$TEST_TMP/hook-wrapper" >>"$LOGIN_DEFS"
 uid2=$(id -u $P-del2)
+quiesce $P-del2
 userdel -r $P-del2 >/dev/null 2>&1; rc=$?
 check "userdel exit 0" 0 "$rc"
 check "userdel + USERDEL_CMD: the token is revoked at once" '"revoked"' \
@@ -217,6 +229,7 @@ cat "$TEST_TMP/login.defs.orig" >"$LOGIN_DEFS" && rm -f "$TEST_TMP/login.defs.or
 # --- deleted without the hook: sweep refuses, revokes nothing -----------------
 uid3=$(id -u $P-del3)
 check "del3: before, sshd accepts the token" in "$(ssh_as $P-del3 "$T_del3")"
+quiesce $P-del3
 userdel -r $P-del3 >/dev/null 2>&1 || tap_bail "userdel $P-del3 failed"
 check "no hook: the token is not revoked" '"active"' \
 	"$(tkroot --json show "$(id_of "$T_del3")" | field status)"
