@@ -27,3 +27,10 @@ EXTRA_DIST += \
 	tests/e2e/apache-lib.sh \
 	tests/e2e/e2e-lib.sh \
 	demo/quickstart.sh
+
+# The browser test keeps its screenshots under tests/artefacts/ for a person
+# to look at; `make clean` removes them with the rest of the test output.
+clean-local: clean-test-artefacts
+clean-test-artefacts:
+	rm -rf tests/artefacts
+.PHONY: clean-test-artefacts
