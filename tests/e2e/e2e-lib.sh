@@ -40,6 +40,9 @@ wrapper_cleanup() {
 	while :; do
 		busy=0
 		for d in /tmp/pam.?; do
+			# Only real directories of ours: never follow a link planted
+			# in the shared /tmp, never touch another user's files.
+			[ -d "$d" ] && [ ! -L "$d" ] && [ -O "$d" ] || continue
 			[ -f "$d/pid" ] && grep -qsF "db=$DB " "$d"/* || continue
 			if kill -0 "$(cat "$d/pid")" 2>/dev/null; then busy=1
 			else rm -rf "$d"; fi
