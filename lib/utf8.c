@@ -38,7 +38,8 @@ ht_utf8_decode(const unsigned char *p, size_t avail, unsigned long *cp)
 }
 
 /* General category Cf of Unicode 15.0 (DerivedGeneralCategory.txt), in
- * order, with Zl (U+2028) and Zp (U+2029) merged into the run they sit in. */
+ * order, with Zl (U+2028) and Zp (U+2029) merged into the run they sit in,
+ * and the tag block whole. */
 static const struct { unsigned long first, last; } invisible[] = {
 	{ 0x00ad, 0x00ad },   /* soft hyphen */
 	{ 0x0600, 0x0605 },   /* Arabic number signs */
@@ -59,8 +60,10 @@ static const struct { unsigned long first, last; } invisible[] = {
 	{ 0x13430, 0x1343f }, /* Egyptian hieroglyph format controls */
 	{ 0x1bca0, 0x1bca3 }, /* shorthand format controls */
 	{ 0x1d173, 0x1d17a }, /* musical symbol format controls */
-	{ 0xe0001, 0xe0001 }, /* language tag */
-	{ 0xe0020, 0xe007f }, /* tag characters */
+	/* The whole tag block: the language tag, the tag characters and the
+	 * code points between them, unassigned but reserved for tags, which
+	 * no font draws either (a later Unicode may make them Cf). */
+	{ 0xe0000, 0xe007f },
 };
 
 int

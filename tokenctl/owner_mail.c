@@ -40,7 +40,7 @@ others_tokens(const struct ctl *ctl, struct session *ses, const ht_id *ids, size
 static void
 send_to(const struct ctl *ctl, const char *what, const struct ht_record *v, size_t n)
 {
-	char host[256] = "this host", subject[160];
+	char host[256] = "this host", subject[320];
 	struct mail m;
 
 	if (gethostname(host, sizeof(host) - 1) != 0 || !mail_recipient_valid(host))

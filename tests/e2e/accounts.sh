@@ -74,7 +74,8 @@ for u in $ACCOUNTS; do
 	echo "$u:$PASSWORD" | chpasswd || tap_bail "chpasswd $u failed"
 done
 for u in $ACCOUNTS; do
-	t=$(as "$u" create --name "laptop of $u") || tap_bail "tokenctl create as $u failed"
+	# Apache (http) and sshd (login) both take it.
+	t=$(as "$u" create --name "laptop of $u" --use http --use login) || tap_bail "tokenctl create as $u failed"
 	eval "T_$(echo "$u" | sed "s/^$P-//")=\$t"
 done
 
@@ -179,7 +180,7 @@ check_match "show: last use with client and service" \
   from: +127\.0\.0\.1
   service: +sshd-httptoken" "$(tkroot show "$(id_of "$T_exp")")"
 check_match "list: when and from where" \
-	"^$(id_of "$T_exp") .* [0-9]{4}-[0-9-]+ [0-9:]+ +127\.0\.0\.1 +laptop of $P-exp\$" \
+	"^$(id_of "$T_exp") .* [0-9]{4}-[0-9-]+ [0-9:]+ +127\.0\.0\.1 +http,login +laptop of $P-exp\$" \
 	"$(tkroot list --user $P-exp)"
 
 # --- deleted, with the hook as deluser.local ----------------------------------
@@ -197,6 +198,8 @@ deluser --quiet --remove-home $P-del1 >/dev/null 2>&1; rc=$?
 check "deluser exit 0" 0 "$rc"
 check "deluser + hook: the token is revoked at once" '"revoked"' \
 	"$(tkroot --json show "$(id_of "$T_del1")" | field status)"
+check "deluser + hook: the reason recorded is the account's deletion" '"owner deleted"' \
+	"$(tkroot --json show "$(id_of "$T_del1")" | field revoked_reason)"
 check_match "deluser + hook: the site's own hook ran after, with deluser's 4 arguments" \
 	"^$P-del1 $uid1 [0-9]+ /home/$P-del1\$" "$(cat "$TEST_TMP/site-hook.args")"
 rm -f "$DELUSER_LOCAL" "$TEST_TMP/deluser.local.ours"
@@ -216,7 +219,11 @@ cat "$TEST_TMP/login.defs.orig" >"$LOGIN_DEFS" && rm -f "$TEST_TMP/login.defs.or
 # --- deleted without the hook: sweep refuses, revokes nothing -----------------
 uid3=$(id -u $P-del3)
 check "del3: before, sshd accepts the token" in "$(ssh_as $P-del3 "$T_del3")"
-userdel -r $P-del3 >/dev/null 2>&1 || tap_bail "userdel $P-del3 failed"
+# userdel refuses while a process of the account runs: the login's sshd
+# child may still be on its way out.
+i=0
+while pgrep -u "$P-del3" >/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+out=$(userdel -r $P-del3 2>&1) || tap_bail "userdel $P-del3 failed: $out"
 check "no hook: the token is not revoked" '"active"' \
 	"$(tkroot --json show "$(id_of "$T_del3")" | field status)"
 check_match "no hook: sweep refuses the missing owner" "refused \(missing\): $P-del3 \(uid $uid3\)" \

@@ -12,7 +12,9 @@ unit_tests = \
 	tests/unit/test_fixture \
 	tests/unit/test_account \
 	tests/unit/test_authlog \
-	tests/unit/test_authheader
+	tests/unit/test_authheader \
+	tests/unit/test_accounts \
+	tests/unit/test_quota
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
 
@@ -46,3 +48,7 @@ tests_unit_test_authlog_LDADD = $(FIXTURE_LIBS)
 tests_unit_test_authheader_SOURCES = tests/unit/test_authheader.c $(HTK_AUTHHEADER)
 tests_unit_test_authheader_CPPFLAGS = $(FIXTURE_CPPFLAGS) -I$(top_srcdir)/mod_authn_httptoken
 tests_unit_test_authheader_LDADD = $(SODIUM_LIBS)
+tests_unit_test_accounts_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_accounts_LDADD = $(FIXTURE_LIBS)
+tests_unit_test_quota_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_quota_LDADD = $(FIXTURE_LIBS)
