@@ -20,9 +20,12 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "record.h"
 #include "sign.h"
 
-#define HT_ROW_PAYLOAD_MAX 2048
+/* A row carries one encoded record or policy; a record with every use and
+ * --only scope filled is several KiB. */
+#define HT_ROW_PAYLOAD_MAX HT_RECORD_MAX
 #define HT_PG_SCHEMA_VERSION 1
 
 struct ht_pg;

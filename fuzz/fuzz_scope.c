@@ -2,10 +2,10 @@
 /* libFuzzer target: names, project keys, repository slugs and the scope
  * rule. The input is split at the first NUL into a scope and a resource.
  * Checks: a valid name holds no control character (C0, DEL, or C1 in
- * UTF-8), so it can never drive a terminal, and none of the invisible
- * format characters checked byte by byte below (zero-width space, byte
- * order mark, line and paragraph separators, bidi overrides, tag
- * characters); a project token reaches only
+ * UTF-8) and none of the invisible format characters checked byte by byte
+ * below (zero-width space, byte order mark, line and paragraph separators,
+ * bidi overrides, tag characters), so it can never drive or reorder a
+ * terminal; a project token reaches only
  * its own project and the project's repositories; a repository token
  * reaches only exactly its repository. */
 #include "config.h"

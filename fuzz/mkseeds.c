@@ -11,6 +11,7 @@
 #include "fuzz_key.h"
 #include "policy.h"
 #include "record.h"
+#include "registry.h"
 #include "tombstone.h"
 #include "token.h"
 
@@ -75,6 +76,7 @@ record_seeds(const char *dir)
 	memset(&rec, 0, sizeof(rec));
 	rec.id = 0x0123456789abcdefULL;
 	rec.kind = HT_KIND_PERSONAL;
+	ht_record_default_uses(&rec);
 	rec.perm = HT_PERM_WRITE;
 	rec.created = 1700000000;
 	rec.owner_uid = 1000;
@@ -117,9 +119,43 @@ policy_seeds(const char *dir)
 	pol.enforce_existing = 1;
 	pol.max_days = 30;
 	strcpy(pol.admin_group, "tokenadm");
+	pol.admin_gid = 4242;
+	pol.max_tokens_per_user = 5;
+	pol.uses_any = 0;
+	pol.n_allowed_uses = 1;
+	strcpy(pol.allowed_uses[0], "http");
 	n = ht_policy_encode(&pol, &key, buf);
 	put(dir, "strict", buf, n);
 	put(dir, "strict-body", buf, n - HT_MAC_BYTES);
+}
+
+/* Registry entries (first byte 0: read as PROJ, 1: as PROJ/app) and
+ * login.defs text, which fuzz_registry feeds to both parsers. */
+static void
+registry_seeds(const char *dir)
+{
+	static const char defs[] = "# comment\nUID_MIN\t\t 1000\nUID_MAX 60000 # tail\n";
+	struct ht_entry e = { .created = 1700000000 };
+	struct ht_admin u = { HT_ADMIN_USER, 1000, "alice" }, g = { HT_ADMIN_GROUP, 1001, "devs" };
+	unsigned char buf[1 + HT_ENTRY_MAX];
+	struct ht_key key;
+	size_t n;
+
+	fuzz_key(&key);
+	strcpy(e.scope, "PROJ");
+	strcpy(e.description, "a project");
+	ht_entry_add_admin(&e, &u);
+	ht_entry_add_admin(&e, &g);
+	buf[0] = 0;
+	n = ht_entry_encode(&e, &key, buf + 1);
+	put(dir, "project", buf, 1 + n);
+	put(dir, "project-body", buf, 1 + n - HT_MAC_BYTES);
+	strcpy(e.scope, "PROJ/app");
+	e.n_admins = 0;
+	buf[0] = 1;
+	n = ht_entry_encode(&e, &key, buf + 1);
+	put(dir, "repo", buf, 1 + n);
+	put(dir, "login-defs", defs, sizeof(defs) - 1);
 }
 
 static void
@@ -155,6 +191,8 @@ main(int argc, char **argv)
 	record_seeds(dir);
 	snprintf(dir, sizeof(dir), "%s/policy", argv[1]);
 	policy_seeds(dir);
+	snprintf(dir, sizeof(dir), "%s/registry", argv[1]);
+	registry_seeds(dir);
 	snprintf(dir, sizeof(dir), "%s/tombstone", argv[1]);
 	tombstone_seeds(dir);
 	return 0;

@@ -6,7 +6,7 @@
 # trips a sanitizer or an assertion; the reproducer is left in the build
 # directory and its path printed.
 #
-#   fuzz/run.sh [SECONDS] [TARGET...]     targets: token record policy options scope
+#   fuzz/run.sh [SECONDS] [TARGET...]     targets: token record policy options scope registry
 #                                         tombstone gitreq lastused authheader request conf webform
 #   fuzz/run.sh --seeds                   rewrite the seed corpora
 #
@@ -25,7 +25,7 @@ case "${1:-}" in
 [0-9]*) mode=run; seconds=$1; shift ;;
 *) mode=run ;;
 esac
-targets=${*:-"token record policy options scope tombstone gitreq lastused authheader request conf webform"}
+targets=${*:-"token record policy options scope registry tombstone gitreq lastused authheader request conf webform"}
 
 if [ -n "${FUZZ_BUILD:-}" ]; then
 	build=$FUZZ_BUILD; keep=1; mkdir -p "$build"

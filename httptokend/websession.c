@@ -375,6 +375,10 @@ ws_after(const struct ws_config *c, int argc, char **argv, int rc)
 		     strcmp(argv[i], "--keyfile") == 0 ? 2 : 1;
 	if (i >= argc || strcmp(argv[i], "revoke") != 0)
 		return;
+	/* A dry run revoked nothing: the sessions stay. */
+	for (int j = i + 1; j < argc; j++)
+		if (strcmp(argv[j], "--dry-run") == 0)
+			return;
 	for (i++; i < argc; i++) {
 		if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
 			ws_end_user(c, argv[i + 1]);

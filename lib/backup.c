@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "registry.h"
 #include "store_impl.h"
 #include "tombstone.h"
 
@@ -78,6 +79,7 @@ struct live {
 	int readable;
 	unsigned char policy[HT_POLICY_MAX];
 	size_t policy_len;
+	unsigned policy_version;
 };
 
 static enum ht_status
@@ -129,6 +131,7 @@ read_live_one(void *ctx, const char *name, size_t name_len, const unsigned char 
 	    ht_policy_decode(val, len, st->key, &pol, err) == HT_OK) {
 		memcpy(l->policy, val, len);
 		l->policy_len = len;
+		l->policy_version = pol.version;
 	}
 	return HT_OK;
 }
@@ -214,7 +217,9 @@ restore_one(void *ctx, const char *name, size_t name_len, const unsigned char *v
             size_t len, struct ht_error *err)
 {
 	struct restore *r = ctx;
+	char scope[HT_SCOPE_MAX + 1];
 	struct ht_policy pol;
+	struct ht_entry e;
 	int64_t when;
 	ht_id id;
 
@@ -229,6 +234,13 @@ restore_one(void *ctx, const char *name, size_t name_len, const unsigned char *v
 			return HT_ERR_CORRUPT;
 		return ht_store_put_raw_n(r->dst, name, name_len, val, len, err);
 	}
+	if (ht_entry_key_parse(name, name_len, scope)) {
+		/* The registry as the backup has it: its tokens' projects and
+		 * repositories. Checked again like a token. */
+		if (ht_entry_decode(scope, val, len, r->dst->key, &e, err) != HT_OK)
+			return HT_ERR_CORRUPT;
+		return ht_store_put_raw_n(r->dst, name, name_len, val, len, err);
+	}
 	if (name_len == strlen(HT_POLICY_KEY) && memcmp(name, HT_POLICY_KEY, name_len) == 0) {
 		if (r->rep->policy != HT_RESTORE_POLICY_FROM_BACKUP)
 			return HT_OK;   /* the live one is written later */
@@ -236,7 +248,9 @@ restore_one(void *ctx, const char *name, size_t name_len, const unsigned char *v
 			return HT_ERR_CORRUPT;
 		return ht_store_put_raw_n(r->dst, name, name_len, val, len, err);
 	}
-	return HT_OK;   /* meta: written fresh */
+	/* meta: written fresh; per-owner token counters: counted again when
+	 * next needed (quota.c). */
+	return HT_OK;
 }
 
 static enum ht_status
@@ -247,7 +261,8 @@ fill_restored(struct ht_store *dst, void *ctx, struct ht_error *err)
 	enum ht_status s;
 
 	r->dst = dst;
-	s = ht_store_put_meta(dst, err);
+	/* The backup's schema: its records and policy are in that layout. */
+	s = ht_store_put_meta_schema(dst, ht_store_schema(r->backup), err);
 	if (s == HT_OK && r->rep->policy == HT_RESTORE_POLICY_KEPT)
 		s = ht_store_put_raw(dst, HT_POLICY_KEY, l->policy, l->policy_len, err);
 	if (s == HT_OK)
@@ -289,8 +304,12 @@ restore_locked(const char *path, const struct ht_key *key, struct ht_store *back
 
 	read_live(path, key, &l);
 	rep->live_read = l.readable;
-	rep->policy = opt->with_policy || l.policy_len == 0 ? HT_RESTORE_POLICY_FROM_BACKUP
-	                                                    : HT_RESTORE_POLICY_KEPT;
+	/* The live policy is kept only in the layout of the backup's schema
+	 * (a store upgraded since the backup has a policy a version-1 store
+	 * cannot hold). */
+	rep->policy = opt->with_policy || l.policy_len == 0 ||
+	              l.policy_version != ht_store_schema(backup)
+	              ? HT_RESTORE_POLICY_FROM_BACKUP : HT_RESTORE_POLICY_KEPT;
 	s = ht_store_write(path, key, &own, HT_WRITE_REPLACE, fill_restored, &r, err);
 	free(l.r);
 	return s;

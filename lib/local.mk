@@ -3,6 +3,7 @@
 # benchmarks. It knows nothing of PAM or of the command line.
 noinst_LTLIBRARIES += lib/libhttptoken.la
 lib_libhttptoken_la_SOURCES = \
+	lib/accounts.c lib/accounts.h \
 	lib/account.c lib/account.h \
 	lib/authlog.c lib/authlog.h \
 	lib/backup.c \
@@ -15,7 +16,10 @@ lib_libhttptoken_la_SOURCES = \
 	lib/notified.c lib/notified.h \
 	lib/passwd.c \
 	lib/policy.c lib/policy.h \
+	lib/quota.c lib/quota.h \
 	lib/record.c lib/record.h \
+	lib/registry.c lib/registry.h \
+	lib/registry_store.c lib/registry_store.h \
 	lib/refusal.c lib/refusal.h \
 	lib/safefile.c lib/safefile.h \
 	lib/scope.c lib/scope.h \
@@ -25,6 +29,7 @@ lib_libhttptoken_la_SOURCES = \
 	lib/token.c lib/token.h \
 	lib/tombstone.c lib/tombstone.h \
 	lib/txn.c \
+	lib/upgrade.c lib/upgrade.h \
 	lib/utf8.c lib/utf8.h \
 	lib/verify.c lib/verify.h \
 	lib/writer.c

@@ -9,20 +9,40 @@
 #include "key.h"
 #include "record.h"
 
-#define HT_POLICY_VERSION          1
+#define HT_POLICY_VERSION          2     /* the layout of schema-2 stores */
 #define HT_GROUP_MAX               64
 #define HT_MAX_DAYS_LIMIT          36500u      /* 100 years */
 #define HT_GRANULARITY_LIMIT       2592000u    /* 30 days */
-#define HT_POLICY_MAX              256
+#define HT_MAX_TOKENS_DEFAULT      100u
+#define HT_MAX_TOKENS_LIMIT        100000u
+#define HT_GID_UNKNOWN             0xffffffffu /* a version-1 policy names groups only */
+#define HT_POLICY_MAX              1024
 
 #define HT_DAY                     86400       /* seconds */
 
+/* A group as the policy names it: its name and the gid it had when it was
+ * named. It matches only while both still agree, so a group deleted and
+ * re-created under the same name grants nothing. */
+struct ht_group_ref {
+	char name[HT_GROUP_MAX + 1];  /* "" when unset */
+	uint32_t gid;                 /* HT_GID_UNKNOWN in a version-1 policy */
+};
+
+/* Version 1 holds the first five; version 2 (schema-2 stores) all. */
 struct ht_policy {
+	unsigned version;                    /* 1 or 2 (0 means 2) */
 	int expiry_required;
 	unsigned max_days;
 	int enforce_existing;
 	char admin_group[HT_GROUP_MAX + 1];   /* "" when unset */
 	unsigned lastused_granularity;       /* seconds */
+	uint32_t admin_gid;
+	struct ht_group_ref sysadmin_group;
+	struct ht_group_ref token_users;     /* "": any account */
+	unsigned max_tokens_per_user;        /* personal records per owner */
+	int uses_any;                        /* allowed-uses any */
+	unsigned n_allowed_uses;
+	char allowed_uses[HT_USES_MAX][HT_USE_MAX + 1];
 	int notify_owner;                    /* mail owners about others' changes */
 };
 
@@ -39,6 +59,12 @@ enum ht_status ht_policy_decode(const unsigned char *buf, size_t len,
 enum ht_status ht_policy_expiry_for_create(const struct ht_policy *pol, long days,
                                            int64_t now, int64_t *expires,
                                            struct ht_error *err);
+
+/* Whether allowed-uses permits every use of rec. */
+int ht_policy_allows_uses(const struct ht_policy *pol, const struct ht_record *rec);
+
+/* Whether pol holds settings a version-1 policy cannot say. */
+int ht_policy_needs_v2(const struct ht_policy *pol);
 
 /* Whether enforce-existing refuses this token under the current policy. */
 int ht_policy_refuses(const struct ht_policy *pol, const struct ht_record *rec);

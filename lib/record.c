@@ -6,6 +6,7 @@
 
 #include "codec.h"
 #include "record.h"
+#include "scope.h"
 
 #define FLAG_REVOKED 0x01u
 
@@ -16,6 +17,36 @@ ht_record_key(ht_id id, char out[HT_RECORD_KEY_LEN + 1])
 
 	memcpy(out, "tok:", 4);
 	memcpy(out + 4, t.s, HT_ID_HEX_LEN + 1);
+}
+
+static unsigned
+layout_of(const struct ht_record *rec)
+{
+	return rec->version == 0 ? HT_RECORD_VERSION : rec->version;
+}
+
+static void
+put_set(struct ht_writer *w, const char *set, size_t stride, unsigned n, size_t max)
+{
+	ht_put_u8(w, (uint8_t)n);
+	for (unsigned i = 0; i < n; i++)
+		ht_put_str(w, set + i * stride, max);
+}
+
+/* Whether a version-1 record can say everything rec holds: the uses its
+ * kind is read with and no --only. */
+static int
+fits_v1(const struct ht_record *rec)
+{
+	struct ht_record v1 = { .kind = rec->kind };
+
+	ht_record_v1_uses(&v1);
+	if (rec->n_only != 0 || rec->n_uses != v1.n_uses)
+		return 0;
+	for (unsigned i = 0; i < v1.n_uses; i++)
+		if (strcmp(rec->uses[i], v1.uses[i]) != 0)
+			return 0;
+	return 1;
 }
 
 int
@@ -33,7 +64,9 @@ ht_record_key_id(const char *key, size_t len, ht_id *id)
 static void
 encode_body(const struct ht_record *rec, struct ht_writer *w)
 {
-	ht_put_u8(w, HT_RECORD_VERSION);
+	unsigned version = layout_of(rec);
+
+	ht_put_u8(w, (uint8_t)version);
 	ht_put_u8(w, (uint8_t)rec->kind);
 	ht_put_u8(w, (uint8_t)rec->perm);
 	ht_put_u8(w, rec->revoked ? FLAG_REVOKED : 0);
@@ -44,6 +77,11 @@ encode_body(const struct ht_record *rec, struct ht_writer *w)
 	ht_put_str(w, rec->owner, HT_OWNER_MAX);
 	ht_put_str(w, rec->scope, HT_SCOPE_MAX);
 	ht_put_str(w, rec->name, HT_NAME_MAX);
+	if (version == 2) {
+		put_set(w, rec->uses[0], sizeof(rec->uses[0]), rec->n_uses, HT_USE_MAX);
+		put_set(w, rec->only[0], sizeof(rec->only[0]), rec->n_only, HT_SCOPE_MAX);
+		ht_put_str(w, rec->revoked_reason, HT_REASON_MAX);
+	}
 	ht_put_bytes(w, rec->hash, HT_HASH_BYTES);
 }
 
@@ -53,7 +91,13 @@ ht_record_encode(const struct ht_record *rec, const struct ht_key *key,
 {
 	struct ht_writer w = { out, HT_RECORD_MAX - HT_MAC_BYTES, 0, 0 };
 	char dbkey[HT_RECORD_KEY_LEN + 1];
+	unsigned version = layout_of(rec);
 
+	/* Never write what decoding refuses: a token for nothing, or a
+	 * version-1 record that would read back wider or narrower. */
+	if (version > 2 || (version == 1 && !fits_v1(rec)) || rec->n_uses == 0 ||
+	    rec->n_uses > HT_USES_MAX || rec->n_only > HT_ONLY_MAX)
+		return 0;
 	encode_body(rec, &w);
 	if (w.failed)
 		return 0;
@@ -73,13 +117,60 @@ fields_valid(const struct ht_record *rec)
 		return 0;
 	if ((rec->kind == HT_KIND_PERSONAL) != (rec->scope[0] == '\0'))
 		return 0;
+	if (rec->n_only != 0 && rec->kind != HT_KIND_PERSONAL)
+		return 0;
+	if (!rec->revoked && rec->revoked_reason[0] != '\0')
+		return 0;
 	return rec->revoked == (rec->revoked_at != 0);
+}
+
+/* A set as written by put_set: 1..max (or 0..max) words, each valid,
+ * strictly ascending, so that one set has one encoding. */
+static void
+get_set(struct ht_reader *r, char *set, size_t stride, unsigned min, unsigned max,
+        unsigned *n, int (*valid)(const char *))
+{
+	*n = ht_get_u8(r);
+	if (*n < min || *n > max) {
+		r->failed = 1;
+		return;
+	}
+	for (unsigned i = 0; i < *n && !r->failed; i++) {
+		char *word = set + i * stride;
+
+		ht_get_str(r, word, stride);
+		if (!r->failed && (!valid(word) || (i > 0 && strcmp(word - stride, word) >= 0)))
+			r->failed = 1;
+	}
+}
+
+static int
+reason_valid(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
+static void
+decode_v2_fields(struct ht_reader *r, struct ht_record *rec)
+{
+	get_set(r, rec->uses[0], sizeof(rec->uses[0]), 1, HT_USES_MAX, &rec->n_uses,
+	        ht_use_valid);
+	get_set(r, rec->only[0], sizeof(rec->only[0]), 0, HT_ONLY_MAX, &rec->n_only,
+	        ht_resource_valid);
+	ht_get_str(r, rec->revoked_reason, sizeof(rec->revoked_reason));
+	if (!r->failed && !reason_valid(rec->revoked_reason))
+		r->failed = 1;
 }
 
 static void
 decode_body(struct ht_reader *r, struct ht_record *rec, uint8_t *version, uint8_t *flags)
 {
 	*version = ht_get_u8(r);
+	if (*version != 1 && *version != 2)
+		return;
 	rec->kind = (enum ht_kind)ht_get_u8(r);
 	rec->perm = (enum ht_perm)ht_get_u8(r);
 	*flags = ht_get_u8(r);
@@ -91,7 +182,12 @@ decode_body(struct ht_reader *r, struct ht_record *rec, uint8_t *version, uint8_
 	ht_get_str(r, rec->owner, sizeof(rec->owner));
 	ht_get_str(r, rec->scope, sizeof(rec->scope));
 	ht_get_str(r, rec->name, sizeof(rec->name));
+	if (*version == 2)
+		decode_v2_fields(r, rec);
+	else
+		ht_record_v1_uses(rec);
 	ht_get_bytes(r, rec->hash, HT_HASH_BYTES);
+	rec->version = *version;
 }
 
 /* The body of a record whose MAC has been checked (or, for the decoy,
@@ -106,7 +202,7 @@ parse(ht_id id, const unsigned char *body, size_t len, struct ht_record *rec,
 	memset(rec, 0, sizeof(*rec));
 	rec->id = id;
 	decode_body(&r, rec, &version, &flags);
-	if (!r.failed && version != HT_RECORD_VERSION)
+	if (!r.failed && version != 1 && version != 2)
 		return ht_error_set(err, HT_ERR_CORRUPT, "token %s: unknown record version %u",
 		                    ht_id_format(id).s, version);
 	if (r.failed || r.pos != r.len || (flags & ~FLAG_REVOKED) || !fields_valid(rec))
@@ -138,14 +234,15 @@ ht_record_decode(ht_id id, const unsigned char *buf, size_t len,
 }
 
 /* A well-formed personal record of ordinary size (an 8-byte owner, a
- * 16-byte name) under a MAC of zeros, which no key produces in practice.
- * Big-endian integers and 16-bit length prefixes, as encode_body writes;
- * DECOY_FIELDS bytes of fields, then the secret hash and the MAC. */
-#define DECOY_FIELDS 62
+ * 16-byte name, the use http) under a MAC of zeros, which no key produces
+ * in practice. Big-endian integers and 16-bit length prefixes, as
+ * encode_body writes; DECOY_FIELDS bytes of fields, then the secret hash
+ * and the MAC. */
+#define DECOY_FIELDS 72
 _Static_assert(DECOY_FIELDS + HT_HASH_BYTES + HT_MAC_BYTES == HT_RECORD_ORDINARY_LEN,
                "the decoy is an ordinary record");
 static const unsigned char decoy[HT_RECORD_ORDINARY_LEN] = {
-	HT_RECORD_VERSION, HT_KIND_PERSONAL, HT_PERM_WRITE, 0,
+	2, HT_KIND_PERSONAL, HT_PERM_WRITE, 0,
 	0, 0, 0, 0, 0x65, 0x50, 0x6a, 0x00,             /* created */
 	0, 0, 0, 0, 0, 0, 0, 0,                         /* expires: never */
 	0, 0, 0, 0, 0, 0, 0, 0,                         /* not revoked */
@@ -153,6 +250,9 @@ static const unsigned char decoy[HT_RECORD_ORDINARY_LEN] = {
 	0, 8, 'd', 'e', 'c', 'o', 'y', 'u', 's', 'r',   /* owner */
 	0, 0,                                           /* scope: none */
 	0, 16, 'd', 'e', 'c', 'o', 'y', ' ', 'r', 'e', 'c', 'o', 'r', 'd', ' ', 'p', 'a', 'd',
+	1, 0, 4, 'h', 't', 't', 'p',                    /* uses: http */
+	0,                                              /* only: none */
+	0, 0,                                           /* not revoked: no reason */
 	/* the secret hash and the MAC: zeros */
 };
 
@@ -164,6 +264,52 @@ ht_record_decode_decoy(const struct ht_key *key, struct ht_record *rec)
 	int body_ok = parse(0, decoy, sizeof(decoy) - HT_MAC_BYTES, rec, &ignored) == HT_OK;
 
 	return body_ok && !mac_ok;
+}
+
+int
+ht_record_has_use(const struct ht_record *rec, const char *word)
+{
+	for (unsigned i = 0; i < rec->n_uses && i < HT_USES_MAX; i++)
+		if (strcmp(rec->uses[i], word) == 0)
+			return 1;
+	return 0;
+}
+
+int
+ht_wordset_add(char *set, size_t stride, unsigned max, unsigned *n, const char *word)
+{
+	unsigned at = 0;
+
+	if (strlen(word) >= stride)
+		return -1;
+	while (at < *n && strcmp(set + at * stride, word) < 0)
+		at++;
+	if (at < *n && strcmp(set + at * stride, word) == 0)
+		return 0;
+	if (*n >= max)
+		return -1;
+	memmove(set + (at + 1) * stride, set + at * stride, (*n - at) * stride);
+	strcpy(set + at * stride, word);
+	(*n)++;
+	return 0;
+}
+
+void
+ht_record_default_uses(struct ht_record *rec)
+{
+	rec->n_uses = 1;
+	strcpy(rec->uses[0], "http");
+}
+
+void
+ht_record_v1_uses(struct ht_record *rec)
+{
+	rec->n_uses = 0;
+	(void)ht_wordset_add(rec->uses[0], sizeof(rec->uses[0]), HT_USES_MAX, &rec->n_uses,
+	                     "http");
+	if (rec->kind == HT_KIND_PERSONAL)
+		(void)ht_wordset_add(rec->uses[0], sizeof(rec->uses[0]), HT_USES_MAX,
+		                     &rec->n_uses, "login");
 }
 
 const char *

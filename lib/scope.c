@@ -18,34 +18,32 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Length of the character at p when it is well-formed UTF-8 and neither a
- * control nor an invisible format character; 0 otherwise. */
-static size_t
-printable_char_len(const unsigned char *p, size_t avail)
+/* Control and invisible format characters (ht_utf8_is_invisible) let a
+ * name hide or reorder what a terminal or a web page shows
+ * ("invoice<U+202E>fdp.exe"). */
+int
+ht_text_valid(const char *s, size_t min, size_t max)
 {
-	unsigned long cp;
-	size_t n = ht_utf8_decode(p, avail, &cp);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s);
 
-	if (n == 0 || ht_utf8_is_invisible(cp))
+	if (len < min || len > max)
 		return 0;
-	return n;
+	for (size_t i = 0; i < len;) {
+		unsigned long cp;
+		size_t n = ht_utf8_decode(p + i, len - i, &cp);
+
+		if (n == 0 || ht_utf8_is_invisible(cp))
+			return 0;
+		i += n;
+	}
+	return 1;
 }
 
 int
 ht_name_valid(const char *name)
 {
-	const unsigned char *p = (const unsigned char *)name;
-	size_t len = strlen(name);
-
-	if (len == 0 || len > HT_NAME_MAX)
-		return 0;
-	for (size_t i = 0; i < len;) {
-		size_t n = printable_char_len(p + i, len - i);
-		if (n == 0)
-			return 0;
-		i += n;
-	}
-	return 1;
+	return ht_text_valid(name, 1, HT_NAME_MAX);
 }
 
 static int
@@ -129,18 +127,65 @@ ht_resource_valid(const char *resource)
 	return ht_project_key_valid(resource) || ht_repo_valid(resource);
 }
 
-int
-ht_scope_allows(const struct ht_record *rec, const char *resource)
+static int
+project_covers(const char *key, const char *resource)
 {
-	size_t n;
+	size_t n = strlen(key);
 
-	if (rec->kind == HT_KIND_PERSONAL)
+	return strncmp(key, resource, n) == 0 && (resource[n] == '\0' || resource[n] == '/');
+}
+
+int
+ht_scope_covers(const char *scope, const char *resource)
+{
+	if (strchr(scope, '/') != NULL)
+		return strcmp(scope, resource) == 0;
+	return project_covers(scope, resource);
+}
+
+/* A project or repository token: by its kind, not the shape of its scope,
+ * so that a record whose scope and kind disagree reaches no more than its
+ * kind allows. */
+static int
+token_covers(const struct ht_record *rec, const char *resource)
+{
+	if (rec->kind == HT_KIND_REPO)
+		return strcmp(rec->scope, resource) == 0;
+	return project_covers(rec->scope, resource);
+}
+
+/* A personal token limited with --only passes where one of its scopes
+ * covers the resource, and never where the service names none. */
+static int
+only_allows(const struct ht_record *rec, const char *resource)
+{
+	if (rec->n_only == 0)
 		return 1;
 	if (resource == NULL)
 		return 0;
-	if (rec->kind == HT_KIND_REPO)
-		return strcmp(rec->scope, resource) == 0;
-	n = strlen(rec->scope);
-	return strncmp(rec->scope, resource, n) == 0 &&
-	       (resource[n] == '\0' || resource[n] == '/');
+	for (unsigned i = 0; i < rec->n_only && i < HT_ONLY_MAX; i++)
+		if (ht_scope_covers(rec->only[i], resource))
+			return 1;
+	return 0;
+}
+
+const char *
+ht_scope_matched(const struct ht_record *rec, const char *resource)
+{
+	if (rec->kind != HT_KIND_PERSONAL)
+		return resource != NULL && token_covers(rec, resource) ? rec->scope : NULL;
+	for (unsigned i = 0; resource != NULL && i < rec->n_only && i < HT_ONLY_MAX; i++)
+		if (ht_scope_covers(rec->only[i], resource))
+			return rec->only[i];
+	return NULL;
+}
+
+int
+ht_scope_allows(const struct ht_record *rec, const char *resource)
+{
+	if (rec->kind == HT_KIND_PERSONAL)
+		return only_allows(rec, resource);
+	if (resource == NULL)
+		return 0;
+	return token_covers(rec, resource);
 }

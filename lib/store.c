@@ -9,6 +9,8 @@
 #include <sodium.h>
 
 #include "codec.h"
+#include "quota.h"
+#include "registry_store.h"
 #include "safefile.h"
 #include "store_impl.h"
 #include "tombstone.h"
@@ -38,6 +40,7 @@ ht_store_attach(int fd, const char *path, int flags, const struct ht_key *key,
 	st->key = key;
 	st->path = path;
 	memset(&st->sb, 0, sizeof(st->sb));   /* ht_store_open fills it in */
+	st->schema = 0;                       /* ht_store_check_meta does */
 	st->dbf = gdbm_fd_open(fd, path, 0, flags | GDBM_CLOERROR, NULL);
 	if (st->dbf == NULL) {
 		gdbm_error e = gdbm_errno;
@@ -50,21 +53,28 @@ ht_store_attach(int fd, const char *path, int flags, const struct ht_key *key,
 }
 
 static void
-meta_body(struct ht_writer *w)
+meta_body(struct ht_writer *w, unsigned schema)
 {
 	ht_put_bytes(w, META_MAGIC, strlen(META_MAGIC));
-	ht_put_u32(w, HT_SCHEMA_VERSION);
+	ht_put_u32(w, schema);
+}
+
+enum ht_status
+ht_store_put_meta_schema(struct ht_store *st, unsigned schema, struct ht_error *err)
+{
+	unsigned char buf[META_MAX];
+	struct ht_writer w = { buf, sizeof(buf) - HT_MAC_BYTES, 0, 0 };
+
+	meta_body(&w, schema);
+	ht_mac(st->key, HT_META_KEY, strlen(HT_META_KEY), buf, w.len, buf + w.len);
+	st->schema = schema;
+	return ht_store_put_raw(st, HT_META_KEY, buf, w.len + HT_MAC_BYTES, err);
 }
 
 enum ht_status
 ht_store_put_meta(struct ht_store *st, struct ht_error *err)
 {
-	unsigned char buf[META_MAX];
-	struct ht_writer w = { buf, sizeof(buf) - HT_MAC_BYTES, 0, 0 };
-
-	meta_body(&w);
-	ht_mac(st->key, HT_META_KEY, strlen(HT_META_KEY), buf, w.len, buf + w.len);
-	return ht_store_put_raw(st, HT_META_KEY, buf, w.len + HT_MAC_BYTES, err);
+	return ht_store_put_meta_schema(st, HT_SCHEMA_VERSION, err);
 }
 
 static enum ht_status
@@ -116,9 +126,14 @@ ht_store_check_meta(struct ht_store *st, struct ht_error *err)
 	r = (struct ht_reader){ (unsigned char *)val.dptr + magic_len,
 	                        (size_t)val.dsize - magic_len - HT_MAC_BYTES, 0, 0 };
 	version = ht_get_u32(&r);
-	if (r.failed || r.pos != r.len || version != HT_SCHEMA_VERSION)
+	/* A version-1 program refuses schema 2 here (it knows only 1): a
+	 * module left loaded across the upgrade fails closed, never open. */
+	if (r.failed || r.pos != r.len || (version != HT_SCHEMA_VERSION && version != HT_SCHEMA_V1))
 		s = ht_error_set(err, HT_ERR_CORRUPT, "store %s: unknown schema version %u "
-		                 "(this program knows %d)", st->path, version, HT_SCHEMA_VERSION);
+		                 "(this program knows %d and %d)", st->path, version,
+		                 HT_SCHEMA_V1, HT_SCHEMA_VERSION);
+	else
+		st->schema = version;
 out:
 	free(val.dptr);
 	return s;
@@ -164,6 +179,12 @@ ht_store_open(const char *path, const struct ht_key *key, struct ht_store **out,
 	st->sb = sb;
 	*out = st;
 	return HT_OK;
+}
+
+unsigned
+ht_store_schema(const struct ht_store *st)
+{
+	return st->schema;
 }
 
 const struct stat *
@@ -222,6 +243,12 @@ ht_store_get(struct ht_store *st, ht_id id, struct ht_record *rec, struct ht_err
 		return s;
 	s = ht_record_decode(id, (unsigned char *)val.dptr, (size_t)val.dsize, st->key,
 	                     rec, err);
+	/* Records are in their store's layout: a version-1 record in a
+	 * converted store was put there by no writer of ours. */
+	if (s == HT_OK && rec->version != st->schema)
+		s = ht_error_set(err, HT_ERR_CORRUPT, "token %s: record of version %u in a "
+		                 "store of schema %u", ht_id_format(id).s, rec->version,
+		                 st->schema);
 	sodium_memzero(val.dptr, (size_t)val.dsize);
 	free(val.dptr);
 	return s;
@@ -240,6 +267,9 @@ ht_store_get_policy(struct ht_store *st, struct ht_policy *pol, struct ht_error 
 	if (s != HT_OK)
 		return s;
 	s = ht_policy_decode((unsigned char *)val.dptr, (size_t)val.dsize, st->key, pol, err);
+	if (s == HT_OK && pol->version != st->schema)
+		s = ht_error_set(err, HT_ERR_CORRUPT, "store %s: policy of version %u in a "
+		                 "store of schema %u", st->path, pol->version, st->schema);
 	free(val.dptr);
 	return s;
 }
@@ -323,12 +353,17 @@ check_tombstone(struct ht_store *st, ht_id id, datum k, struct ht_error *err)
 }
 
 static int
-is_known_key(datum k)
+is_known_key(const struct ht_store *st, datum k)
 {
+	char scope[HT_SCOPE_MAX + 1];
 	ht_id id;
 
 	if (token_key_id(k, &id) == 0 || ht_tombstone_key_id(k.dptr, (size_t)k.dsize, &id) == 0 ||
 	    ht_sealed_key_known(k.dptr, (size_t)k.dsize))
+		return 1;
+	if (st->schema >= HT_SCHEMA_VERSION && ht_entry_key_parse(k.dptr, (size_t)k.dsize, scope))
+		return 1;
+	if (st->schema >= HT_SCHEMA_VERSION && ht_quota_key_valid(k.dptr, (size_t)k.dsize))
 		return 1;
 	if (ht_replica_name_valid(k.dptr, (size_t)k.dsize))
 		return 1;
@@ -348,6 +383,7 @@ walk(struct ht_store *st, ht_store_visit visit, void *ctx, int strict,
 	datum k = gdbm_firstkey(st->dbf);
 
 	while (k.dptr != NULL && s == HT_OK) {
+		char scope[HT_SCOPE_MAX + 1];
 		struct ht_record rec;
 		ht_id id;
 		datum next;
@@ -362,9 +398,17 @@ walk(struct ht_store *st, ht_store_visit visit, void *ctx, int strict,
 			}
 		} else if (strict && ht_tombstone_key_id(k.dptr, (size_t)k.dsize, &id) == 0) {
 			s = check_tombstone(st, id, k, err);
-		} else if (strict && !is_known_key(k)) {
+		} else if (strict && !is_known_key(st, k)) {
 			s = ht_error_set(err, HT_ERR_CORRUPT, "store %s: unexpected key "
 			                 "of %d bytes", st->path, k.dsize);
+		} else if (strict && ht_entry_key_parse(k.dptr, (size_t)k.dsize, scope)) {
+			struct ht_entry e;
+
+			s = ht_store_get_entry(st, scope, &e, err);
+		} else if (strict && ht_quota_key_valid(k.dptr, (size_t)k.dsize) &&
+		           !ht_quota_counter_valid(st, k.dptr, (size_t)k.dsize)) {
+			s = ht_error_set(err, HT_ERR_CORRUPT, "store %s: a token counter fails "
+			                 "its integrity check", st->path);
 		}
 		next = gdbm_nextkey(st->dbf, k);
 		free(k.dptr);

@@ -22,7 +22,8 @@
 #include "policy.h"
 #include "record.h"
 
-#define HT_SCHEMA_VERSION 1
+#define HT_SCHEMA_VERSION 2   /* what new stores are made as */
+#define HT_SCHEMA_V1      1   /* still read and written until `tokenctl upgrade` */
 
 struct ht_store;
 struct ht_txn;
@@ -30,6 +31,10 @@ struct ht_txn;
 enum ht_status ht_store_open(const char *path, const struct ht_key *key,
                              struct ht_store **out, struct ht_error *err);
 void ht_store_close(struct ht_store *st);
+
+/* The schema of an open store: HT_SCHEMA_V1 or HT_SCHEMA_VERSION. Records
+ * and the policy are read and written in that schema's layout. */
+unsigned ht_store_schema(const struct ht_store *st);
 
 /* The status of the file ht_store_open opened and checked. */
 const struct stat *ht_store_stat(const struct ht_store *st);
@@ -117,7 +122,8 @@ struct ht_restore_options {
 
 enum ht_restore_policy {
 	HT_RESTORE_POLICY_KEPT,          /* the live store's */
-	HT_RESTORE_POLICY_FROM_BACKUP,   /* asked for, or the live one unreadable */
+	HT_RESTORE_POLICY_FROM_BACKUP,   /* asked for, the live one unreadable, or of
+	                                    another schema than the backup */
 };
 
 struct ht_restore_report {

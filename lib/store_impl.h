@@ -15,6 +15,7 @@ struct ht_store {
 	const char *path;      /* for messages; owned by the caller */
 	struct stat sb;        /* the live file as opened by ht_store_open;
 	                          zeros for a writer's copy */
+	unsigned schema;       /* from the meta record */
 };
 
 #define HT_META_KEY   "meta"
@@ -37,6 +38,9 @@ enum ht_status ht_store_put_raw(struct ht_store *st, const char *name,
 enum ht_status ht_store_put_raw_n(struct ht_store *st, const char *name, size_t name_len,
                                   const void *val, size_t len, struct ht_error *err);
 enum ht_status ht_store_put_meta(struct ht_store *st, struct ht_error *err);
+/* The meta record for a given schema (upgrade writes HT_SCHEMA_VERSION). */
+enum ht_status ht_store_put_meta_schema(struct ht_store *st, unsigned schema,
+                                        struct ht_error *err);
 
 /* Calls visit with every key and value as stored, unchecked; a status
  * other than HT_OK from visit stops the walk and is returned. */

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "quota.h"
 #include "safefile.h"
 #include "store_impl.h"
 #include "tombstone.h"
@@ -135,6 +136,7 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 {
 	struct ht_store *live;
 	const struct stat *sb;
+	unsigned schema;
 	enum ht_status s;
 
 	s = ht_store_open(txn->path, key, &live, err);
@@ -143,6 +145,7 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 	/* Ownership and mode as the administrator set them: a store made
 	 * private (0600) must not become group-readable on the next write. */
 	sb = ht_store_stat(live);
+	schema = ht_store_schema(live);
 	txn->owner = (struct ht_file_owner){ sb->st_uid, sb->st_gid, sb->st_mode & 0644 };
 	s = ht_newfile_open(&txn->nf, txn->path, &txn->owner, err);
 	if (s == HT_OK && ht_copy_fd(gdbm_fdesc(live->dbf), txn->nf.fd) < 0)
@@ -151,9 +154,12 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 	ht_store_close(live);
 	if (s == HT_OK)
 		s = ht_newfile_attach(&txn->nf, GDBM_WRITER, key, &txn->st, err);
-	if (s != HT_OK)
+	if (s != HT_OK) {
 		ht_newfile_discard(&txn->nf);
-	return s;
+		return s;
+	}
+	txn->st.schema = schema;
+	return HT_OK;
 }
 
 enum ht_status
@@ -221,10 +227,18 @@ ht_txn_put(struct ht_txn *txn, const struct ht_record *rec, struct ht_error *err
 {
 	unsigned char buf[HT_RECORD_MAX];
 	char name[HT_RECORD_KEY_LEN + 1];
-	size_t len = ht_record_encode(rec, txn->st.key, buf);
+	enum ht_status s;
+	size_t len;
 
+	if ((rec->version == 0 ? HT_RECORD_VERSION : rec->version) != txn->st.schema)
+		return ht_error_set(err, HT_ERR_DATA, "store %s is of schema %u: run "
+		                    "'tokenctl upgrade' first", txn->path, txn->st.schema);
+	len = ht_record_encode(rec, txn->st.key, buf);
 	if (len == 0)
 		return ht_error_set(err, HT_ERR_USAGE, "token record too large");
+	s = ht_quota_note_put(&txn->st, rec, err);
+	if (s != HT_OK)
+		return s;
 	ht_record_key(rec->id, name);
 	return txn_put_raw(txn, name, buf, len, err);
 }
@@ -272,6 +286,8 @@ ht_txn_delete(struct ht_txn *txn, ht_id id, struct ht_error *err)
 	if (s == HT_OK)
 		s = leave_tombstone(txn, &rec, err);
 	sodium_memzero(&rec, sizeof(rec));
+	if (s == HT_OK)
+		s = ht_quota_note_delete(&txn->st, id, err);
 	if (s != HT_OK)
 		return s;
 	ht_record_key(id, name);
@@ -286,8 +302,12 @@ enum ht_status
 ht_txn_put_policy(struct ht_txn *txn, const struct ht_policy *pol, struct ht_error *err)
 {
 	unsigned char buf[HT_POLICY_MAX];
-	size_t len = ht_policy_encode(pol, txn->st.key, buf);
+	size_t len;
 
+	if ((pol->version == 0 ? HT_POLICY_VERSION : pol->version) != txn->st.schema)
+		return ht_error_set(err, HT_ERR_DATA, "store %s is of schema %u: run "
+		                    "'tokenctl upgrade' first", txn->path, txn->st.schema);
+	len = ht_policy_encode(pol, txn->st.key, buf);
 	if (len == 0)
 		return ht_error_set(err, HT_ERR_USAGE, "policy record too large");
 	return txn_put_raw(txn, HT_POLICY_KEY, buf, len, err);

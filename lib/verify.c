@@ -42,6 +42,8 @@ judge_owner(const struct ht_verify_request *req, const char *user,
 		return HT_V_WRONG_USER;
 	if (req->token_user != NULL && strcmp(user, req->token_user) == 0)
 		return HT_V_WRONG_USER;
+	if (ht_uid_is_system(rec->owner_uid, req->accounts))
+		return HT_V_SYSTEM_OWNER;
 	if (req->user == NULL)
 		found = req->lookup_owner(user, &uid);
 	switch (found) {
@@ -100,6 +102,8 @@ judge(const struct ht_verify_request *req, const struct ht_record *rec,
 		v = HT_V_WRONG_USER;
 	if (v != HT_V_OK)
 		return v;
+	if (!ht_record_has_use(rec, req->use != NULL ? req->use : "http"))
+		return HT_V_USE;
 	if (req->resource_required && req->resource == NULL)
 		return HT_V_SCOPE;
 	if (!ht_scope_allows(rec, req->resource))
@@ -116,10 +120,14 @@ describe_accepted(const struct ht_verify_request *req, const struct ht_record *r
 {
 	const char *user = presented_user(req, rec);
 
+	const char *scope = ht_scope_matched(rec, req->resource);
+
 	res->perm = rec->perm;
 	snprintf(res->user, sizeof(res->user), "%s", user);
-	snprintf(res->scope, sizeof(res->scope), "%s",
-	         rec->kind == HT_KIND_PERSONAL ? "" : rec->scope);
+	/* What it reached through: a project or repository token's scope, the
+	 * --only entry that matched for a scoped personal token, "" for an
+	 * unscoped one. */
+	snprintf(res->scope, sizeof(res->scope), "%s", scope != NULL ? scope : "");
 }
 
 /* The owner entry of the last sweep for rec's owner. For an unknown id
@@ -258,11 +266,13 @@ ht_verdict_str(enum ht_verdict v)
 	case HT_V_BAD_SECRET: return "wrong secret";
 	case HT_V_WRONG_USER: return "token belongs to another user";
 	case HT_V_OWNER_ACCOUNT: return "owner account missing or changed";
+	case HT_V_SYSTEM_OWNER: return "owner is a system account";
 	case HT_V_OWNER_REFUSED: return "owner account refused";
 	case HT_V_REVOKED:    return "token revoked";
 	case HT_V_EXPIRED:    return "token expired";
 	case HT_V_POLICY:     return "token breaks the expiry policy";
 	case HT_V_SCOPE:      return "token out of scope";
+	case HT_V_USE:        return "token not for this use";
 	case HT_V_PERM:       return "token permission too low";
 	case HT_V_ERROR:      return "store unavailable";
 	}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "accounts.h"
 #include "account.h"
 #include "error.h"
 #include "record.h"
@@ -47,6 +48,7 @@ struct ht_verify_request {
 	const char *token_user;  /* user name for project/repository tokens;
 	                            NULL: none, they are refused */
 	const char *resource;    /* NULL: none configured */
+	const char *use;         /* what the service is (NULL: "http") */
 	/* The service protects a resource it works out per request: a NULL
 	 * resource then means it could not (empty or invalid), and every
 	 * token is refused, personal ones too. */
@@ -55,6 +57,7 @@ struct ht_verify_request {
 	int64_t now;
 	enum ht_user_lookup user_lookup;
 	uid_t user_uid;          /* valid when user_lookup is HT_USER_FOUND */
+	const struct ht_uid_range *accounts;  /* system accounts (NULL: defaults) */
 	/* The PAM user's shadow entry, where the caller could read it. When
 	 * read, it decides about lock and expiry (a refusal of the last sweep
 	 * for those is older news); when not (HT_OWNER_UNJUDGED), the sweep's
@@ -75,12 +78,14 @@ enum ht_verdict {
 	HT_V_WRONG_USER,
 	HT_V_OWNER_ACCOUNT, /* personal: the owner's account is gone or has
 	                       another uid now */
+	HT_V_SYSTEM_OWNER,  /* personal: the owner is a system account */
 	HT_V_OWNER_REFUSED, /* personal: the owner is locked, expired, or was
 	                       found missing by sweep (owner_refused says) */
 	HT_V_REVOKED,
 	HT_V_EXPIRED,
 	HT_V_POLICY,      /* refused by enforce-existing */
 	HT_V_SCOPE,
+	HT_V_USE,         /* the token's uses do not include the service's */
 	HT_V_PERM,        /* level below require= */
 	HT_V_ERROR,       /* store or key unusable: err says why */
 };
@@ -97,8 +102,9 @@ struct ht_verify_result {
 	/* Set on HT_V_OK only (empty strings otherwise): */
 	enum ht_perm perm;         /* the token's level */
 	char user[HT_OWNER_MAX + 1];   /* who it authenticates */
-	char scope[HT_SCOPE_MAX + 1];  /* the project or KEY/SLUG it was
-	                                  allowed on; empty for personal */
+	char scope[HT_SCOPE_MAX + 1];  /* what it reached through: its project
+	                                  or KEY/SLUG, or for a personal token
+	                                  the --only entry; "" when unscoped */
 };
 
 /* Checks password (len bytes, need not be NUL-terminated). */

@@ -165,8 +165,7 @@ check_token(request_rec *r, const char *user, const char *secret, size_t len)
 		/* For every other password, as the PAM module does: the time a
 		 * refusal takes says nothing about the token. */
 		req.user_lookup = ht_owner_lookup_passwd(user, &req.user_uid);
-	/* HTTPTokenUse (htk_conf_use(conf)) goes into the request once tokens
-	 * carry uses. */
+	req.use = htk_conf_use(conf);
 	ht_verify_password(&req, secret, len, &res, &err);
 	log_check(r, &res, &err, user);
 	if (res.verdict == HT_V_OK) {

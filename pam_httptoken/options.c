@@ -23,6 +23,7 @@ struct raw_args {
 	const char *require;
 	const char *resource;
 	const char *token_user;
+	const char *use;
 };
 
 static int
@@ -50,6 +51,7 @@ static const struct {
 	{ "require",    offsetof(struct raw_args, require),    perm_valid },
 	{ "resource",   offsetof(struct raw_args, resource),   ht_resource_valid },
 	{ "token_user", offsetof(struct raw_args, token_user), ht_user_name_valid },
+	{ "use",        offsetof(struct raw_args, use),        ht_use_valid },
 };
 
 static int
@@ -119,6 +121,7 @@ options_parse(pam_handle_t *pamh, int argc, const char **argv, struct options *o
 	opt->key_path = raw.keyfile != NULL ? raw.keyfile : HT_DEFAULT_KEY;
 	opt->token_user = raw.token_user != NULL ? raw.token_user : PHT_TOKEN_USER_DEFAULT;
 	opt->resource = raw.resource;
+	opt->use = raw.use != NULL ? raw.use : PHT_USE_DEFAULT;
 	opt->require = HT_PERM_READ;
 	if (raw.require != NULL)
 		(void)ht_perm_parse(raw.require, &opt->require);

@@ -9,12 +9,14 @@
 #include "record.h"
 
 #define PHT_TOKEN_USER_DEFAULT "x-token-auth"
+#define PHT_USE_DEFAULT        "http"
 
 struct options {
 	const char *db_path;
 	const char *key_path;
 	const char *token_user;
 	const char *resource;      /* NULL: none configured */
+	const char *use;           /* what this service is: "http" unless use= */
 	enum ht_perm require;
 	const char *git_prefix;    /* git_request=: resource and level come from
 	                              each request line; NULL: not set */

@@ -68,14 +68,19 @@ lookup_shadow(struct ht_verify_request *req)
 
 static void
 request_init(pam_handle_t *pamh, struct ht_verify_request *req, const struct options *opt,
-             const char *user)
+             const char *user, struct ht_uid_range *accounts)
 {
 	memset(req, 0, sizeof(*req));   /* fields this module does not set stay safe */
+	/* Read at every call, as the rest: a changed UID_MIN applies at once.
+	 * A malformed file leaves the defaults for what it got wrong. */
+	(void)ht_uid_range_load(HT_LOGIN_DEFS, accounts);
+	req->accounts = accounts;
 	req->db_path = opt->db_path;
 	req->key_path = opt->key_path;
 	req->user = user;
 	req->token_user = opt->token_user;
 	req->resource = opt->resource;
+	req->use = opt->use;
 	req->require = opt->require;
 	req->now = (int64_t)time(NULL);
 	lookup_user(pamh, req);
@@ -321,6 +326,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct options opt;
 	struct ht_git_request gr;
 	struct ht_verify_request req;
+	struct ht_uid_range accounts;
 	struct ht_verify_result res;
 	struct ht_error err;
 	const char *user = NULL, *password = NULL;
@@ -341,7 +347,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (resolve_request(pamh, &opt, &gr, "auth", user) != 0)
 		return PAM_AUTH_ERR;
 	ht_error_clear(&err);
-	request_init(pamh, &req, &opt, user);
+	request_init(pamh, &req, &opt, user, &accounts);
 	ht_verify_password(&req, password, strlen(password), &res, &err);
 	log_auth(pamh, &opt, user, &res, &err);
 	rc = auth_code(&res);
@@ -375,6 +381,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct options opt;
 	struct ht_git_request gr;
 	struct ht_verify_request req;
+	struct ht_uid_range accounts;
 	struct ht_verify_result res;
 	struct ht_error err;
 	const void *data = NULL;
@@ -393,7 +400,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (resolve_request(pamh, &opt, &gr, "account", user) != 0)
 		return PAM_PERM_DENIED;
 	ht_error_clear(&err);
-	request_init(pamh, &req, &opt, user);
+	request_init(pamh, &req, &opt, user, &accounts);
 	if (login_unchanged(login, &req, argc, argv)) {
 		/* Nothing but the clock can have changed the verdict. */
 		memset(&res, 0, sizeof(res));

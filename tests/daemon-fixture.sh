@@ -1,17 +1,24 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The daemon fixture, for suites that run tokenctl as real unprivileged
-# accounts through httptokend (sourced after tests/common.sh and
-# make_tmpdir). Everything lives in the suite's private $TEST_TMP:
+# accounts through httptokend (sourced after tests/common.sh, and
+# tests/accounts.sh with accounts_setup, or make_tmpdir). The callers are
+# accounts made for the run: system accounts (nobody, daemon) get no
+# personal tokens. Everything lives in the suite's private $TEST_TMP:
 #
 #   daemon_fixture_require [TOOL...]   skip the suite unless it runs as root
-#                                      with httptokend built, setpriv, the
-#                                      accounts nobody and daemon, and TOOLs
+#                                      with httptokend built, setpriv and
+#                                      TOOLs
 #   daemon_fixture                     a store and key ($DB, $KEY; made with
 #                                      `tokenctl init` unless $DB exists),
 #                                      and `httptokend --foreground` on $SOCK,
 #                                      stopped when the suite exits
 #   as USER ARGS...                    tokenctl ARGS as USER (setpriv, with
 #                                      USER's groups) through that daemon
+#   as_holding USER GIDS ARGS...       the same, with the supplementary
+#                                      groups GIDS (comma-separated) in the
+#                                      process whatever the group database
+#                                      says: a session that still holds a
+#                                      group it was removed from
 #   tkroot ARGS...                     tokenctl ARGS as root, directly on
 #                                      the fixture's store
 #   token_id TOKEN                     a token's id (unless tests/common.sh
@@ -33,8 +40,6 @@ daemon_fixture_require() {
 	for tool in setpriv "$@"; do
 		command -v "$tool" >/dev/null || tap_skip_all "$tool not installed"
 	done
-	getent passwd nobody >/dev/null && getent passwd daemon >/dev/null ||
-		tap_skip_all "accounts nobody and daemon are needed"
 }
 
 daemon_fixture() {
@@ -70,7 +75,8 @@ daemon_fixture() {
 		$wrapper "$HTTPTOKEND" --foreground --socket "$SOCK" \
 		--db "$DB" --keyfile "$KEY" ${DAEMON_ARGS:-} </dev/null >"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
-	trap 'daemon_fixture_stop; rm -rf "$TEST_TMP"' EXIT
+	# (and the run's accounts, when tests/accounts.sh made any)
+	trap 'daemon_fixture_stop; [ -z "${ACCOUNT_TAG:-}" ] || accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
 	tries=0
 	until [ -S "$SOCK" ]; do
 		kill -0 "$DAEMON_PID" 2>/dev/null || tap_bail "httptokend exited: $(cat "$DAEMON_LOG")"
@@ -94,6 +100,13 @@ as() {
 	as_user=$1
 	shift
 	setpriv --reuid="$as_user" --regid="$(id -g "$as_user")" --init-groups \
+		"$TOKENCTL" --socket "$SOCK" "$@"
+}
+
+as_holding() {
+	as_user=$1 as_gids=$2
+	shift 2
+	setpriv --reuid="$as_user" --regid="$(id -g "$as_user")" --groups="$as_gids" \
 		"$TOKENCTL" --socket "$SOCK" "$@"
 }
 

@@ -157,7 +157,8 @@ parse_restore(int argc, char **argv, struct ht_restore_options *opt)
 /* What restore did, on stderr: how many tokens, which revocations it
  * kept, whose policy the store has now. */
 static void
-report_restore(const struct ctl *ctl, const char *file, const struct ht_restore_report *rep)
+report_restore(const struct ctl *ctl, const char *file, const struct ht_restore_options *opt,
+               const struct ht_restore_report *rep)
 {
 	tk_note("restored %lu token%s from %s", rep->tokens, rep->tokens == 1 ? "" : "s", file);
 	if (!rep->live_read)
@@ -169,8 +170,9 @@ report_restore(const struct ctl *ctl, const char *file, const struct ht_restore_
 	if (rep->policy == HT_RESTORE_POLICY_KEPT)
 		tk_note("kept the current policy (--with-policy takes the backup's)");
 	else
-		tk_note("the policy is the backup's%s", rep->live_read ? "" :
-		        " (the replaced store's could not be read)");
+		tk_note("the policy is the backup's%s", !rep->live_read
+		        ? " (the replaced store's could not be read)" : !opt->with_policy
+		        ? " (the replaced store's is of another store version)" : "");
 	if (ctl->json) {
 		printf("{\"restored_from\":");
 		out_json_str(stdout, file);
@@ -209,6 +211,6 @@ cmd_restore(struct ctl *ctl, int argc, char **argv)
 		return tk_fail(s, &err);
 	audit_change(ctl, "restore", NULL, "from=%s kept_revoked=%lu policy=%s", file,
 	             rep.kept_revoked, rep.policy == HT_RESTORE_POLICY_KEPT ? "kept" : "backup");
-	report_restore(ctl, file, &rep);
+	report_restore(ctl, file, &opt, &rep);
 	return EX_OK;
 }

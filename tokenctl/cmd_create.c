@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "accounts.h"
 #include "safefile.h"
 #include "scope.h"
 #include "tokenctl.h"
@@ -22,6 +23,7 @@ struct create_args {
 	long days;               /* -1: not given */
 	enum ht_kind kind;
 	const char *scope;
+	struct token_limits limits;
 };
 
 static int
@@ -33,12 +35,18 @@ parse_create(int argc, char **argv, struct create_args *a)
 		{ "expires", required_argument, NULL, 'e' },
 		{ "project", required_argument, NULL, 'P' },
 		{ "repo", required_argument, NULL, 'R' },
+		{ "use", required_argument, NULL, 'u' },
+		{ "only", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long days;
 	int c, rc;
 
-	*a = (struct create_args){ NULL, HT_PERM_READ, -1, HT_KIND_PERSONAL, "" };
+	memset(a, 0, sizeof(*a));
+	a->perm = HT_PERM_READ;
+	a->days = -1;
+	a->kind = HT_KIND_PERSONAL;
+	a->scope = "";
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
@@ -58,6 +66,11 @@ parse_create(int argc, char **argv, struct create_args *a)
 				return tk_usage("create: --project and --repo exclude each other");
 			a->kind = c == 'P' ? HT_KIND_PROJECT : HT_KIND_REPO;
 			a->scope = optarg;
+			break;
+		case 'u':
+		case 'o':
+			if ((rc = limits_option(&a->limits, c, optarg)) != 0)
+				return rc;
 			break;
 		default: return unknown_option("create", c, argv);
 		}
@@ -85,6 +98,51 @@ check_create(const struct create_args *a)
 	return 0;
 }
 
+/* System accounts get no personal tokens (a compromised web application
+ * must not mint itself a git credential), and policy token-users may
+ * narrow them to one group. Root is allowed. */
+static int
+may_create_personal(const struct ctl *ctl, const struct session *ses)
+{
+	struct ht_uid_range accounts;
+
+	if (ctl->who.uid == 0)
+		return 0;
+	(void)ht_uid_range_load(HT_LOGIN_DEFS, &accounts);
+	if (ht_uid_is_system(ctl->who.uid, &accounts))
+		return tk_error(EX_NOPERM, "create: %s (uid %u) is a system account; system "
+		                "accounts get no personal tokens", ctl->who.name,
+		                (unsigned)ctl->who.uid);
+	if (ses->pol.token_users.name[0] != '\0' &&
+	    !caller_in_group_ref(&ctl->who, ses->pol.token_users.name, ses->pol.token_users.gid))
+		return tk_error(EX_NOPERM, "create: personal tokens are for members of the group "
+		                "%s (policy token-users)", ses->pol.token_users.name);
+	return limits_quota(ctl, ses);
+}
+
+/* Authority first (77 for a scope the caller does not administer, even
+ * one that does not exist), then the registry (66 for an unregistered
+ * project or repository). A version-1 store has no registry: there, as
+ * in version 1, token administrators create them. */
+static int
+may_create_scoped(const struct ctl *ctl, const struct session *ses,
+                  const struct create_args *a)
+{
+	enum role need = a->kind == HT_KIND_REPO ? ROLE_REPO_ADMIN : ROLE_PROJECT_ADMIN;
+	enum role role;
+	int rc = role_on_scope(ctl, ses, a->scope, &role);
+
+	if (rc != 0)
+		return rc;
+	if (role < need)
+		return tk_error(EX_NOPERM, "create: permission denied: you do not administer %s "
+		                "(project and repository tokens are for its administrators)",
+		                a->scope);
+	if (ht_store_schema(ses->st) < HT_SCHEMA_VERSION)
+		return 0;
+	return registered(ses, a->scope, "create");
+}
+
 /* Fills the record and stores it; tok gets the new token. */
 static int
 store_new(const struct ctl *ctl, struct session *ses, const struct create_args *a,
@@ -101,6 +159,7 @@ store_new(const struct ctl *ctl, struct session *ses, const struct create_args *
 	if ((rc = session_new_id(ses, tok)) != 0)
 		return rc;
 	rec->id = tok->id;
+	rec->version = ht_store_schema(ses->st);
 	rec->kind = a->kind;
 	rec->perm = a->perm;
 	rec->created = ctl->now;
@@ -108,6 +167,16 @@ store_new(const struct ctl *ctl, struct session *ses, const struct create_args *
 	snprintf(rec->owner, sizeof(rec->owner), "%s", ctl->who.name);
 	snprintf(rec->scope, sizeof(rec->scope), "%s", a->scope);
 	snprintf(rec->name, sizeof(rec->name), "%s", a->name);
+	/* A version-1 store cannot say "http only": its tokens are read with
+	 * the uses the upgrade would give them. */
+	if (rec->version < HT_SCHEMA_VERSION)
+		ht_record_v1_uses(rec);
+	else
+		ht_record_default_uses(rec);
+	if ((rc = limits_apply(ses, &a->limits, ses->admin, rec)) != 0) {
+		ht_token_wipe(tok);
+		return rc;
+	}
 	ht_secret_hash(&ses->key, tok, rec->hash);
 	if ((s = session_put(ses, rec, &err)) != HT_OK)
 		return tk_fail(s, &err);
@@ -133,10 +202,11 @@ cmd_create(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
-	if (a.kind != HT_KIND_PERSONAL && !ses.admin)
-		rc = tk_error(EX_NOPERM, "create: project and repository tokens are for "
-		              "administrators");
+	if (a.kind != HT_KIND_PERSONAL)
+		rc = may_create_scoped(ctl, &ses, &a);
 	else
+		rc = may_create_personal(ctl, &ses);
+	if (rc == 0)
 		rc = store_new(ctl, &ses, &a, &rec, &tok);
 	session_end(&ses);
 	if (rc != 0) {

@@ -16,6 +16,7 @@ struct edit_args {
 	const char *name;
 	int has_perm;
 	enum ht_perm perm;
+	struct token_limits limits;
 };
 
 static int
@@ -24,15 +25,19 @@ parse_edit(int argc, char **argv, struct edit_args *a)
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "perm", required_argument, NULL, 'p' },
+		{ "use", required_argument, NULL, 'u' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "anywhere", no_argument, NULL, 'A' },
 		/* Recognised only to be refused with the reason. */
 		{ "expires", required_argument, NULL, 'x' },
 		{ "expiry", required_argument, NULL, 'x' },
 		{ "no-expiry", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, rc;
 
-	*a = (struct edit_args){ NULL, 0, HT_PERM_READ };
+	memset(a, 0, sizeof(*a));
+	a->perm = HT_PERM_READ;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
@@ -42,6 +47,12 @@ parse_edit(int argc, char **argv, struct edit_args *a)
 				return tk_usage("--perm: expected read, write or admin, got '%s'", optarg);
 			a->has_perm = 1;
 			break;
+		case 'u':
+		case 'o':
+		case 'A':
+			if ((rc = limits_option(&a->limits, c, optarg)) != 0)
+				return rc;
+			break;
 		case 'x':
 			return tk_error(EX_DATAERR, "edit: expiry cannot be changed; rotate the "
 			                "token instead");
@@ -50,8 +61,9 @@ parse_edit(int argc, char **argv, struct edit_args *a)
 	}
 	if (argc - optind != 1)
 		return tk_usage("edit: expected one token id");
-	if (a->name == NULL && !a->has_perm)
-		return tk_usage("edit: nothing to change (give --name or --perm)");
+	if (a->name == NULL && !a->has_perm && !limits_given(&a->limits))
+		return tk_usage("edit: nothing to change (give --name, --perm, --use, --only "
+		                "or --anywhere)");
 	if (a->name != NULL && !ht_name_valid(a->name))
 		return tk_error(EX_DATAERR, "edit: invalid name: it must be 1 to %d bytes "
 		                "of UTF-8 without control or invisible format characters "
@@ -75,6 +87,8 @@ apply(const struct ctl *ctl, struct session *ses, const char *idtext,
 		snprintf(rec->name, sizeof(rec->name), "%s", a->name);
 	if (a->has_perm)
 		rec->perm = a->perm;
+	if ((rc = limits_apply(ses, &a->limits, ses->admin, rec)) != 0)
+		return rc;
 	if ((s = session_put(ses, rec, &err)) != HT_OK)
 		return tk_fail(s, &err);
 	*owner = owner_refusal(ses->st, rec);
@@ -103,8 +117,15 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 	(void)ht_lastused_read(ctl->db, rec.id, &use);
 	owner_mail_prepare(ctl, &rec.id, 1, &om);
 	privs_drop();
-	audit_change(ctl, "edit", &rec.id, "name=%s perm=%s", a.name ? "changed" : "kept",
-	             ht_perm_str(rec.perm));
+	{
+		char uses[HT_USES_MAX * (HT_USE_MAX + 1) + 1];
+		char only[HT_ONLY_MAX * (HT_SCOPE_MAX + 1) + 1];
+
+		out_words(uses, sizeof(uses), rec.uses[0], sizeof(rec.uses[0]), rec.n_uses, "-");
+		out_words(only, sizeof(only), rec.only[0], sizeof(rec.only[0]), rec.n_only, "-");
+		audit_change(ctl, "edit", &rec.id, "name=%s perm=%s uses=%s only=%s",
+		             a.name ? "changed" : "kept", ht_perm_str(rec.perm), uses, only);
+	}
 	if (ctl->json) {
 		out_record_json(stdout, &rec, ctl->now, &use, 0, owner);
 		fputc('\n', stdout);

@@ -9,6 +9,7 @@
 #include <sysexits.h>
 
 #include "lastused.h"
+#include "scope.h"
 #include "tokenctl.h"
 
 enum list_what { L_MINE, L_USER, L_ALL, L_PROJECT, L_REPO };
@@ -85,14 +86,23 @@ parse_list(int argc, char **argv, struct list_args *a)
 	return rc;
 }
 
-/* Whether a non-administrator may ask for this listing. */
+/* Whether a non-administrator may ask for this listing: their own, or a
+ * project or repository they administer. */
 static int
-allowed(const struct ctl *ctl, const struct list_args *a)
+allowed(const struct ctl *ctl, const struct session *ses, const struct list_args *a)
 {
+	enum role role;
+
 	if (a->what == L_MINE)
 		return 1;
 	if (a->what == L_USER)
 		return a->arg != NULL && ctl->who.has_name && strcmp(a->arg, ctl->who.name) == 0;
+	if ((a->what == L_PROJECT && !ht_project_key_valid(a->arg)) ||
+	    (a->what == L_REPO && !ht_repo_valid(a->arg)))
+		return 0;
+	if ((a->what == L_PROJECT || a->what == L_REPO) &&
+	    role_on_scope(ctl, ses, a->arg, &role) == 0)
+		return role >= (a->what == L_PROJECT ? ROLE_PROJECT_ADMIN : ROLE_REPO_ADMIN);
 	return 0;
 }
 
@@ -181,10 +191,10 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if ((rc = session_read(ctl, &ses)) != 0)
 		return rc;
-	if (!ses.admin && !allowed(ctl, &a)) {
+	if (!ses.admin && !allowed(ctl, &ses, &a)) {
 		session_end(&ses);
 		return tk_error(EX_NOPERM, "list: permission denied (you may list only your "
-		                "own tokens)");
+		                "own tokens and those of what you administer)");
 	}
 	/* A user's own listing is by uid as well as name: a recycled user
 	 * name does not inherit an old account's tokens. */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* notify --expiring DAYS: one mail per recipient listing their tokens that
  * expire within DAYS. A personal token's expiry goes to its owner; a
- * project or repository token's to the account that created it (this
- * store keeps no registry of a scope's administrators; the mail says
- * so). What was announced is remembered in the store (lib/notified.h), so
+ * project or repository token's to its scope's administrators in the
+ * registry, or to the account that created it when none is registered
+ * (notify_to.c; the mail says which). What was announced is remembered in the store (lib/notified.h), so
  * a second run sends nothing new; the memory is written under the
  * writers' lock, the mail sent after it is released, and the memory of a
  * mail that failed is taken back so that the next run tries again. */
@@ -18,6 +18,7 @@
 
 #include "account.h"
 #include "notified.h"
+#include "notify_to.h"
 #include "tokenctl.h"
 
 #define DAY 86400
@@ -31,6 +32,8 @@ struct notify_args {
 
 struct item {
 	struct ht_record rec;
+	char to[HT_OWNER_MAX + 1];   /* who is mailed about it */
+	int as_admin;                /* to administers its scope */
 	int failed;
 };
 
@@ -51,6 +54,7 @@ struct walk {
 	struct ht_store *st;
 	const struct notify_args *a;
 	struct items *items;
+	struct recipients to;        /* reused for every token */
 	struct ht_error *err;
 	enum ht_status failed;   /* HT_OK, or what stopped the walk */
 };
@@ -87,7 +91,7 @@ parse_notify(int argc, char **argv, struct notify_args *a)
 }
 
 static int
-items_add(struct items *l, const struct ht_record *rec)
+items_add(struct items *l, const struct ht_record *rec, const char *to, int as_admin)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 32;
@@ -99,7 +103,9 @@ items_add(struct items *l, const struct ht_record *rec)
 		l->cap = cap;
 	}
 	memset(&l->v[l->n], 0, sizeof(l->v[0]));
-	l->v[l->n++].rec = *rec;
+	l->v[l->n].rec = *rec;
+	snprintf(l->v[l->n].to, sizeof(l->v[0].to), "%s", to);
+	l->v[l->n++].as_admin = as_admin;
 	return 0;
 }
 
@@ -116,15 +122,18 @@ collect(const struct ht_record *rec, void *ctx)
 	if (ht_record_state(rec, w->ctl->now) != HT_STATE_ACTIVE || rec->expires == 0 ||
 	    rec->expires > w->ctl->now + (int64_t)w->a->days * HT_DAY)
 		return 0;
-	if (w->a->user != NULL && strcmp(rec->owner, w->a->user) != 0)
-		return 0;
-	if ((s = ht_notified_get(w->st, rec->id, &n, &found, w->err)) != HT_OK) {
+	if ((s = ht_notified_get(w->st, rec->id, &n, &found, w->err)) != HT_OK ||
+	    (s = notify_recipients(w->st, rec, &w->to, w->err)) != HT_OK) {
 		w->failed = s;
 		return 1;
 	}
 	if (found && n.expires == rec->expires)
 		return 0;
-	return items_add(w->items, rec);
+	for (size_t i = 0; i < w->to.n; i++)
+		if ((w->a->user == NULL || strcmp(w->to.names[i], w->a->user) == 0) &&
+		    items_add(w->items, rec, w->to.names[i], w->to.admins))
+			return 1;
+	return 0;
 }
 
 struct stale_walk {
@@ -162,7 +171,7 @@ static int
 by_recipient(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
-	int c = strcmp(x->rec.owner, y->rec.owner);
+	int c = strcmp(x->to, y->to);
 
 	if (c != 0)
 		return c;
@@ -208,23 +217,27 @@ static void
 write_body(FILE *f, const char *host, const char *to, unsigned long days,
            const struct item *v, size_t n)
 {
-	int scoped = 0;
+	int created = 0, administered = 0;
 
 	fprintf(f, "Hello %s,\n\nthese HTTP access tokens on %s expire within %lu day%s:\n\n",
 	        to, host, days, days == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
 		write_row(f, &v[i].rec);
-		scoped |= v[i].rec.kind != HT_KIND_PERSONAL;
+		created |= v[i].rec.kind != HT_KIND_PERSONAL && !v[i].as_admin;
+		administered |= v[i].as_admin;
 	}
 	fputs("\nTo keep access, replace a token before it expires:\n"
 	      "    tokenctl rotate ID\n"
 	      "gives a new token with the same name and permission (the old one stops\n"
 	      "working at once); then give the new token to whatever uses it, e.g. its\n"
 	      "git credential helper. A token you no longer need can simply expire.\n", f);
-	if (scoped)
+	if (administered)
 		fputs("\nYou receive the project and repository tokens above because you\n"
-		      "created them: this host keeps no registry of their administrators.\n"
-		      "If someone else looks after them now, please pass this on.\n", f);
+		      "administer their project or repository (tokenctl project show KEY).\n", f);
+	if (created)
+		fputs("\nYou receive the project and repository tokens above because you\n"
+		      "created them: no administrator of their project or repository is\n"
+		      "registered. If someone else looks after them now, please pass this on.\n", f);
 	fputs("\nThis message was sent once, by tokenctl notify. It contains no token.\n", f);
 }
 
@@ -239,10 +252,10 @@ send_one(const struct ctl *ctl, const char *host, const struct notify_args *a,
 
 	snprintf(subject, sizeof(subject), "%zu HTTP access token%s on %s expire%s within %lu day%s",
 	         n, n == 1 ? "" : "s", host, n == 1 ? "s" : "", a->days, a->days == 1 ? "" : "s");
-	rc = mail_open(ctl, &m, v[0].rec.owner, subject);
+	rc = mail_open(ctl, &m, v[0].to, subject);
 	if (rc == 0) {
-		write_body(m.f, host, v[0].rec.owner, a->days, v, n);
-		rc = mail_close(&m, v[0].rec.owner);
+		write_body(m.f, host, v[0].to, a->days, v, n);
+		rc = mail_close(&m, v[0].to);
 	}
 	for (size_t i = 0; rc != 0 && i < n; i++)
 		v[i].failed = 1;
@@ -264,7 +277,7 @@ report(const struct ctl *ctl, const struct notify_args *a, const struct item *v,
 {
 	if (ctl->json) {
 		printf("%s{\"to\":", start == 0 ? "" : ",");
-		out_json_str(stdout, v[start].rec.owner);
+		out_json_str(stdout, v[start].to);
 		printf(",\"sent\":%s,\"ids\":[", sent ? "true" : "false");
 		for (size_t i = start; i < end; i++)
 			printf("%s\"%s\"", i == start ? "" : ",", ht_id_format(v[i].rec.id).s);
@@ -273,7 +286,7 @@ report(const struct ctl *ctl, const struct notify_args *a, const struct item *v,
 	}
 	(void)n;
 	printf("%s ", a->dry_run ? "would mail" : sent ? "mailed" : "NOT mailed");
-	out_safe(stdout, v[start].rec.owner);
+	out_safe(stdout, v[start].to);
 	printf(": %zu token%s\n", end - start, end - start == 1 ? "" : "s");
 }
 
@@ -292,11 +305,11 @@ send_all(const struct ctl *ctl, const struct notify_args *a, struct items *items
 		int sent = 0;
 
 		for (end = start + 1; end < items->n &&
-		     strcmp(items->v[end].rec.owner, items->v[start].rec.owner) == 0; end++)
+		     strcmp(items->v[end].to, items->v[start].to) == 0; end++)
 			;
-		if (!deliverable(items->v[start].rec.owner)) {
+		if (!deliverable(items->v[start].to)) {
 			tk_note("notify: %s is no account that can receive mail; not mailed",
-			        items->v[start].rec.owner);
+			        items->v[start].to);
 			for (size_t i = start; i < end; i++)
 				items->v[i].failed = 1;
 		} else if (!a->dry_run) {
@@ -305,7 +318,7 @@ send_all(const struct ctl *ctl, const struct notify_args *a, struct items *items
 		}
 		for (size_t i = start; sent && i < end; i++)
 			audit_change(ctl, "notify", &items->v[i].rec.id, "to=%s expiry announced",
-			             items->v[i].rec.owner);
+			             items->v[i].to);
 		report(ctl, a, items->v, items->n, start, end, sent);
 	}
 	if (ctl->json)
@@ -350,11 +363,12 @@ gather(const struct ctl *ctl, struct session *ses, const struct notify_args *a,
 {
 	struct ht_error err = { 0 };
 	enum ht_status fs;
-	struct walk w = { ctl, ses->st, a, items, &err, 0 };
+	struct walk w = { ctl, ses->st, a, items, { 0 }, &err, 0 };
 	struct stale_walk sw = { ses->st, ctl->now, stale };
 
-	if ((fs = ht_store_foreach(ses->st, collect, &w, &err)) != HT_OK ||
-	    (fs = w.failed) != HT_OK)
+	fs = ht_store_foreach(ses->st, collect, &w, &err);
+	recipients_free(&w.to);
+	if (fs != HT_OK || (fs = w.failed) != HT_OK)
 		return tk_fail(fs, &err);
 	if ((fs = ht_notified_foreach(ses->st, collect_stale, &sw, &err)) != HT_OK)
 		return tk_fail(fs, &err);
@@ -383,7 +397,7 @@ cmd_notify(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
-	if (!ses.admin)
+	if (!ses.sysadmin)
 		rc = tk_error(EX_NOPERM, "notify: permission denied (system administrators only)");
 	if (rc == 0)
 		rc = gather(ctl, &ses, &a, &items, &stale);

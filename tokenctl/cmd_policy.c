@@ -11,6 +11,55 @@
 
 #include "tokenctl.h"
 
+static const char *
+group_or(const struct ht_group_ref *g, const char *none)
+{
+	return g->name[0] != '\0' ? g->name : none;
+}
+
+static void
+json_group(const char *name)
+{
+	if (name[0] != '\0')
+		out_json_str(stdout, name);
+	else
+		fputs("null", stdout);
+}
+
+static void
+print_v2_json(const struct ht_policy *pol)
+{
+	char uses[HT_USES_MAX * (HT_USE_MAX + 1) + 1];
+
+	fputs(",\"sysadmin_group\":", stdout);
+	json_group(pol->sysadmin_group.name);
+	fputs(",\"token_users\":", stdout);
+	json_group(pol->token_users.name);
+	printf(",\"max_tokens_per_user\":%u,\"allowed_uses\":", pol->max_tokens_per_user);
+	out_words(uses, sizeof(uses), pol->allowed_uses[0], sizeof(pol->allowed_uses[0]),
+	          pol->n_allowed_uses, "any");
+	out_json_str(stdout, uses);
+	printf(",\"schema\":%u", pol->version == 0 ? HT_POLICY_VERSION : pol->version);
+}
+
+static void
+print_v2_text(const struct ht_policy *pol)
+{
+	char uses[HT_USES_MAX * (HT_USE_MAX + 1) + 1];
+
+	fputs("sysadmin-group:       ", stdout);
+	out_safe(stdout, group_or(&pol->sysadmin_group, "none"));
+	fputs("\ntoken-users:          ", stdout);
+	out_safe(stdout, group_or(&pol->token_users, "any"));
+	printf("\nmax-tokens-per-user:  %u\n", pol->max_tokens_per_user);
+	out_words(uses, sizeof(uses), pol->allowed_uses[0], sizeof(pol->allowed_uses[0]),
+	          pol->n_allowed_uses, "any");
+	printf("allowed-uses:         %s\n", uses);
+	if (pol->version == 1)
+		fputs("store version:        1 (run 'tokenctl upgrade' for the settings above)\n",
+		      stdout);
+}
+
 static void
 print_policy(const struct ctl *ctl, const struct ht_policy *pol)
 {
@@ -22,8 +71,10 @@ print_policy(const struct ctl *ctl, const struct ht_policy *pol)
 			out_json_str(stdout, pol->admin_group);
 		else
 			fputs("null", stdout);
-		printf(",\"lastused_granularity\":%u,\"notify_owner\":%s}\n",
-		       pol->lastused_granularity, pol->notify_owner ? "true" : "false");
+		printf(",\"lastused_granularity\":%u,\"notify_owner\":%s", pol->lastused_granularity,
+		       pol->notify_owner ? "true" : "false");
+		print_v2_json(pol);
+		fputs("}\n", stdout);
 		return;
 	}
 	printf("expiry-required:      %s\n", pol->expiry_required ? "yes" : "no");
@@ -33,6 +84,7 @@ print_policy(const struct ctl *ctl, const struct ht_policy *pol)
 	out_safe(stdout, pol->admin_group[0] != '\0' ? pol->admin_group : "none");
 	printf("\nlastused-granularity: %u\n", pol->lastused_granularity);
 	printf("notify-owner:         %s\n", pol->notify_owner ? "yes" : "no");
+	print_v2_text(pol);
 }
 
 static int
@@ -51,18 +103,55 @@ policy_show(const struct ctl *ctl, int argc)
 	return fflush(stdout) == 0 ? EX_OK : tk_error(EX_IOERR, "write error on standard output");
 }
 
+/* A group named with the gid it has now (see caller_in_group_ref). */
 static int
-set_group(struct ht_policy *pol, const char *group)
+set_group_ref(struct ht_group_ref *g, const char *group, const char *unset)
 {
 	gid_t gid;
 
-	if (strcmp(group, "none") == 0) {
-		pol->admin_group[0] = '\0';
+	if (strcmp(group, unset) == 0) {
+		g->name[0] = '\0';
+		g->gid = HT_GID_UNKNOWN;
 		return 0;
 	}
 	if (strlen(group) > HT_GROUP_MAX || !lookup_group(group, &gid))
 		return tk_error(EX_DATAERR, "policy set: no such group '%s'", group);
-	strcpy(pol->admin_group, group);
+	strcpy(g->name, group);
+	g->gid = (uint32_t)gid;
+	return 0;
+}
+
+static int
+set_group(struct ht_policy *pol, const char *group)
+{
+	struct ht_group_ref g;
+	int rc = set_group_ref(&g, group, "none");
+
+	if (rc == 0) {
+		memcpy(pol->admin_group, g.name, sizeof(pol->admin_group));
+		pol->admin_gid = g.gid;
+	}
+	return rc;
+}
+
+/* --allowed-uses WORD,...|any */
+static int
+set_uses(struct ht_policy *pol, const char *arg)
+{
+	struct token_limits l = { 0 };
+	int rc;
+
+	if (strcmp(arg, "any") == 0) {
+		pol->uses_any = 1;
+		pol->n_allowed_uses = 0;
+		memset(pol->allowed_uses, 0, sizeof(pol->allowed_uses));
+		return 0;
+	}
+	if ((rc = limits_add_use(&l, arg)) != 0)
+		return rc;
+	pol->uses_any = 0;
+	pol->n_allowed_uses = l.n_uses;
+	memcpy(pol->allowed_uses, l.uses, sizeof(pol->allowed_uses));
 	return 0;
 }
 
@@ -76,6 +165,10 @@ parse_set(int argc, char **argv, struct ht_policy *pol, int *changes)
 		{ "enforce-existing", required_argument, NULL, 'e' },
 		{ "admin-group", required_argument, NULL, 'g' },
 		{ "lastused-granularity", required_argument, NULL, 'l' },
+		{ "sysadmin-group", required_argument, NULL, 'S' },
+		{ "token-users", required_argument, NULL, 'T' },
+		{ "max-tokens-per-user", required_argument, NULL, 'M' },
+		{ "allowed-uses", required_argument, NULL, 'U' },
 		{ "notify-owner", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -96,6 +189,13 @@ parse_set(int argc, char **argv, struct ht_policy *pol, int *changes)
 		case 'l':
 			rc = parse_ulong("--lastused-granularity", optarg, 0, HT_GRANULARITY_LIMIT, &v);
 			pol->lastused_granularity = (unsigned)v;
+			break;
+		case 'S': rc = set_group_ref(&pol->sysadmin_group, optarg, "none"); break;
+		case 'T': rc = set_group_ref(&pol->token_users, optarg, "any"); break;
+		case 'U': rc = set_uses(pol, optarg); break;
+		case 'M':
+			rc = parse_ulong("--max-tokens-per-user", optarg, 1, HT_MAX_TOKENS_LIMIT, &v);
+			pol->max_tokens_per_user = (unsigned)v;
 			break;
 		default: return unknown_option("policy set", c, argv);
 		}
@@ -123,14 +223,19 @@ policy_set(const struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
-	if (!ses.admin) {
+	if (!ses.sysadmin) {
 		session_end(&ses);
-		return tk_error(EX_NOPERM, "policy set: permission denied (administrators only)");
+		return tk_error(EX_NOPERM, "policy set: permission denied (system administrators "
+		                "only)");
 	}
 	pol = ses.pol;
 	changes = 0;
-	if ((rc = parse_set(argc, argv, &pol, &changes)) == 0 &&
-	    (s = session_put_policy(&ses, &pol, &err)) != HT_OK)
+	if ((rc = parse_set(argc, argv, &pol, &changes)) == 0 && pol.version == 1 &&
+	    ht_policy_needs_v2(&pol))
+		rc = tk_error(EX_DATAERR, "policy set: --sysadmin-group, --token-users, "
+		              "--max-tokens-per-user, --allowed-uses and --notify-owner need a "
+		              "store of version 2; run 'tokenctl upgrade'");
+	if (rc == 0 && (s = session_put_policy(&ses, &pol, &err)) != HT_OK)
 		rc = tk_fail(s, &err);
 	if (rc == 0)
 		rc = session_commit(&ses);
@@ -139,11 +244,14 @@ policy_set(const struct ctl *ctl, int argc, char **argv)
 		return rc;
 	privs_drop();
 	audit_change(ctl, "policy", NULL, "expiry-required=%s max-days=%u enforce-existing=%s "
-	             "admin-group=%s lastused-granularity=%u notify-owner=%s",
+	             "admin-group=%s lastused-granularity=%u notify-owner=%s sysadmin-group=%s "
+	             "token-users=%s max-tokens-per-user=%u role=system-administrator",
 	             pol.expiry_required ? "yes" : "no", pol.max_days,
 	             pol.enforce_existing ? "yes" : "no",
 	             pol.admin_group[0] ? pol.admin_group : "none", pol.lastused_granularity,
-	             pol.notify_owner ? "yes" : "no");
+	             pol.notify_owner ? "yes" : "no",
+	             group_or(&pol.sysadmin_group, "none"), group_or(&pol.token_users, "any"),
+	             pol.max_tokens_per_user);
 	if (ctl->json)
 		print_policy(ctl, &pol);
 	else

@@ -13,6 +13,8 @@
 
 struct purge_walk {
 	int revoked, expired;
+	int asked_expired;       /* --expired given, or neither */
+	const struct caller *self;   /* not a system administrator: own only */
 	int64_t now, before;     /* only what ended before this time */
 	ht_id *ids;
 	size_t n, cap;
@@ -22,6 +24,8 @@ struct purge_walk {
 static int
 wanted(const struct purge_walk *w, const struct ht_record *rec)
 {
+	if (w->self != NULL && !caller_owns_token(w->self, rec))
+		return 0;
 	switch (ht_record_state(rec, w->now)) {
 	case HT_STATE_REVOKED: return w->revoked && rec->revoked_at <= w->before;
 	case HT_STATE_EXPIRED: return w->expired && rec->expires <= w->before;
@@ -83,6 +87,7 @@ parse_purge(int argc, char **argv, struct purge_walk *w, int64_t now)
 		return tk_usage("purge: unexpected argument '%s'", argv[optind]);
 	if (!w->revoked && !w->expired)
 		w->revoked = w->expired = 1;
+	w->asked_expired = w->expired;
 	return 0;
 }
 
@@ -117,10 +122,17 @@ cmd_purge(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
-	if (!ses.admin)
-		rc = tk_error(EX_NOPERM, "purge: permission denied (administrators only)");
-	else
+	/* Everyone may purge their own revoked personal tokens (the
+	 * max-tokens-per-user limit counts them); the rest is the system
+	 * administrators'. */
+	if (!ses.sysadmin && w.asked_expired)
+		rc = tk_error(EX_NOPERM, "purge: permission denied (system administrators only; "
+		              "'purge --revoked' removes your own revoked tokens)");
+	else {
+		if (!ses.sysadmin)
+			w.self = &ctl->who;
 		rc = purge(&ses, &w);
+	}
 	session_end(&ses);
 	if (rc == 0) {
 		/* Only once the tokens are gone for good. */

@@ -18,33 +18,33 @@
 
 #define STDIN_MAX 4096
 
-struct id_list {
-	ht_id *ids;
-	size_t n, cap;
-	int failed;
-};
-
-static void
-ids_add(struct id_list *l, ht_id id)
+/* A reason: 1 to HT_REASON_MAX printable ASCII characters. */
+int
+revoke_reason_parse(const char *s)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		ht_id *p = realloc(l->ids, cap * sizeof(*p));
+	size_t n = strlen(s);
 
-		if (p == NULL) {
-			l->failed = 1;
-			return;
-		}
-		l->ids = p;
-		l->cap = cap;
-	}
-	l->ids[l->n++] = id;
+	if (n == 0 || n > HT_REASON_MAX)
+		return tk_error(EX_DATAERR, "--reason: 1 to %d characters", HT_REASON_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return tk_error(EX_DATAERR, "--reason: printable ASCII only");
+	return 0;
+}
+
+/* A version-1 store keeps no reason; it shows as "revoked". */
+void
+revoke_reason_set(const struct session *ses, struct ht_record *rec, const char *reason)
+{
+	if (ht_store_schema(ses->st) >= HT_SCHEMA_VERSION)
+		snprintf(rec->revoked_reason, sizeof(rec->revoked_reason), "%s", reason);
 }
 
 /* Marks rec revoked in the transaction; an already revoked token is left
  * as it was (its revocation time is part of the audit trail). */
 static int
-revoke_one(const struct ctl *ctl, struct session *ses, struct ht_record *rec, int *changed)
+revoke_one(const struct ctl *ctl, struct session *ses, struct ht_record *rec,
+           const char *reason, int *changed)
 {
 	struct ht_error err = { 0 };
 	enum ht_status s;
@@ -55,6 +55,7 @@ revoke_one(const struct ctl *ctl, struct session *ses, struct ht_record *rec, in
 	}
 	rec->revoked = 1;
 	rec->revoked_at = ctl->now;
+	revoke_reason_set(ses, rec, reason);
 	if ((s = session_put(ses, rec, &err)) != HT_OK)
 		return tk_fail(s, &err);
 	(*changed)++;
@@ -118,7 +119,7 @@ queue_all(const struct ctl *ctl, const struct id_list *later)
 }
 
 static int
-revoke_ids(const struct ctl *ctl, int n, char **args)
+revoke_ids(const struct ctl *ctl, int n, char **args, const char *reason)
 {
 	struct id_list done = { 0 }, later = { 0 };
 	struct session ses;
@@ -140,7 +141,7 @@ revoke_ids(const struct ctl *ctl, int n, char **args)
 		}
 		rc = session_get(ctl, &ses, args[i], &rec);
 		if (rc == 0)
-			rc = revoke_one(ctl, &ses, &rec, &changed);
+			rc = revoke_one(ctl, &ses, &rec, reason, &changed);
 		if (rc == 0 && changed > before)
 			ids_add(&done, rec.id);
 	}
@@ -160,66 +161,6 @@ revoke_ids(const struct ctl *ctl, int n, char **args)
 	rc = finish(ctl, &ses, &done, changed);
 	free(done.ids);
 	free(later.ids);
-	return rc;
-}
-
-struct user_walk {
-	const char *user;
-	const struct caller *self;    /* non-administrators: by uid too */
-	struct id_list ids;
-};
-
-static int
-collect_user(const struct ht_record *rec, void *ctx)
-{
-	struct user_walk *w = ctx;
-
-	if (rec->kind != HT_KIND_PERSONAL || rec->revoked || strcmp(rec->owner, w->user) != 0)
-		return 0;
-	if (w->self == NULL || caller_owns_token(w->self, rec))
-		ids_add(&w->ids, rec->id);
-	return w->ids.failed;
-}
-
-static int
-revoke_user(const struct ctl *ctl, const char *user)
-{
-	struct user_walk w = { user, NULL, { 0 } };
-	struct ht_error err = { 0 };
-	struct session ses;
-	int rc, changed = 0;
-	enum ht_status s;
-
-	if ((rc = session_write(ctl, &ses)) != 0)
-		return rc;
-	if (!ses.admin && !(ctl->who.has_name && strcmp(user, ctl->who.name) == 0)) {
-		session_end(&ses);
-		return tk_error(EX_NOPERM, "revoke: you may revoke only your own tokens");
-	}
-	if (!ses.admin)
-		w.self = &ctl->who;
-	/* Collect first: changing a GDBM file while walking it is undefined. */
-	if ((s = ht_store_foreach(ses.st, collect_user, &w, &err)) != HT_OK)
-		rc = tk_fail(s, &err);
-	else if (w.ids.failed)
-		rc = tk_error(EX_OSERR, "out of memory");
-	for (size_t i = 0; rc == 0 && i < w.ids.n; i++) {
-		struct ht_record rec;
-
-		if ((s = ht_store_get(ses.st, w.ids.ids[i], &rec, &err)) != HT_OK)
-			rc = tk_fail(s, &err);
-		else
-			rc = revoke_one(ctl, &ses, &rec, &changed);
-	}
-	if (rc != 0) {
-		session_end(&ses);
-		free(w.ids.ids);
-		return rc;
-	}
-	if (changed == 0 && !ctl->json)
-		tk_note("%s has no active personal tokens", user);
-	rc = finish(ctl, &ses, &w.ids, changed);
-	free(w.ids.ids);
 	return rc;
 }
 
@@ -277,7 +218,7 @@ revoke_presented(const struct ctl *ctl, const struct ht_token *tok)
 	else if (s != HT_OK)
 		rc = tk_fail(s, &err);
 	else
-		rc = revoke_one(ctl, &ses, &rec, &changed);
+		rc = revoke_one(ctl, &ses, &rec, "revoked", &changed);
 	if (rc != 0) {
 		session_end(&ses);
 		return rc;
@@ -306,37 +247,87 @@ revoke_stdin(const struct ctl *ctl)
 	return rc;
 }
 
-int
-cmd_revoke(struct ctl *ctl, int argc, char **argv)
+static int
+parse_revoke(int argc, char **argv, struct bulk_args *b, const char **token, int *bulk)
 {
 	static const struct option opts[] = {
 		{ "user", required_argument, NULL, 'u' },
 		{ "token", required_argument, NULL, 't' },
+		{ "project", required_argument, NULL, 'P' },
+		{ "repo", required_argument, NULL, 'R' },
+		{ "unused", required_argument, NULL, 'U' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		/* For root's hooks, e.g. "owner deleted" from the account-deletion
+		 * hook; what the audit trail and show say. */
+		{ "reason", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *user = NULL, *token = NULL;
-	int c;
+	unsigned long days;
+	int c, rc;
 
+	memset(b, 0, sizeof(*b));
+	b->unused_days = -1;
+	*bulk = 0;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'u')
-			user = optarg;
-		else if (c == 't')
-			token = optarg;
-		else
-			return unknown_option("revoke", c, argv);
+		switch (c) {
+		case 'u': b->user = optarg; *bulk = 1; break;
+		case 't': *token = optarg; break;
+		case 'P':
+		case 'R':
+			if (b->scope != NULL)
+				return tk_usage("revoke: --project and --repo exclude each other");
+			if (c == 'P' ? strchr(optarg, '/') != NULL : strchr(optarg, '/') == NULL)
+				return tk_error(EX_DATAERR, "revoke: '%s' is not a %s", optarg,
+				                c == 'P' ? "project key" : "repository (KEY/slug)");
+			b->scope = optarg;
+			*bulk = 1;
+			break;
+		case 'U':
+			if ((rc = parse_ulong("--unused", optarg, 0, HT_MAX_DAYS_LIMIT, &days)) != 0)
+				return rc;
+			b->unused_days = (long)days;
+			*bulk = 1;
+			break;
+		case 'n': b->dry_run = 1; break;
+		case 'r':
+			if ((rc = revoke_reason_parse(optarg)) != 0)
+				return rc;
+			b->reason = optarg;
+			break;
+		default: return unknown_option("revoke", c, argv);
+		}
 	}
-	if ((user != NULL) + (token != NULL) + (optind < argc) != 1)
-		return tk_usage("revoke: give token ids, or --user USER, or --token -");
-	if (token != NULL && strcmp(token, "-") != 0)
+	if (*bulk + (*token != NULL) + (optind < argc) != 1)
+		return tk_usage("revoke: give token ids, or --token -, or selectors (--user, "
+		                "--project or --repo, --unused)");
+	if (b->reason != NULL && *token != NULL)
+		return tk_usage("revoke: --reason is for ids and selectors");
+	if (b->dry_run && !*bulk)
+		return tk_usage("revoke: --dry-run is for --user, --project, --repo and --unused");
+	if (*token != NULL && strcmp(*token, "-") != 0)
 		return tk_usage("revoke: --token takes '-' (the token is read from standard "
 		                "input, never from the command line)");
-	if (user != NULL)
-		return revoke_user(ctl, user);
+	return 0;
+}
+
+int
+cmd_revoke(struct ctl *ctl, int argc, char **argv)
+{
+	const char *token = NULL;
+	struct bulk_args b;
+	int rc, bulk;
+
+	if ((rc = parse_revoke(argc, argv, &b, &token, &bulk)) != 0)
+		return rc;
+	if (b.reason != NULL && ctl->who.uid != 0)
+		return tk_error(EX_NOPERM, "revoke: --reason is for root (account hooks)");
+	if (bulk)
+		return revoke_bulk(ctl, &b);
 	/* In a fleet, a revocation by id or by token goes ahead while the
 	 * database is unreachable (queued); a bulk one does not. */
 	ctl->offline_ok = 1;
 	if (token != NULL)
 		return revoke_stdin(ctl);
-	return revoke_ids(ctl, argc - optind, argv + optind);
+	return revoke_ids(ctl, argc - optind, argv + optind, b.reason ? b.reason : "revoked");
 }

@@ -56,6 +56,9 @@ rotate(const struct ctl *ctl, struct session *ses, const char *idtext, long days
 	if (old->kind == HT_KIND_PERSONAL && !caller_owns_token(&ctl->who, old))
 		return tk_error(EX_NOPERM, "rotate: token %s is another user's personal "
 		                "token; revoke it instead", idtext);
+	/* The new record counts like a created one. */
+	if (old->kind == HT_KIND_PERSONAL && (rc = limits_quota(ctl, ses)) != 0)
+		return rc;
 	*rec = *old;
 	if ((rc = new_expiry(ctl, &ses->pol, old, days, &rec->expires)) != 0 ||
 	    (rc = session_new_id(ses, tok)) != 0)
@@ -65,6 +68,7 @@ rotate(const struct ctl *ctl, struct session *ses, const char *idtext, long days
 	ht_secret_hash(&ses->key, tok, rec->hash);
 	old->revoked = 1;
 	old->revoked_at = ctl->now;
+	revoke_reason_set(ses, old, "rotated");
 	s = session_put(ses, rec, &err);
 	if (s == HT_OK)
 		s = session_put(ses, old, &err);

@@ -267,7 +267,7 @@ apply_locked(const struct ctl *ctl, struct owners *o, size_t live, int *changes)
 
 	if ((rc = session_write(ctl, &ses)) != 0)
 		return rc;
-	if (!ses.admin)
+	if (!ses.sysadmin)
 		rc = tk_error(EX_NOPERM, "sweep: permission denied (system administrators only)");
 	if (rc == 0)
 		rc = apply(&ses, o, live, ctl->now, changes);
@@ -416,7 +416,7 @@ survey(const struct ctl *ctl, struct owners *o, size_t *live)
 
 	if ((rc = session_read(ctl, &ses)) != 0)
 		return rc;
-	if (!ses.admin)
+	if (!ses.sysadmin)
 		rc = tk_error(EX_NOPERM, "sweep: permission denied (system administrators only)");
 	else if ((fs = ht_store_foreach(ses.st, collect_owner, &c, &err)) != HT_OK)
 		rc = tk_fail(fs, &err);
@@ -484,7 +484,7 @@ cmd_sweep(struct ctl *ctl, int argc, char **argv)
 	if (a.reinstate != NULL) {
 		if ((rc = session_write(ctl, &ses)) != 0)
 			return rc;
-		if (!ses.admin)
+		if (!ses.sysadmin)
 			rc = tk_error(EX_NOPERM, "sweep: permission denied (system administrators "
 			              "only)");
 		else

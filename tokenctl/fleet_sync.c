@@ -237,30 +237,13 @@ push_queue(const struct ctl *ctl, struct ht_pg *pg, const struct ht_key *key,
 	return rc;
 }
 
-struct id_list {
-	ht_id *ids;
-	size_t n, cap;
-	int failed;
-};
-
 static int
 collect_id(const struct ht_record *rec, void *ctx)
 {
 	struct id_list *l = ctx;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		ht_id *p = realloc(l->ids, cap * sizeof(*p));
-
-		if (p == NULL) {
-			l->failed = 1;
-			return 1;
-		}
-		l->ids = p;
-		l->cap = cap;
-	}
-	l->ids[l->n++] = rec->id;
-	return 0;
+	ids_add(l, rec->id);
+	return l->failed;
 }
 
 /* A store that has never been a replica is dropped only on --replace. */

@@ -13,11 +13,14 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/capture.c \
 	tokenctl/client.c \
 	tokenctl/exit.c \
+	tokenctl/idlist.c \
+	tokenctl/limits.c \
 	tokenctl/mail.c \
 	tokenctl/output.c \
 	tokenctl/owner.c \
 	tokenctl/owner_mail.c \
 	tokenctl/privs.c \
+	tokenctl/roles.c \
 	tokenctl/session.c \
 	tokenctl/cmd_backup.c \
 	tokenctl/cmd_create.c \
@@ -29,9 +32,17 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/cmd_policy.c \
 	tokenctl/cmd_purge.c \
 	tokenctl/cmd_revoke.c \
+	tokenctl/revoke_bulk.c \
 	tokenctl/cmd_rotate.c \
 	tokenctl/cmd_show.c \
 	tokenctl/cmd_sweep.c \
+	tokenctl/cmd_upgrade.c \
+	tokenctl/cmd_registry.c \
+	tokenctl/registry_args.c \
+	tokenctl/registry_out.c \
+	tokenctl/registry_forget.c \
+	tokenctl/notify_to.h \
+	tokenctl/notify_to.c \
 	tokenctl/fleetctl.h \
 	tokenctl/fleet_session.c \
 	tokenctl/fleet_sync.c \

@@ -32,6 +32,9 @@ static const struct command commands[] = {
 	{ "purge", cmd_purge },
 	{ "backup", cmd_backup },
 	{ "restore", cmd_restore },
+	{ "upgrade", cmd_upgrade },
+	{ "project", cmd_project },
+	{ "repo", cmd_repo },
 	{ "sweep", cmd_sweep },
 	{ "notify", cmd_notify },
 	{ "fleet", cmd_fleet },
@@ -47,18 +50,29 @@ usage(FILE *f)
 	      "  init [--group GROUP]                  create an empty store and key (administrator)\n"
 	      "  create --name NAME [--perm read|write|admin] [--expires DAYS]\n"
 	      "         [--project KEY | --repo KEY/SLUG]  print a new token, once, on stdout\n"
+	      "         [--use WORD]... [--only KEY|KEY/SLUG]...\n"
 	      "  list [--user USER | --all | --project KEY | --repo KEY/SLUG]\n"
 	      "       [--expiring DAYS] [--status active|expired|revoked] [--unused DAYS]\n"
 	      "  show ID\n"
 	      "  edit ID [--name NAME] [--perm read|write|admin]\n"
+	      "          [--use WORD]... [--only KEY|KEY/SLUG]... [--anywhere]\n"
 	      "  revoke ID... | --user USER | --token -   (--token - reads a token on stdin)\n"
+	      "  revoke [--user USER] [--project KEY | --repo KEY/SLUG] [--unused DAYS] [--dry-run]\n"
 	      "  rotate ID [--expires DAYS]            new id and secret; the old token is revoked\n"
 	      "  policy [show]\n"
 	      "  policy set [--expiry-required yes|no] [--max-days N] [--enforce-existing yes|no]\n"
 	      "             [--admin-group GROUP|none] [--lastused-granularity SECONDS]\n"
+	      "             [--sysadmin-group GROUP|none] [--token-users GROUP|any]\n"
+	      "             [--max-tokens-per-user N] [--allowed-uses WORD,...|any]\n"
 	      "             [--notify-owner yes|no]\n"
 	      "  purge [--revoked] [--expired] [--older-than DAYS]\n"
 	      "  backup FILE | restore [--with-policy] FILE\n"
+	      "  upgrade                               convert a version-1 store (system administrator)\n"
+	      "  project add KEY [--admin USER|@GROUP]... [--description TEXT]\n"
+	      "  project edit KEY [--add-admin USER|@GROUP]... [--remove-admin USER|@GROUP]...\n"
+	      "               [--description TEXT]\n"
+	      "  project remove KEY [--force] | project list | project show KEY\n"
+	      "  repo add|edit|remove|show KEY/SLUG ... | repo list [KEY]\n"
 	      "  sweep [--dry-run] [--max-missing N] | sweep --reinstate USER\n"
 	      "                                        refuse tokens of locked, expired, missing owners\n"
 	      "  notify --expiring DAYS [--user USER] [--dry-run]\n"

@@ -101,6 +101,31 @@ out_json_time(FILE *f, int64_t t)
 		fprintf(f, "\"%s\"", buf);
 }
 
+static void
+json_words(FILE *f, const char *set, size_t stride, unsigned n)
+{
+	fputc('[', f);
+	for (unsigned i = 0; i < n; i++) {
+		if (i > 0)
+			fputc(',', f);
+		out_json_str(f, set + i * stride);
+	}
+	fputc(']', f);
+}
+
+/* "a,b,c", or none when the set is empty. */
+void
+out_words(char *buf, size_t size, const char *set, size_t stride, unsigned n,
+          const char *none)
+{
+	size_t len = 0;
+
+	snprintf(buf, size, "%s", n == 0 ? none : "");
+	for (unsigned i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? "," : "",
+		                        set + i * stride);
+}
+
 /* A JSON string, or null when s is empty. */
 static void
 json_str_or_null(FILE *f, const char *s)
@@ -147,6 +172,15 @@ out_record_json(FILE *f, const struct ht_record *rec, int64_t now,
 		fputs("null", f);
 	fprintf(f, ",\"policy_refused\":%s,\"name\":", refused ? "true" : "false");
 	out_json_str(f, rec->name);
+	fputs(",\"uses\":", f);
+	json_words(f, rec->uses[0], sizeof(rec->uses[0]), rec->n_uses);
+	fputs(",\"only\":", f);
+	json_words(f, rec->only[0], sizeof(rec->only[0]), rec->n_only);
+	fputs(",\"revoked_reason\":", f);
+	if (rec->revoked)
+		out_json_str(f, rec->revoked_reason[0] != '\0' ? rec->revoked_reason : "revoked");
+	else
+		fputs("null", f);
 	fputc('}', f);
 }
 
@@ -176,7 +210,7 @@ out_record_show(FILE *f, const struct ht_record *rec, int64_t now,
                 const struct ht_lastuse *use, int refused, enum ht_refusal owner)
 {
 	struct ht_id_text id = ht_id_format(rec->id);
-	char buf[64];
+	char buf[64], words[HT_ONLY_MAX * (HT_SCOPE_MAX + 1) + 1];
 
 	show_line(f, "id:", id.s);
 	show_line(f, "name:", rec->name);
@@ -185,6 +219,13 @@ out_record_show(FILE *f, const struct ht_record *rec, int64_t now,
 	if (rec->scope[0] != '\0')
 		show_line(f, "scope:", rec->scope);
 	show_line(f, "permission:", ht_perm_str(rec->perm));
+	out_words(words, sizeof(words), rec->uses[0], sizeof(rec->uses[0]), rec->n_uses, "none");
+	show_line(f, "uses:", words);
+	if (rec->kind == HT_KIND_PERSONAL) {
+		out_words(words, sizeof(words), rec->only[0], sizeof(rec->only[0]), rec->n_only,
+		          "anywhere its owner's name is accepted");
+		show_line(f, "only:", words);
+	}
 	show_line(f, "status:", ht_state_str(ht_record_state(rec, now)));
 	if (refused)
 		show_line(f, "policy:", "refused (enforce-existing: breaks the current expiry policy)");
@@ -197,6 +238,8 @@ out_record_show(FILE *f, const struct ht_record *rec, int64_t now,
 	if (rec->revoked) {
 		out_time(buf, sizeof(buf), rec->revoked_at, "-");
 		show_line(f, "revoked:", buf);
+		show_line(f, "reason:", rec->revoked_reason[0] != '\0' ? rec->revoked_reason
+		                                                     : "revoked");
 	}
 	out_time(buf, sizeof(buf), use->time, "never");
 	show_line(f, "last used:", buf);
@@ -211,9 +254,9 @@ out_record_show(FILE *f, const struct ht_record *rec, int64_t now,
 void
 out_list_header(FILE *f)
 {
-	fprintf(f, "%-16s  %-10s  %-20s  %-5s  %-7s  %-16s  %-16s  %-16s  %-15s  %s\n", "ID",
-	        "KIND", "OWNER/SCOPE", "PERM", "STATUS", "CREATED", "EXPIRES", "LAST USED",
-	        "FROM", "NAME");
+	fprintf(f, "%-16s  %-10s  %-20s  %-5s  %-7s  %-16s  %-16s  %-16s  %-15s  %-10s  %s\n",
+	        "ID", "KIND", "OWNER/SCOPE", "PERM", "STATUS", "CREATED", "EXPIRES", "LAST USED",
+	        "FROM", "USES", "NAME");
 }
 
 void
@@ -224,6 +267,7 @@ out_list_row(FILE *f, const struct ht_record *rec, int64_t now, const struct ht_
 	struct ht_id_text id = ht_id_format(rec->id);
 	const char *who = rec->kind == HT_KIND_PERSONAL ? rec->owner : rec->scope;
 	char created[32], expires[32], used[32];
+	char uses[HT_USES_MAX * (HT_USE_MAX + 1) + 1];
 	int pad = 20 - (int)strlen(who);
 
 	out_time(created, sizeof(created), rec->created, "-");
@@ -237,6 +281,8 @@ out_list_row(FILE *f, const struct ht_record *rec, int64_t now, const struct ht_
 	/* Written by the servers' group: escaped like any untrusted text. */
 	out_safe(f, from);
 	fprintf(f, "%*s  ", from_pad > 0 ? from_pad : 0, "");
+	out_words(uses, sizeof(uses), rec->uses[0], sizeof(rec->uses[0]), rec->n_uses, "-");
+	fprintf(f, "%-10s  ", uses);
 	out_safe(f, rec->name);
 	fputc('\n', f);
 }

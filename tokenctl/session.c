@@ -35,6 +35,7 @@ load_policy(const struct ctl *ctl, struct session *ses)
 	if ((s = ht_store_get_policy(ses->st, &ses->pol, &err)) != HT_OK)
 		return tk_fail(s, &err);
 	ses->admin = caller_is_admin(ctl, &ses->pol);
+	ses->sysadmin = caller_is_sysadmin(ctl, &ses->pol);
 	return 0;
 }
 
@@ -136,8 +137,8 @@ session_end(struct session *ses)
 }
 
 /* Fetches a token the caller may act on: 64 for a malformed id, 66 when
- * there is none or when it is someone else's and the caller is no admin
- * (the same answer, so that ids cannot be probed). */
+ * there is none or it is one the caller may not act on (the same answer,
+ * so that ids cannot be probed). */
 int
 session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
             struct ht_record *rec)
@@ -150,7 +151,7 @@ session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
 	if (rc != 0)
 		return rc;
 	s = ht_store_get(ses->st, id, rec, &err);
-	if (s == HT_OK && !ses->admin && !caller_owns_token(&ctl->who, rec)) {
+	if (s == HT_OK && !caller_may_act_on(ctl, ses, rec)) {
 		sodium_memzero(rec, sizeof(*rec));
 		s = HT_ERR_NOTFOUND;
 	}

@@ -29,6 +29,7 @@ struct caller {
 	                                may not name files */
 	int has_name;
 	char name[TK_USER_MAX];
+	gid_t account_gid;           /* the account's primary group (passwd) */
 };
 
 struct ht_conf;
@@ -62,9 +63,55 @@ struct session {
 	struct ht_store *st;     /* read-only handle, or the transaction's */
 	struct ht_txn *txn;      /* NULL for readers */
 	struct ht_policy pol;
-	int admin;
+	int admin;               /* token administrator or above */
+	int sysadmin;            /* system administrator */
 	struct fleet_write *fw;  /* source = postgresql: what goes to the database */
 };
+
+/* The roles of SPEC "Token kinds and permissions", weakest first. */
+enum role {
+	ROLE_NONE = 0,           /* everyone: their own personal tokens */
+	ROLE_REPO_ADMIN,
+	ROLE_PROJECT_ADMIN,
+	ROLE_TOKEN_ADMIN,        /* admin-group */
+	ROLE_SYSADMIN,           /* root, sysadmin-group, the store's owner */
+};
+
+/* What --use, --only and --anywhere asked for (limits.c). */
+struct token_limits {
+	int has_uses;
+	unsigned n_uses;
+	char uses[HT_USES_MAX][HT_USE_MAX + 1];
+	int has_only;
+	unsigned n_only;
+	char only[HT_ONLY_MAX][HT_SCOPE_MAX + 1];
+	int anywhere;
+};
+
+/* revoke_bulk.c */
+struct bulk_args {
+	const char *user;
+	const char *scope;        /* --project KEY or --repo KEY/SLUG */
+	long unused_days;         /* -1: not asked */
+	int dry_run;
+	const char *reason;       /* root only; NULL: the default */
+};
+int revoke_bulk(const struct ctl *ctl, const struct bulk_args *b);
+#define REASON_OWNER_DELETED "owner deleted"
+/* registry_forget.c: takes user out of every registry entry (in the
+ * transaction); *removed gets how many entries named them. */
+int registry_forget_user(struct session *ses, const char *user, size_t *removed);
+/* cmd_revoke.c */
+int revoke_reason_parse(const char *s);
+void revoke_reason_set(const struct session *ses, struct ht_record *rec, const char *reason);
+
+/* idlist.c */
+struct id_list {
+	ht_id *ids;
+	size_t n, cap;
+	int failed;
+};
+void ids_add(struct id_list *l, ht_id id);
 
 /* paths.c: compiled-in defaults (a test build points them elsewhere). */
 const char *tk_default_db(void);
@@ -101,10 +148,15 @@ void privs_drop(void);
 int caller_identify(struct caller *who);
 int caller_from_uid(struct caller *who, uid_t uid, gid_t gid);
 int caller_in_group(const struct caller *who, const char *group);
+int caller_has_gid(const struct caller *who, gid_t gid);
+int caller_in_group_ref(const struct caller *who, const char *name, uint32_t gid);
+int caller_is_sysadmin(const struct ctl *ctl, const struct ht_policy *pol);
 int caller_owns_file(const struct caller *who, const char *path);
 int caller_is_admin(const struct ctl *ctl, const struct ht_policy *pol);
 int caller_owns_token(const struct caller *who, const struct ht_record *rec);
 int lookup_group(const char *name, gid_t *gid);
+struct group;
+int group_entry(const char *name, struct group *gr, char **bufp);
 
 /* exit.c */
 int tk_exit_code(enum ht_status s);
@@ -134,11 +186,41 @@ int session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
                 struct ht_record *rec);
 int session_new_id(struct session *ses, struct ht_token *tok);
 
+/* roles.c */
+struct ht_entry;
+const char *role_name(enum role r);
+enum role role_global(const struct session *ses);
+int entry_admits(const struct caller *who, const struct ht_entry *e);
+/* The caller's role on "KEY" or "KEY/slug"; 0, or an exit status when the
+ * registry cannot be read. */
+int role_on_scope(const struct ctl *ctl, const struct session *ses, const char *scope,
+                  enum role *role);
+int caller_may_act_on(const struct ctl *ctl, const struct session *ses,
+                      const struct ht_record *rec);
+
+/* registry_args.c, registry_out.c */
+struct ht_admin;
+int admin_parse(const char *opt, const char *arg, struct ht_admin *a);
+int description_valid(const char *s);
+int registry_show(struct ctl *ctl, int repo, int argc, char **argv);
+
+/* limits.c */
+int limits_add_use(struct token_limits *l, const char *arg);
+int limits_add_only(struct token_limits *l, const char *arg);
+int limits_option(struct token_limits *l, int opt, const char *arg);
+int limits_given(const struct token_limits *l);
+int registered(const struct session *ses, const char *scope, const char *what);
+int limits_quota(const struct ctl *ctl, const struct session *ses);
+int limits_apply(const struct session *ses, const struct token_limits *l, int trusted,
+                 struct ht_record *rec);
+
 /* output.c */
 void out_safe(FILE *f, const char *s);
 void out_json_str(FILE *f, const char *s);
 void out_time(char *buf, size_t size, int64_t t, const char *none);
 void out_json_time(FILE *f, int64_t t);
+void out_words(char *buf, size_t size, const char *set, size_t stride, unsigned n,
+               const char *none);
 void out_record_json(FILE *f, const struct ht_record *rec, int64_t now,
                      const struct ht_lastuse *use, int refused, enum ht_refusal owner);
 void out_record_show(FILE *f, const struct ht_record *rec, int64_t now,
@@ -196,6 +278,9 @@ int cmd_policy(struct ctl *ctl, int argc, char **argv);
 int cmd_purge(struct ctl *ctl, int argc, char **argv);
 int cmd_backup(struct ctl *ctl, int argc, char **argv);
 int cmd_restore(struct ctl *ctl, int argc, char **argv);
+int cmd_upgrade(struct ctl *ctl, int argc, char **argv);
+int cmd_project(struct ctl *ctl, int argc, char **argv);
+int cmd_repo(struct ctl *ctl, int argc, char **argv);
 int cmd_sweep(struct ctl *ctl, int argc, char **argv);
 int cmd_notify(struct ctl *ctl, int argc, char **argv);
 int cmd_fleet(struct ctl *ctl, int argc, char **argv);

@@ -21,6 +21,7 @@ ALL="$TEST_TMP/all-output"
 run() { tk "$@" >>"$ALL" 2>&1 </dev/null; }   # everything but create/rotate
 
 T1=$(tk create --name one 2>>"$ALL"); I1=$(token_id "$T1")
+tk project add PROJ 2>/dev/null || tap_bail "project add failed"
 T2=$(tk create --name two --project PROJ 2>>"$ALL"); I2=$(token_id "$T2")
 check_match "init is logged" "tokenctl: init: uid=$UID_ user=$ME token=-" "$(cat "$LOG")"
 check_match "create is logged with id, kind and level" \
@@ -28,6 +29,18 @@ check_match "create is logged with id, kind and level" \
 check_match "create of a project token logs its scope" "token=$I2 kind=project perm=read scope=PROJ" "$(cat "$LOG")"
 check_match "logged at LOG_AUTHPRIV|LOG_NOTICE" "^$((10 * 8 + 5)) tokenctl: create" \
 	"$(grep 'create:' "$LOG" | head -1)"
+
+check_match "a registry change is logged with actor and role" \
+	"tokenctl: project: uid=$UID_ user=$ME token=- add PROJ role=system-administrator admins=-" \
+	"$(cat "$LOG")"
+run repo add PROJ/app --admin "$ME"
+check_match "repo add is logged with its administrators" \
+	"repo: uid=$UID_ user=$ME token=- add PROJ/app role=system-administrator admins=$ME" \
+	"$(cat "$LOG")"
+run revoke --project PROJ --unused 0 --dry-run
+check_match "a bulk revoke is logged with selectors, count and role" \
+	"revoke: uid=$UID_ user=$ME token=- bulk user=- scope=PROJ unused=0 dry-run=yes count=1 role=system-administrator" \
+	"$(cat "$LOG")"
 
 run list --all; run --json list --all; run show "$I1"; run --json show "$I1"
 run edit "$I1" --name "one bis"

@@ -28,6 +28,8 @@ T1=$out; ID1=$(token_id "$T1")
 
 T2=$(tk create --name "ci" --perm write --expires 7)
 ID2=$(token_id "$T2")
+# Project and repository tokens are for registered scopes.
+tk project add PROJ 2>/dev/null && tk repo add PROJ/web 2>/dev/null || tap_bail "registry setup failed"
 TP=$(tk create --name "deploy" --project PROJ --perm admin)
 IDP=$(token_id "$TP")
 TR=$(tk create --name "mirror" --repo PROJ/web)
@@ -67,7 +69,7 @@ check_none() {
 }
 
 list=$(tk list)
-check_match "list: header" "^ID +KIND +OWNER/SCOPE +PERM +STATUS +CREATED +EXPIRES +LAST USED +FROM +NAME" \
+check_match "list: header" "^ID +KIND +OWNER/SCOPE +PERM +STATUS +CREATED +EXPIRES +LAST USED +FROM +USES +NAME" \
 	"$(printf '%s\n' "$list" | head -1)"
 check "list: default shows the caller's 3 personal tokens" 3 "$(printf '%s\n' "$list" | grep -c ' personal ')"
 check "list --all: all 5" 5 "$(tk list --all | tail -n +2 | wc -l)"
@@ -124,7 +126,7 @@ check_match "policy: max-days 90" "max-days: +90" "$pol"
 tk policy set --expiry-required yes --max-days 30 --enforce-existing yes \
 	--lastused-granularity 60 --admin-group "$(id -gn)" 2>/dev/null
 check "policy set: exit 0" 0 $?
-check "policy --json" "{\"expiry_required\":true,\"max_days\":30,\"enforce_existing\":true,\"admin_group\":\"$(id -gn)\",\"lastused_granularity\":60,\"notify_owner\":false}" \
+check "policy --json" "{\"expiry_required\":true,\"max_days\":30,\"enforce_existing\":true,\"admin_group\":\"$(id -gn)\",\"lastused_granularity\":60,\"notify_owner\":false,\"sysadmin_group\":null,\"token_users\":null,\"max_tokens_per_user\":100,\"allowed_uses\":\"any\",\"schema\":2}" \
 	"$(tk --json policy show)"
 T4=$(tk create --name "bounded"); ID4=$(token_id "$T4")
 check_match "expiry required: create without --expires gets max-days" \
@@ -180,6 +182,11 @@ UE=$(printf '\303\274')
 check_match "table: backslash escaped, UTF-8 kept" 'q"uo\\\\te evil '"$UE"'n$' "$(tk list --all | grep "^$IX")"
 check_match "JSON: quote and backslash escaped" '"name":"q\\"uo\\\\te evil '"$UE"'n"' \
 	"$(tk --json show "$IX")"
+err=$(tk create --name "$(printf 'invoice\342\200\256fdp.exe')" 2>&1 >/dev/null); rc=$?
+check "a right-to-left override in a name: exit 65" 65 "$rc"
+check_match "a right-to-left override in a name: message" "invisible format characters" "$err"
+check "no raw RLO anywhere in the output" 0 \
+	"$( (tk list --all; tk show "$IX"; tk --json list --all) | grep -c "$(printf '\342\200\256')")"
 
 # show of a token that is not there reads no uninitialised memory, also
 # when enforce-existing makes show judge the record against the policy.

@@ -30,7 +30,7 @@ done
 now=$(date +%s)
 entry "$(id_of "$A")" "$(printf '%020d' "$now") git-read 192.0.2.7 -"
 check_match "list: when and from where" \
-	"^$(id_of "$A") .* [0-9]{4}-[0-9-]+ [0-9:]+ +192\\.0\\.2\\.7 +a\$" "$(tk list)"
+	"^$(id_of "$A") .* [0-9]{4}-[0-9-]+ [0-9:]+ +192\\.0\\.2\\.7 +http +a\$" "$(tk list)"
 s=$(tk show "$(id_of "$A")")
 check_match "show: client" "  from: +192\\.0\\.2\\.7" "$s"
 check_match "show: service" "  service: +git-read" "$s"

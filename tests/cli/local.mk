@@ -4,6 +4,8 @@
 CLI_TESTS = tests/cli/commands.sh tests/cli/exitcodes.sh \
 	tests/cli/writers.sh tests/cli/audit.sh tests/cli/lastuse.sh
 CLI_TESTS += tests/cli/names.sh tests/cli/restore.sh tests/cli/purge.sh
+CLI_TESTS += tests/cli/roles.sh tests/cli/bulk.sh tests/cli/registry.sh \
+	tests/cli/walkthrough.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS)
 

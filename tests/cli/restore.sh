@@ -75,6 +75,34 @@ check "restore of a truncated backup: store unchanged" "$before" "$(tk --json li
 
 # backup refuses the store, the key, the lock file (existing or not) and a
 # writer's temp name, by any name.
+# The registry travels with the backup: its projects, as they were.
+tk project add REG --description before 2>/dev/null || tap_bail "project add failed"
+tk backup "$TEST_TMP/b-reg.db" 2>/dev/null || tap_bail "backup failed"
+tk project edit REG --description after 2>/dev/null || tap_bail "project edit failed"
+tk project add LATER 2>/dev/null || tap_bail "project add failed"
+tk restore "$TEST_TMP/b-reg.db" 2>/dev/null
+check "restore: exit 0 (registry)" 0 "$?"
+check_match "restore: the backup's registry entry" '"description":"before"' "$(tk --json project show REG)"
+check "restore: a project registered after the backup is gone: 66" 66 \
+	"$(tk project show LATER >/dev/null 2>&1; echo $?)"
+
+# A backup made before the upgrade, restored over the upgraded store: the
+# store is of version 1 again, and so must its policy be (the backup's).
+V1="$TEST_TMP/v1"
+mkdir -m 0700 "$V1" && cp "$top_srcdir/tests/fixtures/v1-store/tokens.db" \
+	"$top_srcdir/tests/fixtures/v1-store/key" "$V1/" && chmod 0600 "$V1/tokens.db" "$V1/key" ||
+	tap_bail "cannot copy the version-1 store"
+tk1() { "$TOKENCTL" --db "$V1/tokens.db" --keyfile "$V1/key" "$@"; }
+tk1 backup "$TEST_TMP/b-v1.db" 2>/dev/null || tap_bail "backup of the version-1 store failed"
+tk1 upgrade 2>/dev/null || tap_bail "upgrade failed"
+tk1 policy set --max-tokens-per-user 5 2>/dev/null || tap_bail "policy set failed"
+err=$(tk1 restore "$TEST_TMP/b-v1.db" 2>&1 >/dev/null); rc=$?
+check "restore of a version-1 backup over an upgraded store: exit 0" 0 "$rc"
+check_match "... says the policy is the backup's, and why" \
+	"the policy is the backup's \(the replaced store's is of another store version\)" "$err"
+check_match "... the store is of version 1 again" '"schema":1' "$(tk1 --json policy show)"
+check "... and every token reads: list --all exits 0" 0 "$(tk1 list --all >/dev/null 2>&1; echo $?)"
+
 for f in "$DB" "$KEY" "$DB.lock" "$TEST_TMP/store/../store/tokens.db.lock" "$DB.tmp.abcdef"; do
 	sum=$( [ -e "$f" ] && cksum <"$f")
 	err=$(tk backup "$f" 2>&1); rc=$?

@@ -7,8 +7,11 @@
 # units, as this build generates them, pass systemd-analyze verify.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 . "$top_srcdir/tests/daemon-fixture.sh"
+. "$top_srcdir/tests/accounts.sh"
 daemon_fixture_require systemd-socket-activate systemd-analyze
-make_tmpdir
+accounts_setup ac
+make_user a; U1=$(acct a)
+make_user b; U2=$(acct b)
 DB="$TEST_TMP/store/tokens.db"
 KEY="$TEST_TMP/store/key"
 mkdir -m 0755 "$TEST_TMP/store"
@@ -22,15 +25,15 @@ P=$!
 i=0
 while [ ! -S "$ACT" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 chmod 0666 "$ACT"   # as SocketMode=0666 does
-T=$(setpriv --reuid=nobody --regid=nogroup --init-groups "$TOKENCTL" --socket "$ACT" \
+T=$(setpriv --reuid="$U1" --regid="$U1" --init-groups "$TOKENCTL" --socket "$ACT" \
 	create --name activated 2>"$TEST_TMP/err"); rc=$?
 check "the first connection starts the daemon, which serves it" 0 "$rc"
-check_match "... a token, nobody's" '"owner":"nobody"' "$(tkroot --json show "$(token_id "$T")")"
+check_match "... a token, U1's" "\"owner\":\"$U1\"" "$(tkroot --json show "$(token_id "$T")")"
 check "the daemon runs with the socket systemd gave it" "$HTTPTOKEND" \
 	"$(readlink "/proc/$P/exe")"
 check "socket activation: the daemon does not remove the socket it was given" yes \
 	"$([ -S "$ACT" ] && echo yes)"
-setpriv --reuid=daemon --regid=daemon --init-groups "$TOKENCTL" --socket "$ACT" list >/dev/null 2>&1
+setpriv --reuid="$U2" --regid="$U2" --init-groups "$TOKENCTL" --socket "$ACT" list >/dev/null 2>&1
 check "it goes on serving" 0 "$?"
 # --idle 2: it exits by itself (the wait is bounded: a daemon that never
 # exits is killed after 60 s and fails the check).

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# httptokend against a hostile unprivileged caller (nobody, through
-# setpriv, with tokenctl as its client): a poisoned environment (PATH,
+# httptokend against a hostile unprivileged caller (U1, an ordinary
+# account made for the run, through setpriv, with tokenctl as its client): a poisoned environment (PATH,
 # LD_PRELOAD, LD_LIBRARY_PATH, GDBM_*, TMPDIR, HOME, locale, MALLOC_*,
 # GLIBC_TUNABLES), hostile arguments (paths, a 100 000-byte name, control
 # characters and terminal escapes, 10 000 arguments) and closed standard
@@ -10,8 +10,11 @@
 # print names safely.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 . "$top_srcdir/tests/daemon-fixture.sh"
+. "$top_srcdir/tests/accounts.sh"
 daemon_fixture_require cc
-make_tmpdir
+accounts_setup hc
+make_user a; U1=$(acct a)
+make_user b; U2=$(acct b)
 daemon_fixture
 FIXED=$(dirname "$DB")
 
@@ -41,17 +44,17 @@ for prog in sh bash getent id logger sendmail cat ls; do
 	chmod 0755 "$EVIL/$prog"
 done
 
-OUT="$TEST_TMP/seen-by-nobody"   # everything nobody was shown
+OUT="$TEST_TMP/seen-by-U1"   # everything U1 was shown
 : >"$OUT"
 
-# hostile ARGS...: tokenctl as nobody with the poisoned environment,
+# hostile ARGS...: tokenctl as "$U1" with the poisoned environment,
 # started from inside the trap, through the fixture's daemon;
 # stdout+stderr are appended to $OUT and also left in $LAST.
 hostile() {
 	# setpriv runs as root and must not see the poison: it gets a clean
-	# environment, and env (already nobody) sets the poison for the exec
+	# environment, and env (already U1) sets the poison for the exec
 	# of tokenctl alone.
-	(cd "$EVIL" && /usr/bin/setpriv --reuid=nobody --regid=nogroup --init-groups \
+	(cd "$EVIL" && /usr/bin/setpriv --reuid="$U1" --regid="$U1" --init-groups \
 		/usr/bin/env -i \
 		PATH="$EVIL" LD_PRELOAD="$EVIL/mark.so" LD_LIBRARY_PATH="$EVIL" \
 		LD_AUDIT="$EVIL/mark.so" LD_DEBUG=all LD_DEBUG_OUTPUT="$MARKS/lddebug" \
@@ -71,10 +74,10 @@ id_of() { printf '%s' "$1" | grep -o 'htk_[0-9a-f]\{16\}' | head -1 | cut -c5-20
 # Marks left by root: a library or program of the caller's ran as root.
 root_marks() { find "$MARKS" -mindepth 1 \( -name '*-by-0' -o -user root \) -print; }
 
-# A token of another user, to be kept from nobody.
-TD=$(as daemon create --name "daemon-secret-name")
+# A token of another user, to be kept from U1.
+TD=$(as "$U2" create --name "U2-secret-name")
 ID=$(id_of "$TD")
-check_match "daemon has a token" '^[0-9a-f]{16}$' "$ID"
+check_match "U2 has a token" '^[0-9a-f]{16}$' "$ID"
 KEYSUM=$(sha256sum "$FIXED/key")
 
 touch "$TEST_TMP/stamp"
@@ -85,17 +88,17 @@ hostile create --name "hostile env"
 check "hostile environment: create works" 0 "$?"
 TN=$(printf '%s\n' "$LAST" | grep -o 'htk_[0-9a-zA-Z]*' | head -1)
 check_match "hostile environment: a token is printed" '^htk_[0-9a-f]{16}[0-9A-Za-z]{49}$' "$TN"
-check_match "hostile environment: the token is nobody's" '"owner":"nobody"' \
+check_match "hostile environment: the token is U1's" "\"owner\":\"$U1\"" \
 	"$(tkroot --json show "$(id_of "$TN")")"
 check "no library of the caller's was loaded, no program run, as root" "" "$(root_marks)"
 
 # --- arguments -----------------------------------------------------------
 hostile --db "$EVIL/db" --keyfile "$EVIL/key" create --name x
-check "a store path from nobody is refused: exit 77" 77 "$?"
+check "a store path from U1 is refused: exit 77" 77 "$?"
 hostile restore /etc/shadow
-check "restore of a file named by nobody is refused: exit 77" 77 "$?"
+check "restore of a file named by U1 is refused: exit 77" 77 "$?"
 hostile backup "$EVIL/copy.db"
-check "backup to a file named by nobody is refused: exit 77" 77 "$?"
+check "backup to a file named by U1 is refused: exit 77" 77 "$?"
 hostile show ../../../etc/shadow
 check "a path as a token id is a usage error: exit 64" 64 "$?"
 check_match "... with the message tokenctl gives" "tokenctl: .../../../etc/shadow. is not a token id" "$LAST"
@@ -121,6 +124,7 @@ check "renaming to terminal escapes is refused" yes \
 bidi=$(printf 'invoice\342\200\256fdp.exe')
 hostile create --name "$bidi"
 check "a name with a bidi override is refused as data (65)" 65 "$?"
+check_match "and the message says why" "without control or invisible format characters" "$LAST"
 hostile list
 check "and no token of that name exists" 0 "$(grep -c "$(printf '\342\200\256')" "$TEST_TMP/last")"
 
@@ -144,26 +148,26 @@ check_match "... saying why" "the command is longer than httptokend takes" "$LAS
 
 # --- closed standard descriptors -----------------------------------------
 before=$(sha256sum <"$DB")
-as nobody create --name closed <&- >&- 2>&-
+as "$U1" create --name closed <&- >&- 2>&-
 check "all three descriptors closed: create does not succeed" yes \
 	"$([ $? -ne 0 ] && echo yes || echo no)"
-as nobody list <&- >&- 2>&-
+as "$U1" list <&- >&- 2>&-
 check "closed descriptors: the store was not written into" "$before" "$(sha256sum <"$DB")"
 check "closed descriptors: the store still verifies" 0 \
 	"$(tkroot list --all >/dev/null 2>&1; echo $?)"
 
 # --- another user's token ----------------------------------------------
 hostile show "$ID"
-check "nobody cannot show daemon's token: exit 66, as for an unknown id" 66 "$?"
+check "U1 cannot show U2's token: exit 66, as for an unknown id" 66 "$?"
 hostile list --all
-check "nobody cannot list all tokens: exit 77" 77 "$?"
-hostile list --user daemon
-check "nobody cannot list daemon's tokens: exit 77" 77 "$?"
+check "U1 cannot list all tokens: exit 77" 77 "$?"
+hostile list --user "$U2"
+check "U1 cannot list U2's tokens: exit 77" 77 "$?"
 hostile --json list
-check "nobody's own listing works" 0 "$?"
-check "nothing nobody was shown names daemon's token" "" \
-	"$(grep -e daemon-secret-name -e "$ID" "$OUT" | grep -v "no such token $ID")"
-check "nothing nobody was shown holds a raw control character but newline and tab" "" \
+check "U1's own listing works" 0 "$?"
+check "nothing U1 was shown names U2's token" "" \
+	"$(grep -e U2-secret-name -e "$ID" "$OUT" | grep -v "no such token $ID")"
+check "nothing U1 was shown holds a raw control character but newline and tab" "" \
 	"$(tr -d '\n\t' <"$OUT" | LC_ALL=C grep -c '[[:cntrl:]]' | grep -v '^0$')"
 
 # --- nothing written outside the store -----------------------------------

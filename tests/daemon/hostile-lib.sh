@@ -3,11 +3,12 @@
 # after tests/daemon-fixture.sh and daemon_fixture).
 HOSTILE="$top_builddir/tests/daemon/hostile-client"
 
-# hostile MODE ARGS...: the hostile client as nobody on the fixture's socket
+# hostile MODE ARGS...: the hostile client as $U1 (an account the suite
+# made) on the fixture's socket
 hostile() {
 	hostile_mode=$1
 	shift
-	setpriv --reuid=nobody --regid=nogroup --init-groups "$HOSTILE" "$hostile_mode" "$SOCK" "$@"
+	setpriv --reuid="$U1" --regid="$U1" --init-groups "$HOSTILE" "$hostile_mode" "$SOCK" "$@"
 }
 
 # wait_for FILE TEXT: until FILE holds TEXT (at most 60 s; a failure shows

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # httptokend against hostile clients (tests/daemon/hostile-client, run as
-# nobody): garbage, malformed JSON, a wrong version, oversized and
+# U1, an ordinary account made for the run): garbage, malformed JSON, a wrong version, oversized and
 # truncated frames, a slow request, half-closed sockets, a client that
 # never reads its reply, thousands of connections at once, and requests
 # that claim to come from root. The daemon refuses each with a clear
@@ -11,10 +11,13 @@
 # with the daemon under valgrind.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 . "$top_srcdir/tests/daemon-fixture.sh"
+. "$top_srcdir/tests/accounts.sh"
 BENCH_STORE="$top_builddir/bench/bench-store"
 daemon_fixture_require pgrep
 [ -x "$top_builddir/tests/daemon/hostile-client" ] && [ -x "$BENCH_STORE" ] || tap_skip_all "hostile-client or bench-store not built"
-make_tmpdir
+accounts_setup pr
+make_user a; U1=$(acct a)
+make_user b; U2=$(acct b)
 
 # A store of 2000 tokens (root's), so that a full listing is a reply
 # larger than a socket's buffers.
@@ -25,19 +28,20 @@ mkdir -m 0755 "$TEST_TMP/store"
 	tap_bail "bench-store failed"
 daemon_fixture
 . "$top_srcdir/tests/daemon/hostile-lib.sh"
-tkroot policy set --admin-group nogroup 2>/dev/null   # nobody may list everything
+tkroot policy set --admin-group "$U1" 2>/dev/null   # U1 may list everything
 
 alive() { kill -0 "$DAEMON_PID" 2>/dev/null && echo up || echo down; }
 workers() { pgrep -P "$DAEMON_PID" | wc -l; }
 # A token to revoke while a hostile client does its worst.
+tkroot project add PROJ 2>/dev/null || tap_bail "project add failed"
 fresh() { tkroot create --name "victim $1" --project PROJ; }
 REFUSED='exit=64 stderr=tokenctl: request refused'
-# served_again: nobody's list, tried for up to 20 s while the daemon says
+# served_again: U1's list, tried for up to 20 s while the daemon says
 # busy; prints the last exit status
 served_again() {
 	n=0
 	while :; do
-		as nobody list >/dev/null 2>&1
+		as "$U1" list >/dev/null 2>&1
 		rc=$?
 		[ "$rc" = 75 ] && [ $n -lt 200 ] || break
 		sleep 0.1
@@ -98,13 +102,13 @@ bad "a request naming a uid and user" \
 	"unknown or repeated field"
 out=$(printf '%s' '{"version":1,"argv":["--json","create","--name","claims root"]}' | hostile send)
 T=$(printf '%s' "$out" | grep -o 'htk_[0-9a-zA-Z]*' | head -1)
-check_match "a well-formed create from nobody: done" "^exit=0 " "$out"
-check_match "... and the token is nobody's, whatever the request says" \
-	'"owner":"nobody","owner_uid":65534' "$(tkroot --json show "$(token_id "$T")")"
-check_match "nobody's request for root's paths: refused (77)" \
+check_match "a well-formed create from U1: done" "^exit=0 " "$out"
+check_match "... and the token is U1's, whatever the request says" \
+	"\"owner\":\"$U1\",\"owner_uid\":$(id -u "$U1")" "$(tkroot --json show "$(token_id "$T")")"
+check_match "U1's request for root's paths: refused (77)" \
 	"^exit=77 stderr=tokenctl: --db is only for root" \
 	"$(printf '%s' "{\"version\":1,\"argv\":[\"--db\",\"$DB\",\"list\"]}" | hostile send)"
-check_match "nobody's request for --socket: a usage error" "^exit=64 .*option of the client" \
+check_match "U1's request for --socket: a usage error" "^exit=64 .*option of the client" \
 	"$(printf '%s' '{"version":1,"argv":["--socket","/x","list"]}' | hostile send)"
 
 # --- a slow request holds nothing --------------------------------------------
@@ -117,7 +121,7 @@ wait_for "$TEST_TMP/slow" "half sent"
 tkroot --wait 1 revoke "$(token_id "$V")" 2>/dev/null
 check "a request half sent: root's revoke (--wait 1) goes through meanwhile" \
 	"0 revoked" "$? $(status_of "$(token_id "$V")")"
-as daemon list >/dev/null 2>&1
+as "$U2" list >/dev/null 2>&1
 check "... and another user is served meanwhile" 0 "$?"
 wait "$SLOW"
 check_match "the slow request is dropped after 5 s, with a reason" \
@@ -131,7 +135,7 @@ wait_for "$TEST_TMP/noread" "sent"
 tkroot --wait 1 revoke "$(token_id "$V")" 2>/dev/null
 check "a reply nobody reads: root's revoke (--wait 1) goes through meanwhile" \
 	"0 revoked" "$? $(status_of "$(token_id "$V")")"
-as daemon list >/dev/null 2>&1
+as "$U2" list >/dev/null 2>&1
 check "... and another user is served meanwhile" 0 "$?"
 i=0
 while ! grep -q "reply not delivered" "$DAEMON_SYSLOG" 2>/dev/null && [ $i -lt 600 ]; do
@@ -150,13 +154,13 @@ hostile flood 3000 >"$TEST_TMP/flood" &
 FLOOD=$!
 wait_for "$TEST_TMP/flood" "held"
 HELD=$(cut -d' ' -f2 "$TEST_TMP/flood")
-printf '# %s connections made by nobody\n' "$HELD"
+printf '# %s connections made by U1\n' "$HELD"
 check "a flood of 3000 connections is made" 3000 "$HELD"
 check "the daemon runs at most 64 workers" yes "$([ "$(workers)" -le 64 ] && echo yes || workers)"
-err=$(as nobody list 2>&1 >/dev/null)
+err=$(as "$U1" list 2>&1 >/dev/null)
 check "the flooding user gets 75 (busy) meanwhile" 75 "$?"
 check_match "... saying why" "httptokend is busy \(too many requests of yours at once\); try again" "$err"
-as daemon list >/dev/null 2>&1
+as "$U2" list >/dev/null 2>&1
 check "another user is served during the flood" 0 "$?"
 V=$(fresh flood)
 tkroot --socket "$SOCK" --wait 1 revoke "$(token_id "$V")" 2>/dev/null
@@ -171,7 +175,7 @@ check "the flooding user is served again once it stops" 0 "$(served_again)"
 # the refusals depend on how fast this machine serves, so they are shown,
 # not counted.)
 printf '# 600 requests back to back: %s\n' "$(hostile burst 600)"
-as daemon list >/dev/null 2>&1
+as "$U2" list >/dev/null 2>&1
 check "another user is served right after a burst" 0 "$?"
 check "the bursting user is served again a moment later" 0 "$(served_again)"
 
@@ -179,7 +183,7 @@ check "the daemon is up at the end" up "$(alive)"
 daemon_fixture_stop
 check "nothing on the daemon's stderr" "" "$(cat "$DAEMON_LOG")"
 check_match "the refusals were logged, counted, with the uid (no line per connection)" \
-	"^$((10 * 8 + 4)) httptokend: refused [0-9]+ connections as busy \(limits\) in [0-9]+ s, the last from uid 65534" \
+	"^$((10 * 8 + 4)) httptokend: refused [0-9]+ connections as busy \(limits\) in [0-9]+ s, the last from uid $(id -u "$U1")" \
 	"$(grep 'as busy' "$DAEMON_SYSLOG")"
 if [ "${DAEMON_VALGRIND:-}" = yes ]; then
 	check "valgrind: no error and no leak in the daemon or any worker" "" \

@@ -8,10 +8,12 @@
 # the revoked token is refused by the PAM module at once.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 . "$top_srcdir/tests/daemon-fixture.sh"
+. "$top_srcdir/tests/accounts.sh"
 PAMRUN="$top_builddir/tests/pam/pamrun"
 daemon_fixture_require sleep
 [ -x "$top_builddir/tests/daemon/hostile-client" ] && [ -x "$PAMRUN" ] || tap_skip_all "hostile-client or pamrun not built"
-make_tmpdir
+accounts_setup ve
+make_user a; U1=$(acct a)
 daemon_fixture
 . "$top_srcdir/tests/daemon/hostile-lib.sh"
 
@@ -25,6 +27,7 @@ auth() {
 		PAM_WRAPPER_SERVICE_DIR="$PAMD" "$PAMRUN" -p "$1" htk-vectors x-token-auth 2>/dev/null |
 		sed 's/ .*//;s/^auth=//'
 }
+tkroot project add PROJ 2>/dev/null || tap_bail "project add failed"
 V=$(tkroot create --name probe --project PROJ)
 [ "$(auth "$V")" = PAM_SUCCESS ] || tap_skip_all "pam_wrapper does not work here"
 
@@ -67,12 +70,12 @@ check "... while that revoke is still blocked on its output" up \
 	"$(kill -0 "$STUCK" 2>/dev/null && echo up)"
 kill "$STUCK"; wait "$STUCK" 2>/dev/null
 
-A=$(token_id "$(as nobody create --name a)")
-R=$(token_id "$(as nobody create --name r)")
-as nobody revoke "$R" 2>/dev/null
+A=$(token_id "$(as "$U1" create --name a)")
+R=$(token_id "$(as "$U1" create --name r)")
+as "$U1" revoke "$R" 2>/dev/null
 # (3000 ids: the request stays under 64 KiB; the notes are ~150 KiB)
 # shellcheck disable=SC2046
-setpriv --reuid=nobody --regid=nogroup --init-groups "$TOKENCTL" --socket "$SOCK" \
+setpriv --reuid="$U1" --regid="$U1" --init-groups "$TOKENCTL" --socket "$SOCK" \
 	revoke $(many_ids "$A" "$R" 3000) >"$TEST_TMP/unread" 2>&1 7<&- &
 STUCK=$!   # (setpriv execs tokenctl: the same process)
 i=0
@@ -85,7 +88,7 @@ kill "$STUCK"; wait "$STUCK" 2>/dev/null
 exec 7<&-
 
 # --- SIGSTOP ----------------------------------------------------------------------
-REQ='{"version":1,"argv":["revoke","--user","nobody"]}'
+REQ="{\"version\":1,\"argv\":[\"revoke\",\"--user\",\"$U1\"]}"
 printf '%s' "$REQ" | hostile stop mid >"$TEST_TMP/stop-mid" &
 C=$!
 wait_for "$TEST_TMP/stop-mid" "half sent"
@@ -110,7 +113,7 @@ CG="$CG_ROOT/htk-daemon-vectors-$$"
 if [ -n "$CG_ROOT" ] && mkdir "$CG" 2>/dev/null && [ -e "$CG/cgroup.freeze" ]; then
 	trap 'echo 0 >"$CG/cgroup.freeze" 2>/dev/null; cat "$CG/cgroup.procs" 2>/dev/null |
 		xargs -r kill -9 2>/dev/null; sleep 0.2; rmdir "$CG" 2>/dev/null
-		daemon_fixture_stop; rm -rf "$TEST_TMP"' EXIT
+		daemon_fixture_stop; accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
 	# freeze_test DESCRIPTION MODE: the hostile client in MODE, moved into
 	# the group and frozen once it has said what it did.
 	freeze_test() {

@@ -200,6 +200,9 @@ expect "alice's session after the bulk revoke" 77 "$REFUSED" in_session "$WEB" "
 check "bob's session goes on" 0 "$(in_session "$WEB" "$S8" list >/dev/null; echo $?)"
 err=$(as nobody revoke --user "$BOB" 2>&1)
 check "a refused bulk revoke ends nothing" 0 "$(in_session "$WEB" "$S8" list >/dev/null; echo $?)"
+"$TOKENCTL" --socket "$SOCK" revoke --user "$BOB" --dry-run >/dev/null 2>&1
+check "root's dry run of revoking bob's tokens succeeds" 0 "$?"
+check "a dry run ends nothing" 0 "$(in_session "$WEB" "$S8" list >/dev/null; echo $?)"
 
 # pam_faillock counts web failures in its own directory.
 for i in 1 2 3 4 5; do login "$WEB" "$BOB" "wrong $i" 2>/dev/null; done

@@ -85,7 +85,8 @@ for u in $ACCOUNTS; do
 	echo "$u:$PASSWORD" | chpasswd || tap_bail "chpasswd $u failed"
 done
 for u in $ACCOUNTS; do
-	t=$(as "$u" create --name "laptop of $u") || tap_bail "tokenctl create as $u failed"
+	# Apache (http) and sshd (login) both take it.
+	t=$(as "$u" create --name "laptop of $u" --use http --use login) || tap_bail "tokenctl create as $u failed"
 	eval "T_$(echo "$u" | sed "s/^$P-//")=\$t"
 done
 
@@ -190,7 +191,7 @@ check_match "show: last use with client and service" \
   from: +127\.0\.0\.1
   service: +sshd-httptoken" "$(tkroot show "$(id_of "$T_exp")")"
 check_match "list: when and from where" \
-	"^$(id_of "$T_exp") .* [0-9]{4}-[0-9-]+ [0-9:]+ +127\.0\.0\.1 +laptop of $P-exp\$" \
+	"^$(id_of "$T_exp") .* [0-9]{4}-[0-9-]+ [0-9:]+ +127\.0\.0\.1 +http,login +laptop of $P-exp\$" \
 	"$(tkroot list --user $P-exp)"
 
 # --- deleted, with the hook as deluser.local ----------------------------------
@@ -203,12 +204,18 @@ chmod 0755 "$TEST_TMP/hook-wrapper"
 cp "$TEST_TMP/hook-wrapper" "$DELUSER_LOCAL" && : >"$TEST_TMP/deluser.local.ours" ||
 	tap_bail "cannot install $DELUSER_LOCAL"
 uid1=$(id -u $P-del1)
+tkroot project add DELP --admin $P-del1 --admin root 2>/dev/null ||
+	tap_bail "project add DELP failed"
 check "del1: before, Apache accepts the token" 200 "$(web $P-del1 "$T_del1")"
 quiesce $P-del1
 deluser --quiet --remove-home $P-del1 >/dev/null 2>&1; rc=$?
 check "deluser exit 0" 0 "$rc"
 check "deluser + hook: the token is revoked at once" '"revoked"' \
 	"$(tkroot --json show "$(id_of "$T_del1")" | field status)"
+check "deluser + hook: the reason recorded is the account's deletion" '"owner deleted"' \
+	"$(tkroot --json show "$(id_of "$T_del1")" | field revoked_reason)"
+check_match "deluser + hook: the deleted account administers no project, root still does" \
+	'"admins":\[\{"type":"user","name":"root","id":0\}\]' "$(tkroot --json project show DELP)"
 check_match "deluser + hook: the site's own hook ran after, with deluser's 4 arguments" \
 	"^$P-del1 $uid1 [0-9]+ /home/$P-del1\$" "$(cat "$TEST_TMP/site-hook.args")"
 rm -f "$DELUSER_LOCAL" "$TEST_TMP/deluser.local.ours"

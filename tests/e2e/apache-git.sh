@@ -28,6 +28,7 @@ pid_at_start=$APACHE_PID
 
 WRITE=$(tk create --name e2e-write --perm write)
 READ=$(tk create --name e2e-read --perm read)
+tk project add PROJ 2>/dev/null && tk repo add PROJ/repo 2>/dev/null || tap_bail "registry setup failed"
 DEPLOY=$(tk create --name e2e-deploy --repo PROJ/repo --perm write)
 # Created three days ago with a one-day lifetime: expired for the server.
 # (libfaketime is preloaded ahead of a sanitizer runtime: tell ASan so.)

@@ -28,6 +28,7 @@ done
 fcgiwrap_start || tap_bail "fcgiwrap did not start"
 nginx_start || tap_bail "nginx did not start"
 
+tk project add PROJ 2>/dev/null && tk repo add PROJ/a 2>/dev/null || tap_bail "registry setup failed"
 REPO=$(tk create --name e2e-repo --repo PROJ/a --perm write)
 PROJ=$(tk create --name e2e-proj --project PROJ --perm write)
 PROJ_READ=$(tk create --name e2e-proj-read --project PROJ --perm read)

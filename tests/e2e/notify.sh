@@ -23,13 +23,13 @@ command -v useradd >/dev/null || tap_skip_all "useradd not installed"
 make_tmpdir
 account_db_lock
 remove_accounts() {
-	for u in $P-a $P-b; do
+	for u in $P-a $P-b $P-c; do
 		[ "$(getent passwd "$u" | cut -d: -f5)" = "$GECOS" ] && userdel "$u" 2>/dev/null
 	done
 }
 trap 'remove_accounts; rm -rf "$TEST_TMP"' EXIT
 remove_accounts
-for u in $P-a $P-b; do
+for u in $P-a $P-b $P-c; do
 	useradd -M -s /bin/false -c "$GECOS" "$u" || tap_bail "useradd $u failed"
 done
 
@@ -66,7 +66,7 @@ chmod 0755 "$TEST_TMP/sendmail" "$TEST_TMP/sendmail-down"
 export TOKENCTL_SENDMAIL="$TEST_TMP/sendmail"
 
 make_store
-ua=$(id -u $P-a) ub=$(id -u $P-b)
+ua=$(id -u $P-a) ub=$(id -u $P-b) uc=$(id -u $P-c)
 fix() { "$HTFIX" create "$DB" "$KEY" "$@" || tap_bail "htfix create failed"; }
 A3=$(fix "$P-a:$ua" personal - write 3)
 A30=$(fix "$P-a:$ua" personal - read 30)
@@ -74,7 +74,10 @@ A0=$(fix "$P-a:$ua" personal - read 0)
 AR=$(fix "$P-a:$ua" personal - read 1)
 "$HTFIX" revoke "$DB" "$KEY" "$(printf '%s' "$AR" | cut -c5-20)"
 B2=$(fix "$P-b:$ub" personal - read 2)
-BP=$(fix "$P-b:$ub" project PROJ admin 1)
+BP=$(fix "$P-b:$ub" project PROJ admin 1)        # PROJ's administrator is $P-c
+BQ=$(fix "$P-b:$ub" project QQ read 1)           # QQ is not registered
+BR=$(fix "$P-b:$ub" repo PROJ/app read 2)       # PROJ/app: $P-c through PROJ
+tk project add PROJ --admin $P-c >/dev/null 2>&1 || tap_bail "project add PROJ failed"
 id_of() { printf '%s' "$1" | cut -c5-20; }
 mails() { grep -c '^From ' "$M/$1" 2>/dev/null || echo 0; }
 snapshot() { cp "$DB" "$TEST_TMP/db.before"; }
@@ -96,18 +99,20 @@ expect "an unknown user" 65 "no such account 'htk-notify-nobody'" notify --expir
 TOKENCTL_SENDMAIL=$TEST_TMP/no-such-sendmail expect "no sendmail" 69 \
 	"cannot send mail: .*no-such-sendmail: No such file" notify --expiring 7
 check "bad input: the store is unchanged" unchanged "$(unchanged)"
-check "bad input: no mail" "0 0" "$(mails $P-a) $(mails $P-b)"
+check "bad input: no mail" "0 0 0" "$(mails $P-a) $(mails $P-b) $(mails $P-c)"
 
 # --- dry run --------------------------------------------------------------------
 expect "--dry-run" 0 "would mail $P-a: 1 token" notify --expiring 7 --dry-run
-check_match "--dry-run: both recipients" "would mail $P-b: 2 tokens" "$out"
-check "--dry-run: no mail" "0 0" "$(mails $P-a) $(mails $P-b)"
+check_match "--dry-run: the creator of an unregistered project's token" "would mail $P-b: 2 tokens" "$out"
+check_match "--dry-run: the registered administrator" "would mail $P-c: 2 tokens" "$out"
+check "--dry-run: no mail" "0 0 0" "$(mails $P-a) $(mails $P-b) $(mails $P-c)"
 check "--dry-run: the store is unchanged" unchanged "$(unchanged)"
 
 # --- the real run --------------------------------------------------------------------
 expect "notify --expiring 7" 0 "mailed $P-a: 1 token" notify --expiring 7
-check_match "notify: the project token's creator too" "mailed $P-b: 2 tokens" "$out"
-check "one mail each, in the owners' mailboxes" "1 1" "$(mails $P-a) $(mails $P-b)"
+check_match "notify: an unregistered project's token goes to its creator" "mailed $P-b: 2 tokens" "$out"
+check_match "notify: a registered scope's tokens go to its administrator" "mailed $P-c: 2 tokens" "$out"
+check "one mail each, in the owners' mailboxes" "1 1 1" "$(mails $P-a) $(mails $P-b) $(mails $P-c)"
 check "the mailbox belongs to its owner" "$P-a 600" "$(stat -c '%U %a' "$M/$P-a")"
 ma=$(cat "$M/$P-a")
 check_match "mail: addressed to the owner" "^To: $P-a@localhost" "$ma"
@@ -121,12 +126,18 @@ check "mail: not the 30-day, unlimited or revoked ones" 0 \
 check_match "mail: says what to do" "tokenctl rotate ID" "$ma"
 check "mail: no secret in it" 0 "$(cat "$M/$P-a" "$M/$P-b" | grep -cE 'htk_[0-9a-f]{16}[0-9A-Za-z]')"
 mb=$(cat "$M/$P-b")
-check_match "mail to the creator: the project token" "$(id_of "$BP")  project    admin  expires .* PROJ" "$mb"
-check_match "mail to the creator: says why it came to them" "because you\$" "$mb"
+check_match "mail to the creator: the unregistered project's token" "$(id_of "$BQ")  project    read   expires .* QQ" "$mb"
+check_match "mail to the creator: says why it came to them" "created them: no administrator" "$mb"
 check_match "mail to the creator: and the personal one" "$(id_of "$B2")  personal" "$mb"
+check "mail to the creator: not the registered project's tokens" 0 \
+	"$(printf '%s' "$mb" | grep -c -e "$(id_of "$BP")" -e "$(id_of "$BR")")"
+mc=$(cat "$M/$P-c")
+check_match "mail to the administrator: the project token" "$(id_of "$BP")  project    admin  expires .* PROJ" "$mc"
+check_match "mail to the administrator: its repository's token" "$(id_of "$BR")  repository read   expires .* PROJ/app" "$mc"
+check_match "mail to the administrator: says why it came to them" "administer their project or repository" "$mc"
 
 expect "a second run the same day" 0 "nothing new to announce" notify --expiring 7
-check "a second run sends nothing new" "1 1" "$(mails $P-a) $(mails $P-b)"
+check "a second run sends nothing new" "1 1 1" "$(mails $P-a) $(mails $P-b) $(mails $P-c)"
 
 # --- a failed mail is tried again ----------------------------------------------------
 A1=$(fix "$P-a:$ua" personal - read 1)
@@ -157,9 +168,9 @@ nb=$(mails $P-b)
 tk revoke --user $P-b >/dev/null 2>&1
 check "revoke --user: one mail to the owner" $((nb + 1)) "$(mails $P-b)"
 check_match "revoke --user: it lists the personal token" "  $(id_of "$B2")  read" "$(cat "$M/$P-b")"
-check "revoke --user: the project token is not the owner's to hear about" 1 \
-	"$(grep -c "$(id_of "$BP")" "$M/$P-b")"
-check "no secret in any mail" 0 "$(cat "$M/$P-a" "$M/$P-b" | grep -cE 'htk_[0-9a-f]{16}[0-9A-Za-z]')"
+check "revoke --user: the project token is not the owner's to hear about (only its expiry)" 1 \
+	"$(grep -c "$(id_of "$BQ")" "$M/$P-b")"
+check "no secret in any mail" 0 "$(cat "$M/$P-a" "$M/$P-b" "$M/$P-c" | grep -cE 'htk_[0-9a-f]{16}[0-9A-Za-z]')"
 check "no token appears in exim's log" 0 \
 	"$(grep -cE 'htk_[0-9a-f]{16}' "$X/mainlog")"
 tap_done

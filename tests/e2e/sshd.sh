@@ -61,10 +61,14 @@ DB="$TEST_TMP/store/tokens.db"
 KEY="$TEST_TMP/store/key"
 as_acct() { runuser -u "$ACCT" -- "$TEST_TMP/bin/tokenctl" --db "$DB" --keyfile "$KEY" "$@"; }
 as_acct init || tap_bail "tokenctl init as $ACCT failed"
-TOKEN=$(as_acct create --name laptop) || tap_bail "tokenctl create as $ACCT failed"
-LEAKED=$(as_acct create --name leaked) || tap_bail "tokenctl create as $ACCT failed"
+TOKEN=$(as_acct create --name laptop --use login) || tap_bail "tokenctl create as $ACCT failed"
+LEAKED=$(as_acct create --name leaked --use login) || tap_bail "tokenctl create as $ACCT failed"
+# A git token: the default use, http. The shipped sshd service says
+# use=login, so it is no shell login; the git services take it.
+GIT=$(as_acct create --name git) || tap_bail "tokenctl create as $ACCT failed"
 chown -R root:root "$TEST_TMP/store"
 tk() { "$TOKENCTL" --db "$DB" --keyfile "$KEY" "$@"; }
+tk project add PROJ 2>/dev/null || tap_bail "tokenctl project add failed"
 PROJECT=$(tk create --name ci --project PROJ --perm admin) || tap_bail "tokenctl create --project failed"
 tk revoke "$(token_id "$LEAKED")" 2>/dev/null || tap_bail "tokenctl revoke failed"
 
@@ -74,6 +78,9 @@ mkdir -p "$S/pam.d" /run/sshd
 ln -s "$SSHD_BIN" "$S/sshd-httptoken"
 pam_service_from_etc "$top_srcdir/etc/pam.d/sshd-httptoken" "$S/pam.d/sshd-httptoken"
 printf 'auth required pam_deny.so\naccount required pam_deny.so\n' > "$S/pam.d/other"
+for svc in git-read git-write; do
+	pam_service_from_etc "$top_srcdir/etc/pam.d/$svc" "$S/pam.d/$svc"
+done
 ssh-keygen -q -t ed25519 -N '' -f "$S/host_key" || tap_bail "ssh-keygen failed"
 PORT=$(random_port)
 cat > "$S/sshd_config" <<CONF
@@ -130,6 +137,24 @@ for m in password keyboard-interactive; do
 	check "$m: the Unix password still logs in" "$welcome" "$(login $m "$PASSWORD")"
 	login_refused "$m: a revoked token does not" $m "$LEAKED"
 done
+for m in password keyboard-interactive; do
+	login_refused "$m: a git token (no login use) does not log in" $m "$GIT"
+done
+# git_service SERVICE TOKEN: the shipped git service through the real libpam.
+git_service() {
+	env LD_PRELOAD="$(wrapper_preload)" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$S/pam.d" \
+		"$top_builddir/tests/pam/pamrun" -a -p "$2" "$1" "$ACCT" | sed 's/ prompts=.*//'
+}
+check "git-read takes the git token" "auth=PAM_SUCCESS acct=PAM_SUCCESS" \
+	"$(git_service git-read "$GIT")"
+check_match "git-read refuses the login-only token" "^auth=PAM_AUTH_ERR " \
+	"$(git_service git-read "$TOKEN")"
+tk edit "$(token_id "$GIT")" --use http --use login 2>/dev/null ||
+	tap_bail "tokenctl edit --use failed"
+check "password: after edit --use http,login the git token logs in" "$welcome" \
+	"$(login password "$GIT")"
+check "git-read still takes it" "auth=PAM_SUCCESS acct=PAM_SUCCESS" \
+	"$(git_service git-read "$GIT")"
 login_refused "password: a mistyped token does not" password "$(mutate_token "$TOKEN" 31)"
 login_refused "keyboard-interactive: another user's (project) token does not" \
 	keyboard-interactive "$PROJECT"
@@ -140,5 +165,5 @@ LOGIN_USER=htk-e2e-nobody login_refused \
 check_match "tokenctl show: the login is recorded as the token's last use" \
 	"last used: +[0-9]{4}-" "$(tk show "$(token_id "$TOKEN")" 2>&1)"
 check "no token appears in sshd's log" 0 \
-	"$(grep -cF -e "$TOKEN" -e "$LEAKED" -e "$PROJECT" "$S/sshd.log")"
+	"$(grep -cF -e "$TOKEN" -e "$LEAKED" -e "$PROJECT" -e "$GIT" "$S/sshd.log")"
 tap_done

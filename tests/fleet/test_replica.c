@@ -30,6 +30,7 @@ make_record(struct ht_record *rec, ht_id id, int revoked)
 	snprintf(rec->owner, sizeof(rec->owner), "alice");
 	snprintf(rec->name, sizeof(rec->name), "laptop");
 	memset(rec->hash, 7, sizeof(rec->hash));
+	ht_record_default_uses(rec);
 }
 
 /* Applies one row in its own transaction; the result, or -1 when the

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Readers and writers at once: reader threads in several processes call
- * ht_verify_password in a loop, a pamtester process authenticates
- * through the module, while writer processes create and revoke tokens.
+ * ht_verify_password in a loop (and read the registry), a pamtester process
+ * authenticates through the module, while writer processes create and
+ * revoke tokens and another changes the registry (edits a project, adds
+ * and removes others).
  * A token that stayed active for the whole of an authentication must be
  * accepted (no spurious refusal); one whose revocation was committed
  * before the authentication began must be refused.
@@ -24,6 +26,7 @@
 #include <sodium.h>
 
 #include "fixture.h"
+#include "registry_store.h"
 #include "support.h"
 #include "store.h"
 #include "tap.h"
@@ -48,6 +51,7 @@ struct shared {
 	unsigned long next_slot;
 	unsigned long auths, pam_auths, refused_wrongly, accepted_wrongly;
 	unsigned long creates, revokes, writer_errors, checked_revoked, checked_active;
+	unsigned long registry_changes, registry_reads, registry_errors;
 	struct fixture_token base[BASE_TOKENS];
 	struct slot slots[SLOTS];
 };
@@ -149,7 +153,75 @@ writer(void)
 	_exit(0);
 }
 
+/* One registry change: PROJ's entry edited, TMP<k> added, TMP<k-1> removed. */
+static int
+registry_change(unsigned long k)
+{
+	struct ht_entry e;
+	struct ht_error err;
+	struct ht_txn *txn;
+	enum ht_status s;
+
+	ht_error_clear(&err);
+	if (ht_txn_begin(fx.db, &fx.key, 10000, &txn, &err) != HT_OK)
+		return -1;
+	s = ht_store_get_entry(ht_txn_store(txn), "PROJ", &e, &err);
+	if (s == HT_ERR_NOTFOUND && k == 0) {   /* the first: registers PROJ */
+		memset(&e, 0, sizeof(e));
+		snprintf(e.scope, sizeof(e.scope), "PROJ");
+		s = HT_OK;
+	}
+	snprintf(e.description, sizeof(e.description), "edited %lu times", k);
+	if (s == HT_OK)
+		s = ht_txn_put_entry(txn, &e, &err);
+	snprintf(e.scope, sizeof(e.scope), "TMP%lu", k);
+	if (s == HT_OK)
+		s = ht_txn_put_entry(txn, &e, &err);
+	if (s == HT_OK && k > 0) {
+		char prev[32];
+
+		snprintf(prev, sizeof(prev), "TMP%lu", k - 1);
+		s = ht_txn_delete_entry(txn, prev, &err);
+	}
+	if (s != HT_OK) {
+		printf("# registry change %lu: %s\n", k, err.msg);
+		ht_txn_abort(txn);
+		return -1;
+	}
+	return ht_txn_commit(txn, &err) == HT_OK ? 0 : -1;
+}
+
+static void
+registry_writer(void)
+{
+	for (unsigned long k = 0; !__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE); k++) {
+		if (registry_change(k) != 0)
+			add(&sh->writer_errors);
+		else
+			add(&sh->registry_changes);
+	}
+	_exit(0);
+}
+
 /* --- readers ------------------------------------------------------------ */
+
+/* PROJ is registered throughout: every read must find it whole. */
+static void
+read_registry(void)
+{
+	struct ht_store *st;
+	struct ht_entry e;
+	struct ht_error err;
+
+	ht_error_clear(&err);
+	add(&sh->registry_reads);
+	if (ht_store_open(fx.db, &fx.key, &st, &err) != HT_OK ||
+	    ht_store_get_entry(st, "PROJ", &e, &err) != HT_OK) {
+		add(&sh->registry_errors);
+		printf("# registry read: %s\n", err.msg);
+	}
+	ht_store_close(st);
+}
 
 /* Judges one authentication of a token whose state was before/after. */
 static void
@@ -216,6 +288,8 @@ reader(void *arg)
 
 		if (before == EMPTY)
 			continue;
+		if (rand_r(&seed) % 8 == 0)
+			read_registry();
 		accepted = verify(text, &v);
 		after = slot != NULL ? load_state(slot) : ACTIVE;
 		add(&sh->auths);
@@ -310,7 +384,7 @@ main(void)
 {
 	const char *secs_env = getenv("HT_CONC_SECONDS");
 	unsigned secs = secs_env ? (unsigned)strtoul(secs_env, NULL, 10) : 6;
-	pid_t pids[READER_PROCS + WRITERS + 1];
+	pid_t pids[READER_PROCS + WRITERS + 2];
 	char modbuf[512];
 	int np = 0, pam = 0, clean = 1;
 
@@ -323,6 +397,8 @@ main(void)
 	fixture_setup(&fx);
 	fixture_standard_tokens(&fx, sh->base, 1);
 	fixture_add_personals(&fx, &sh->base[1], BASE_TOKENS - 1);
+	if (registry_change(0) != 0)
+		bail("cannot register PROJ");
 
 	pam_module = fixture_built("pam_httptoken/.libs/pam_httptoken.so", modbuf, sizeof(modbuf));
 	pam_wrapper = fixture_pam_wrapper();
@@ -331,6 +407,7 @@ main(void)
 
 	for (int i = 0; i < WRITERS; i++)
 		pids[np++] = spawn(writer);
+	pids[np++] = spawn(registry_writer);
 	for (int i = 0; i < READER_PROCS; i++) {
 		fflush(stdout);
 		if ((pids[np++] = fork()) == 0)
@@ -351,7 +428,11 @@ main(void)
 	       READER_PROCS, THREADS_PER_PROC, sh->pam_auths, sh->creates, sh->revokes);
 	printf("# judged: %lu of tokens active throughout, %lu of tokens already revoked\n",
 	       sh->checked_active, sh->checked_revoked);
+	printf("# registry: %lu changes, %lu reads\n", sh->registry_changes, sh->registry_reads);
 	ok(clean, "every reader and writer process exited cleanly");
+	ok(sh->registry_changes >= 10 && sh->registry_reads >= 100,
+	   "the registry changed while it was read and tokens authenticated");
+	is_int(sh->registry_errors, 0, "every registry read found the entry whole");
 	is_int(sh->writer_errors, 0, "writers never failed");
 	ok(sh->creates >= 20 && sh->revokes >= 10 && sh->auths >= 1000,
 	   "enough happened to mean something (%lu creates >= 20, %lu revokes >= 10, "

@@ -6,7 +6,8 @@
  * damaged, nor one that was not acceptable before; a sample goes through
  * the PAM module (pamtester under pam_wrapper) and `tokenctl list --all`,
  * which must fail with a message or list only true data; and `tokenctl
- * restore` of a backup must bring every token back.
+ * restore` of a backup must bring every token back. Then the registry's
+ * entries get the same treatment (corrupt_registry.c).
  *
  * Environment: HT_SEED replays a run; HT_FLIPS (default 3000) single
  * bit flips, plus HT_FLIPS/10 cases of 16 flips. */
@@ -22,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "corrupt_registry.h"
 #include "fixture.h"
 #include "support.h"
 #include "store.h"
@@ -558,6 +560,28 @@ report(struct ctx *c)
 		skip("tokenctl list: tokenctl not built");
 }
 
+static void
+registry_checks(struct ctx *c)
+{
+	struct reg_stats st;
+
+	registry_damage(&c->fx, c->toks, NTOK, c->tokenctl, &st);
+	printf("# registry: %lu single-bit flips of PROJ's %zu-byte entry, %lu tokenctl runs\n",
+	       st.cases, st.entry_len, st.tokenctl_runs);
+	ok(st.cases == st.entry_len * 8 && st.read_wrongly == 0,
+	   "registry: no damaged entry reads as one (%lu of %lu did)", st.read_wrongly, st.cases);
+	ok(st.verified_wrongly == 0, "registry: a full check refuses every damaged copy "
+	   "(%lu passed)", st.verified_wrongly);
+	ok(st.tokens_changed == 0, "registry: the tokens' verdicts are unchanged by it (%lu "
+	   "changed)", st.tokens_changed);
+	if (c->tokenctl != NULL)
+		ok(st.tokenctl_wrong == 0, "registry: tokenctl fails closed with 69 and names the "
+		   "entry (%lu of %lu runs did not)", st.tokenctl_wrong, st.tokenctl_runs);
+	else
+		printf("ok %d - # SKIP tokenctl: not built\n", ++tap_count);
+	ok(st.moved_refused, "registry: an entry moved under another project's key is refused");
+}
+
 int
 main(void)
 {
@@ -593,6 +617,7 @@ main(void)
 		restore_check(&c, backup);
 	else
 		skip("tokenctl restore: tokenctl not built");
+	registry_checks(&c);
 	free(c.orig);
 	fixture_teardown(&c.fx);
 	return done();

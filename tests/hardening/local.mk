@@ -13,6 +13,8 @@ TESTS += $(hardening_c_tests)
 
 hardening_cppflags = $(FIXTURE_CPPFLAGS)
 hardening_ldadd = $(FIXTURE_LIBS)
+tests_hardening_corruption_SOURCES = tests/hardening/corruption.c \
+	tests/hardening/corrupt_registry.c tests/hardening/corrupt_registry.h
 tests_hardening_corruption_CPPFLAGS = $(hardening_cppflags)
 tests_hardening_corruption_LDADD = $(hardening_ldadd)
 tests_hardening_crash_CPPFLAGS = $(hardening_cppflags)

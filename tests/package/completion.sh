@@ -41,12 +41,12 @@ g=("$TOKENCTL" --db "$DB" --keyfile "$KEY")
 
 check "commands" "create" "$(comp tokenctl cr)"
 check "every command from nothing" \
-	"backup create edit fleet init list notify policy purge restore revoke rotate session show sweep sync" \
+	"backup create edit fleet init list notify policy project purge repo restore revoke rotate session show sweep sync upgrade" \
 	"$(comp tokenctl '')"
 check "global options" "--config --db --help --json --keyfile --nonce --session --socket --version --wait" "$(comp tokenctl --)"
 check "fleet subcommands" "init keygen status" "$(comp tokenctl fleet '')"
 check "sync options" "--follow --replace" "$(comp tokenctl sync --)"
-check "create's options" "--expires --name --perm --project --repo" \
+check "create's options" "--expires --name --only --perm --project --repo --use" \
 	"$(comp tokenctl create --)"
 check "values of --perm" "admin read write" "$(comp tokenctl create --perm '')"
 check "sweep's options" "--dry-run --max-missing --reinstate" "$(comp tokenctl sweep --)"
@@ -68,4 +68,15 @@ check "--db=PATH is used to list ids" "$ids" \
 	"$(comp "$TOKENCTL" "--db=$DB" "--keyfile=$KEY" show '')"
 check "no ids from a store that does not exist" "" \
 	"$(comp "$TOKENCTL" --db "$TEST_TMP/none.db" --keyfile "$KEY" show '')"
+tk project add PROJ 2>/dev/null && tk repo add PROJ/app 2>/dev/null
+check "project subcommands" "add edit list remove show" "$(comp tokenctl project '')"
+check "registered projects for --project" "PROJ" "$(comp "${g[@]}" create --project '')"
+check "projects and repositories for --only" "PROJ PROJ/app" "$(comp "${g[@]}" create --only '')"
+check "repositories for repo show" "PROJ/app" "$(comp "${g[@]}" repo show '')"
+check "edit's options" "--anywhere --name --only --perm --use" "$(comp tokenctl edit --)"
+check "bulk revoke's options" "--dry-run --project --repo --token --unused --user" \
+	"$(comp tokenctl revoke --)"
+check "policy set's version-2 options" "--max-days --max-tokens-per-user" \
+	"$(comp tokenctl policy set --max)"
+check "groups for --admin, with @" "@root" "$(comp tokenctl project add X --admin @roo)"
 tap_done

@@ -38,11 +38,16 @@ if installed || [ -e "$KEY" ] || [ -e "$DB" ]; then
 	rm -f "$SERVICE_FILE"
 fi
 
+# An ordinary account of our own: system accounts (nobody) get no personal
+# tokens.
+USR=htk-deb$$-u
 cleanup() {
 	[ -n "${DAEMON_PID:-}" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID"
 	rmdir "$(dirname "$SOCK")" 2>/dev/null   # made by the daemon started here
 	rm -f "$SERVICE_FILE"
 	installed && dpkg --purge "$PKG" >/dev/null 2>&1
+	userdel "$USR" 2>/dev/null
+	groupdel "$USR" 2>/dev/null
 }
 trap cleanup EXIT
 
@@ -118,8 +123,9 @@ check "a revoked (well-formed, bad) token fails" 1 "$(auth root "$bad")"
 
 # A user makes their own token through httptokend (started here by hand:
 # a container has no systemd to start it from its socket), and a server
-# running as a member of the group httptoken can check it.
-err=$(runuser -u nobody -- $TOKENCTL list 2>&1 >/dev/null)
+# running as a member of the group httptoken (here nobody) can check it.
+useradd -M -U -s /usr/sbin/nologin -c "httptoken test" "$USR" || tap_bail "useradd failed"
+err=$(runuser -u "$USR" -- $TOKENCTL list 2>&1 >/dev/null)
 check "without the daemon a user gets 69" 69 "$?"
 check_match "... and is told how to start it" "systemctl enable --now httptokend.socket" "$err"
 $HTTPTOKEND --foreground </dev/null >/dev/null 2>&1 &
@@ -128,16 +134,18 @@ i=0
 while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check "httptokend --foreground listens on the default socket, mode 0666" "666 root:root" \
 	"$(mode_of $SOCK)"
-U=$(runuser -u nobody -- $TOKENCTL create --name mine 2>/dev/null)
+U=$(runuser -u "$USR" -- $TOKENCTL create --name mine 2>/dev/null)
 check_match "an unprivileged user creates their own token (through httptokend)" \
 	'^htk_' "$U"
-check "it authenticates that user" 0 "$(auth nobody "$U")"
+check "it authenticates that user" 0 "$(auth "$USR" "$U")"
 check "a server user in group httptoken can check tokens" 0 \
-	"$(auth nobody "$U" nobody "$(getent group httptoken | cut -d: -f3)")"
+	"$(auth "$USR" "$U" nobody "$(getent group httptoken | cut -d: -f3)")"
 check "a server user outside the group cannot read the store" 1 \
-	"$(auth nobody "$U" nobody)"
-check "the daemon refuses --db from a user" 77 "$(runuser -u nobody -- \
+	"$(auth "$USR" "$U" nobody)"
+check "the daemon refuses --db from a user" 77 "$(runuser -u "$USR" -- \
 	$TOKENCTL --socket $SOCK --db /tmp/x.db list >/dev/null 2>&1; echo $?)"
+check "a system account (nobody) gets no personal token" 77 "$(runuser -u nobody -- \
+	$TOKENCTL create --name x >/dev/null 2>&1; echo $?)"
 kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
 DAEMON_PID=""
 

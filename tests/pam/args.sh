@@ -10,7 +10,7 @@ T=$(token personal alice admin)
 J=$(token project PROJ write)
 
 service all debug no_lastused try_first_pass require=write \
-	resource=PROJ/app.git token_user=git.bot-1
+	resource=PROJ/app.git token_user=git.bot-1 use=http
 check "every argument at once" PAM_SUCCESS "$(auth all alice "$T")"
 check "every argument at once, project token" PAM_SUCCESS "$(auth all git.bot-1 "$J")"
 service defaults
@@ -19,12 +19,14 @@ service tu token_user='svc$' resource=PROJ
 check "token_user= with a trailing \$" PAM_SUCCESS "$(auth tu 'svc$' "$J")"
 
 LONG=$(printf 'u%.0s' $(seq 1 65))
+LONGUSE=$(printf 'u%.0s' $(seq 1 33))
 n=0
 for arg in bogus DEBUG debug=1 no_lastused=yes use_first_pass=1 'db=' 'db=relative/tokens.db' \
 	'keyfile=' 'keyfile=key' 'require=' 'require=root' 'require=READ' \
 	'resource=' 'resource=1PROJ' 'resource=PROJ/' 'resource=PROJ/..' 'resource=PROJ/a/b' \
 	'resource=PR OJ' 'token_user=' 'token_user=-x' 'token_user=a:b' "token_user=$LONG" \
-	'require=read require=admin' 'resource=A resource=B'; do
+	'require=read require=admin' 'resource=A resource=B' 'use=' 'use=Login' 'use=a,b' \
+	'use=-x' 'use=1x' "use=$LONGUSE" 'use=http use=login'; do
 	n=$((n + 1))
 	service "bad$n" "$arg"
 	OUT=$(run_pam "bad$n" alice -a -p "$T" | sed 's/ prompts=.*//')

@@ -14,6 +14,9 @@
  *   htfix policy DB KEY EXPIRY_REQUIRED MAX_DAYS ENFORCE_EXISTING
  *   htfix forge TOKEN         the same id with another secret, and a
  *                             correct checksum: a well-formed wrong token
+ *   htfix meta DB             the schema number in the raw "meta" record,
+ *                             read with gdbm alone: what a version-1
+ *                             program compares with the 1 it knows
  *   htfix raw DB KEY NAME TEXT       stores TEXT under GDBM key NAME as it is
  *                                    (no MAC): a damaged entry
  *   htfix seal DB KEY NAME HEX       stores the bytes HEX under NAME with a
@@ -22,6 +25,8 @@
  * A failure prints "Bail out!" with its reason and exits 1. */
 #include "config.h"
 
+#include <fcntl.h>
+#include <gdbm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +65,7 @@ fill_record(struct ht_record *rec, char **a)
 
 	if (parse_kind(a[1], &rec->kind) != 0 || ht_perm_parse(a[3], &rec->perm) != 0)
 		return -1;
+	ht_record_default_uses(rec);
 	rec->created = (int64_t)time(NULL);
 	rec->expires = life > 0 ? rec->created + life : 0;
 	rec->owner_uid = getuid();
@@ -134,6 +140,31 @@ do_seal(struct ht_txn *txn, void *ctx, struct ht_error *err)
 	return ht_txn_put_sealed(txn, a[0], body, n, err);
 }
 
+/* The u32 after the magic "httptoken-store" of the meta record. */
+static int
+meta(const char *db)
+{
+	static const char magic[] = "httptoken-store";
+	GDBM_FILE f = gdbm_open(db, 0, GDBM_READER | GDBM_NOLOCK | GDBM_CLOEXEC, 0, NULL);
+	char name[] = "meta";
+	datum k = { name, 4 }, v;
+	const unsigned char *p;
+
+	if (f == NULL)
+		return 1;
+	v = gdbm_fetch(f, k);
+	gdbm_close(f);
+	if (v.dptr == NULL || v.dsize < (int)sizeof(magic) - 1 + 4) {
+		free(v.dptr);
+		return 1;
+	}
+	p = (const unsigned char *)v.dptr + sizeof(magic) - 1;
+	printf("%lu\n", ((unsigned long)p[0] << 24) | ((unsigned long)p[1] << 16) |
+	                 ((unsigned long)p[2] << 8) | p[3]);
+	free(v.dptr);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -176,6 +207,8 @@ main(int argc, char **argv)
 		fixture_close(&fx);
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "meta") == 0)
+		return meta(argv[2]);
 	fprintf(stderr, "usage: see the comment at the top of htfix.c\n");
 	return 2;
 }

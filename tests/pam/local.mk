@@ -8,7 +8,7 @@ tests_pam_pamrun_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_pam_pamrun_LDADD = tests/fixture/libpamconv.la $(PAM_LIBS)
 tests_pam_htfix_SOURCES = tests/pam/htfix.c
 tests_pam_htfix_CPPFLAGS = $(FIXTURE_CPPFLAGS)
-tests_pam_htfix_LDADD = $(FIXTURE_LIBS)
+tests_pam_htfix_LDADD = $(FIXTURE_LIBS) $(GDBM_LIBS)
 tests_pam_threads_SOURCES = tests/pam/threads.c tests/pam/pam_codes.h
 tests_pam_threads_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_pam_threads_CFLAGS = $(AM_CFLAGS) -pthread
@@ -34,7 +34,9 @@ tests_pam_nss_fail_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-no-undefined -rpath /nowhere
 tests_pam_nss_fail_la_LIBADD = -ldl
 
-EXTRA_DIST += tests/pam/pamenv.sh
+EXTRA_DIST += tests/pam/pamenv.sh tests/fixtures/v1-store/README.md \
+	tests/fixtures/v1-store/tokens.db tests/fixtures/v1-store/key \
+	tests/fixtures/v1-store/tokens
 
 PAM_TESTS = tests/pam/auth.sh tests/pam/store.sh tests/pam/args.sh tests/pam/passwords.sh \
 	tests/pam/stacking.sh tests/pam/expiry.sh tests/pam/exports.sh tests/pam/threads.sh \
@@ -42,5 +44,6 @@ PAM_TESTS = tests/pam/auth.sh tests/pam/store.sh tests/pam/args.sh tests/pam/pas
 	tests/pam/sweep.sh
 PAM_TESTS += tests/pam/results.sh
 PAM_TESTS += tests/pam/gitrequest.sh
+PAM_TESTS += tests/pam/upgrade.sh tests/pam/only.sh
 TESTS += $(PAM_TESTS)
 EXTRA_DIST += $(PAM_TESTS)

@@ -69,6 +69,24 @@ G=$(token personal git-bot write)
 check "personal token of an account named like token_user=git-bot: refused" \
 	PAM_AUTH_ERR "$(auth o-bot git-bot "$G")"
 
+# A system account's personal token is refused (uid 1 to UID_MIN-1 and
+# above UID_MAX of /etc/login.defs): a compromised service must not hold
+# a git credential. The accounts at the edges of the range are not.
+defs() { sed -n "s/^$1[[:space:]]\{1,\}\([0-9]\{1,\}\).*/\1/p" /etc/login.defs | tail -1; }
+UMIN=$(defs UID_MIN); UMAX=$(defs UID_MAX)
+: "${UMIN:=1000}" "${UMAX:=60000}"
+for u in "1" "$((UMIN - 1))" "$((UMAX + 1))" "65534"; do
+	nss_user "sys$u" "$u"
+	S=$(token personal "sys$u:$u" read)
+	check "personal token of system account uid $u: refused" PAM_AUTH_ERR "$(auth o sys$u "$S")"
+	check_match "uid $u: the log says why" "owner is a system account" "$(syslog_lines)"
+done
+for u in "$UMIN" "$UMAX"; do
+	nss_user "usr$u" "$u"
+	S=$(token personal "usr$u:$u" read)
+	check "personal token of ordinary account uid $u: accepted" PAM_SUCCESS "$(auth o usr$u "$S")"
+done
+
 # Project tokens are not tied to an account: the token user may or may
 # not exist.
 J=$(token project PROJ read)

@@ -25,8 +25,8 @@ expect() {
 }
 
 for i in 1 2 3 4 5; do
-	nss_user "sw$i" $((60000 + i))
-	eval "T$i=\$(token personal sw$i:$((60000 + i)) read)"
+	nss_user "sw$i" $((50000 + i))
+	eval "T$i=\$(token personal sw$i:$((50000 + i)) read)"
 done
 J=$(token project PROJ read)
 
@@ -42,7 +42,7 @@ wait "$holder"
 # --- a deleted owner ------------------------------------------------------------
 nss_userdel sw1
 snapshot
-expect "one owner missing" 0 "refused \(missing\): sw1 \(uid 60001\)" sweep
+expect "one owner missing" 0 "refused \(missing\): sw1 \(uid 50001\)" sweep
 check "the refusal is written to the store" changed "$(unchanged)"
 check "show --json: owner_refused missing" '"missing"' \
 	"$(tkn --json show "$(token_id "$T1")" | field owner_refused)"
@@ -50,7 +50,7 @@ check "show --json: the token is not revoked" '"active"' \
 	"$(tkn --json show "$(token_id "$T1")" | field status)"
 check "others are not refused" null "$(tkn --json show "$(token_id "$T2")" | field owner_refused)"
 
-nss_user sw1 60001    # an account with the same name and uid again
+nss_user sw1 50001    # an account with the same name and uid again
 : >"$PAMERR"
 check "re-created with the same name and uid: the old token is refused" PAM_AUTH_ERR \
 	"$(auth o sw1 "$T1")"
@@ -64,9 +64,9 @@ check "another owner's token works" PAM_SUCCESS "$(auth o sw2 "$T2")"
 check "a project token is not an owner's: works" PAM_SUCCESS "$(auth o-proj x-token-auth "$J")"
 
 expect "reinstate an unknown account" 65 "no such account 'nobody-here'" sweep --reinstate nobody-here
-expect "reinstate an owner that is not refused" 65 "sw2 \(uid 60002\) is not refused as missing" \
+expect "reinstate an owner that is not refused" 65 "sw2 \(uid 50002\) is not refused as missing" \
 	sweep --reinstate sw2
-expect "an administrator reinstates the owner" 0 "reinstated sw1 \(uid 60001\)" sweep --reinstate sw1
+expect "an administrator reinstates the owner" 0 "reinstated sw1 \(uid 50001\)" sweep --reinstate sw1
 check "reinstated: the token works again" PAM_SUCCESS "$(auth o sw1 "$T1")"
 
 # --- a lookup that fails is not a missing account ------------------------------------
@@ -79,10 +79,10 @@ snapshot
 out=$(tkfail sw2 sweep 2>&1); rc=$?
 check "sw2's lookup fails: exit 0" 0 "$rc"
 check_match "sw2's lookup fails: reported, kept as it was" \
-	"lookup failed \(kept as it was\): sw2 \(uid 60002\)" "$out"
+	"lookup failed \(kept as it was\): sw2 \(uid 50002\)" "$out"
 check "sw2's lookup fails: nothing written" unchanged "$(unchanged)"
 check "sw2's lookup fails: not refused" null "$(tkn --json show "$(token_id "$T2")" | field owner_refused)"
-check_match "--json: lookup_failed" '"user":"sw2","uid":60002,"refused":null,"was":null,"lookup_failed":true' \
+check_match "--json: lookup_failed" '"user":"sw2","uid":50002,"refused":null,"was":null,"lookup_failed":true' \
 	"$(tkfail sw2 --json sweep 2>/dev/null)"
 
 # --- the account database unreachable --------------------------------------------
@@ -117,27 +117,27 @@ check "--dry-run changes nothing" unchanged "$(unchanged)"
 # --- revoked tokens: the owner is forgotten ----------------------------------------
 tkn revoke --user sw4 >/dev/null 2>&1
 expect "an owner whose tokens were revoked is forgotten" 0 \
-	"forgotten \(no live tokens\): sw4 \(uid 60004\)" sweep --max-missing 5
+	"forgotten \(no live tokens\): sw4 \(uid 50004\)" sweep --max-missing 5
 
 # --- bad input --------------------------------------------------------------------
 expect "sweep with an argument" 64 "unexpected argument 'now'" sweep now
 expect "sweep --max-missing x" 64 "expected a number" sweep --max-missing x
 
 # --- damaged entries fail closed ----------------------------------------------------
-nss_user sw5 60005
-"$HTFIX" raw "$DB" "$KEY" "own:60005:sw5" "refused, trust me: this entry carries no MAC at all" || tap_bail "htfix raw failed"
+nss_user sw5 50005
+"$HTFIX" raw "$DB" "$KEY" "own:50005:sw5" "refused, trust me: this entry carries no MAC at all" || tap_bail "htfix raw failed"
 check "a damaged owner entry: the module fails closed" PAM_AUTHINFO_UNAVAIL "$(auth o sw5 "$T5")"
 expect "a damaged owner entry: sweep refuses to work on it" 69 \
-	"entry own:60005:sw5 fails its integrity check" sweep
+	"entry own:50005:sw5 fails its integrity check" sweep
 check "a damaged owner entry: shown as refused" '"missing"' \
 	"$(tkn --json show "$(token_id "$T5")" | field owner_refused)"
-"$HTFIX" seal "$DB" "$KEY" "own:60005:sw5" "0109" || tap_bail "htfix seal failed"
+"$HTFIX" seal "$DB" "$KEY" "own:50005:sw5" "0109" || tap_bail "htfix seal failed"
 check "a well-sealed malformed entry: the module fails closed" PAM_AUTHINFO_UNAVAIL \
 	"$(auth o sw5 "$T5")"
-"$HTFIX" seal "$DB" "$KEY" "own:60005:sw5" "01040000000000000001" || tap_bail "htfix seal failed"
+"$HTFIX" seal "$DB" "$KEY" "own:50005:sw5" "01040000000000000001" || tap_bail "htfix seal failed"
 check "an entry with an unknown reason: the module fails closed" PAM_AUTHINFO_UNAVAIL \
 	"$(auth o sw5 "$T5")"
-"$HTFIX" seal "$DB" "$KEY" "own:60005:sw5" "01010000000000000001" || tap_bail "htfix seal failed"
+"$HTFIX" seal "$DB" "$KEY" "own:50005:sw5" "01010000000000000001" || tap_bail "htfix seal failed"
 check "a good 'locked' entry, shadow not readable here: refused" PAM_AUTH_ERR "$(auth o sw5 "$T5")"
 check "the project token is still fine" PAM_SUCCESS "$(auth o-proj x-token-auth "$J")"
 tap_done

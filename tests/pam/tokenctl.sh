@@ -22,6 +22,7 @@ check "personal token, another user" PAM_AUTH_ERR "$(auth t "not-$ME" "$P")"
 check_match "tokenctl show: last use recorded by the module" '"last_used":"[0-9]{4}-' \
 	"$(tk --json show "$(token_id "$P")" 2>/dev/null)"
 
+tk project add PROJ 2>/dev/null && tk repo add PROJ/app 2>/dev/null || tap_bail "registry setup failed"
 J=$(tk create --name ci --project PROJ --perm write 2>/dev/null)
 check "project token, write, require=write" PAM_SUCCESS "$(auth t-write x-token-auth "$J")"
 R=$(tk create --name deploy --repo PROJ/app 2>/dev/null)

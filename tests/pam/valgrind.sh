@@ -28,6 +28,7 @@ vg() {
 service v
 service v-proj resource=PROJ/app require=write
 service v-bad bogus
+service v-login use=login
 service v-git git_request=/git/
 cat >"$PAMD/v-first" <<EOF
 auth [success=done default=ignore] $STUB prompt rc=auth_err
@@ -49,6 +50,10 @@ vg "ordinary password" "auth=PAM_IGNORE" v alice -p hunter2
 vg "1 MiB password" "auth=PAM_IGNORE" v alice -f "$TEST_TMP/big"
 vg "empty password" "auth=PAM_AUTH_ERR" v alice -p ""
 vg "malformed argument" "auth=PAM_SERVICE_ERR" v-bad alice -p "$T"
+vg "not for this use (use=login)" "auth=PAM_AUTH_ERR" v-login alice -p "$T"
+nss_user sysacct 999
+S=$(token personal sysacct:999 read)
+vg "a system account's token" "auth=PAM_AUTH_ERR" v sysacct -p "$S"
 vg "use_first_pass" "auth=PAM_SUCCESS" v-first alice -p "$T"
 GITREQ="REQUEST=GET /git/PROJ/app.git/info/refs?service=git-receive-pack HTTP/1.1"
 vg "git_request=: project token, push" "auth=PAM_SUCCESS acct=PAM_SUCCESS" \

@@ -12,7 +12,9 @@ unit_tests = \
 	tests/unit/test_fixture \
 	tests/unit/test_account \
 	tests/unit/test_authlog \
-	tests/unit/test_authheader
+	tests/unit/test_authheader \
+	tests/unit/test_accounts \
+	tests/unit/test_quota
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
 
@@ -42,6 +44,10 @@ tests_unit_test_account_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_account_LDADD = $(FIXTURE_LIBS)
 tests_unit_test_authlog_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_authlog_LDADD = $(FIXTURE_LIBS)
+tests_unit_test_accounts_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_accounts_LDADD = $(FIXTURE_LIBS)
+tests_unit_test_quota_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_quota_LDADD = $(FIXTURE_LIBS)
 # The Apache module's header parser, linked alone (no Apache).
 tests_unit_test_authheader_SOURCES = tests/unit/test_authheader.c $(HTK_AUTHHEADER)
 tests_unit_test_authheader_CPPFLAGS = $(FIXTURE_CPPFLAGS) -I$(top_srcdir)/mod_authn_httptoken

@@ -96,6 +96,7 @@ test_record(void)
 	pol.expiry_required = 1;
 	pol.max_days = 30;
 	strcpy(pol.admin_group, "tokenadmins");
+	pol.admin_gid = 4242;
 	len = ht_policy_encode(&pol, &key, buf);
 	{
 		struct ht_error err = { 0 };

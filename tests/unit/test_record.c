@@ -25,6 +25,7 @@ make_record(struct ht_record *rec)
 	memset(rec, 0, sizeof(*rec));
 	rec->id = 0x1122334455667788ULL;
 	rec->kind = HT_KIND_REPO;
+	ht_record_default_uses(rec);
 	rec->perm = HT_PERM_WRITE;
 	rec->created = 1700000000;
 	rec->expires = 1700000000 + 30 * HT_DAY;
@@ -43,7 +44,10 @@ same(const struct ht_record *a, const struct ht_record *b)
 	       a->expires == b->expires && a->revoked_at == b->revoked_at &&
 	       a->owner_uid == b->owner_uid && strcmp(a->owner, b->owner) == 0 &&
 	       strcmp(a->scope, b->scope) == 0 && strcmp(a->name, b->name) == 0 &&
-	       memcmp(a->hash, b->hash, sizeof(a->hash)) == 0;
+	       memcmp(a->hash, b->hash, sizeof(a->hash)) == 0 && a->n_uses == b->n_uses &&
+	       memcmp(a->uses, b->uses, sizeof(a->uses)) == 0 && a->n_only == b->n_only &&
+	       memcmp(a->only, b->only, sizeof(a->only)) == 0 &&
+	       strcmp(a->revoked_reason, b->revoked_reason) == 0;
 }
 
 static void
@@ -140,7 +144,7 @@ static void
 test_sealed_but_invalid(const struct ht_key *key)
 {
 	static const struct { size_t off; unsigned char val; const char *what; } cases[] = {
-		{ 0, 2, "an unknown record version" },
+		{ 0, 3, "an unknown record version" },
 		{ 1, 0, "kind 0" },
 		{ 1, 4, "kind 4" },
 		{ 2, 0, "permission 0" },
@@ -232,6 +236,49 @@ test_decoy(void)
 	test_decoy_encoding(&rec, &key);
 }
 
+/* Version 2 carries uses, --only and the reason; version 1 can say only
+ * the uses of its kind and refuses anything else. */
+static void
+test_v2_fields(const struct ht_key *key)
+{
+	unsigned char buf[HT_RECORD_MAX];
+	struct ht_record rec, back;
+	struct ht_error err = { 0 };
+	size_t len;
+
+	make_record(&rec);
+	rec.kind = HT_KIND_PERSONAL;
+	rec.scope[0] = '\0';
+	rec.n_uses = 2;
+	strcpy(rec.uses[0], "http");
+	strcpy(rec.uses[1], "login");
+	rec.n_only = HT_ONLY_MAX;
+	for (unsigned i = 0; i < HT_ONLY_MAX; i++)
+		snprintf(rec.only[i], sizeof(rec.only[i]), "P%02u/repo", i);
+	rec.revoked = 1;
+	rec.revoked_at = 5;
+	strcpy(rec.revoked_reason, "bulk revoke");
+	len = ht_record_encode(&rec, key, buf);
+	ok(len > 0 && ht_record_decode(rec.id, buf, len, key, &back, &err) == HT_OK &&
+	   same(&rec, &back) && back.version == 2,
+	   "a version-2 record with 2 uses, 16 --only scopes and a reason round-trips");
+	rec.version = 1;
+	ok(ht_record_encode(&rec, key, buf) == 0, "version 1 cannot say --only: not encoded");
+	rec.n_only = 0;
+	rec.n_uses = 1;
+	ok(ht_record_encode(&rec, key, buf) == 0, "version 1 cannot say http alone for a "
+	   "personal token: not encoded");
+	ht_record_v1_uses(&rec);
+	len = ht_record_encode(&rec, key, buf);
+	ok(len > 0 && ht_record_decode(rec.id, buf, len, key, &back, &err) == HT_OK &&
+	   back.version == 1 && back.n_uses == 2 && ht_record_has_use(&back, "login"),
+	   "a version-1 personal record reads with http and login");
+	rec.version = 2;
+	rec.n_uses = 0;
+	ok(ht_record_encode(&rec, key, buf) == 0, "a record without uses is not encoded: a "
+	   "token is for something");
+}
+
 int
 main(void)
 {
@@ -245,6 +292,7 @@ main(void)
 	test_binding(&key);
 	test_sealed_but_invalid(&key);
 	test_limits(&key);
+	test_v2_fields(&key);
 	test_state();
 	test_decoy();
 	return done();

@@ -179,20 +179,20 @@ test_zero_request(struct fixture *fx)
 }
 
 /* A stand-in account database for tokens presented without a user name:
- * "carol" is uid 1234, "dave" uid 99, nobody else exists. */
+ * "carol" is uid 1234, "dave" uid 4321, nobody else exists. */
 static enum ht_user_lookup
 fake_lookup(const char *name, uid_t *uid)
 {
 	if (strcmp(name, "carol") == 0)
 		*uid = 1234;
 	else if (strcmp(name, "dave") == 0)
-		*uid = 99;
+		*uid = 4321;
 	else
 		return HT_USER_MISSING;
 	return HT_USER_FOUND;
 }
 
-static void make_uid_99(struct ht_record *r) { r->owner_uid = 99; }
+static void make_uid_4321(struct ht_record *r) { r->owner_uid = 4321; }
 static void make_repo(struct ht_record *r) { r->kind = HT_KIND_REPO; strcpy(r->scope, "PROJ/a"); }
 
 /* Bearer: no user name; the token names its user. */
@@ -219,7 +219,7 @@ test_token_names_user(struct fixture *fx)
 	ok(ht_verify_id(&req, id, &res, &err) == HT_V_OK && strcmp(res.user, "carol") == 0,
 	   "re-check by id without a user name: accepted for the owner");
 
-	fixture_update(fx, id, make_uid_99);
+	fixture_update(fx, id, make_uid_4321);
 	ok(check(&req, text) == HT_V_OWNER_ACCOUNT,
 	   "no user name: the owner's name now has another uid: refused");
 	fixture_add_token(fx, "erin", HT_PERM_READ, 0, text, &id);
