@@ -46,12 +46,22 @@ record_suite() {   # NAME LOGFILE STATUS
 	skipped=$((skipped + ${s:-0}))
 	if [ "${f:-0}" -ne 0 ] || [ "${e:-0}" -ne 0 ] || [ "$status" -ne 0 ]; then
 		failures+=("$name")
-		grep -E '^(FAIL|ERROR)' "$log" | head -50
+		show_failures "$log"
 		[ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ] && [ "${e:-0}" -eq 0 ] &&
 			failed=$((failed + 1))
 	fi
 	grep -E '^SKIP' "$log" | head -50
 	echo "$name: pass ${p:-0}, fail ${f:-0}, error ${e:-0}, skip ${s:-0}"
+}
+
+# The failed and erroring results of a test-suite.log, and what each
+# failing test said about it (its "not ok" lines and the diagnostics
+# that follow them), so that a CI log alone tells what went wrong.
+show_failures() {
+	grep -E '^(FAIL|ERROR)' "$1" | head -50
+	awk '/^(FAIL|ERROR): /{ shown = 0 }
+	     /^not ok / { shown = 12 }
+	     shown > 0 { print "    " $0; shown-- }' "$1" | head -150
 }
 
 install_packages() {
@@ -118,7 +128,13 @@ job_distcheck() {
 	say "make distcheck"
 	(cd "$build/main" && make distcheck >"$build/distcheck.out" 2>&1)
 	local rc=$?
-	[ $rc -eq 0 ] || tail -40 "$build/distcheck.out"
+	if [ $rc -ne 0 ]; then
+		tail -40 "$build/distcheck.out"
+		local log
+		for log in "$build"/main/httptoken-*/_build/sub/test-suite.log; do
+			[ -f "$log" ] && show_failures "$log"
+		done
+	fi
 	record "make distcheck" $rc
 }
 
