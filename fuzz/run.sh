@@ -70,21 +70,21 @@ extra_sources() {
 	esac
 }
 
-failed=0
-for t in $targets; do
-	src="$here/fuzz_$t.c"
+# fuzz_target T: builds and runs one target; its report goes to
+# $build/report-T, and the exit status says whether it held.
+fuzz_target() {
+	local t=$1 src="$here/fuzz_$1.c" extra missing="" f work log jobs runs cov
 	extra=$(extra_sources "$t")
-	missing=""
 	for f in "$src" $extra; do
 		[ -f "$f" ] || missing="$missing $f"
 	done
 	if [ -n "$missing" ]; then
 		echo "fuzz $t: SKIP (not present:$missing)"
-		continue
+		return 0
 	fi
 	"$CLANG" $cflags $defaults -I"$top/pam_httptoken" -I"$top/mod_authn_httptoken" \
 		-I"$top/httptokend" -I"$top/fleet" -I"$top/httptoken-web" -fsanitize=fuzzer "$src" $extra $objs \
-		$libs -lpam -o "$build/fuzz_$t"
+		$libs -lpam -o "$build/fuzz_$t" || { echo "fuzz $t: FAILED to build"; return 1; }
 	work="$build/corpus-$t"
 	mkdir -p "$work" "$here/corpus/$t"
 	log="$build/fuzz_$t.log"
@@ -98,12 +98,29 @@ for t in $targets; do
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 		cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
 		echo "fuzz $t: ok, ${runs:-?} inputs in ${seconds}s, $cov"
-	else
-		failed=1
-		echo "fuzz $t: FAILED; log $log"
-		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$log" | head -5 || true
-		ls "$build"/crash-"$t"-* "$build"/leak-"$t"-* 2>/dev/null || true
+		return 0
 	fi
+	echo "fuzz $t: FAILED; log $log"
+	grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$log" | head -5 || true
+	ls "$build"/crash-"$t"-* "$build"/leak-"$t"-* 2>/dev/null || true
+	return 1
+}
+
+# The targets run FUZZ_LANES at a time (default: one per processor), each
+# for its full time; the reports are printed in the order asked.
+lanes=${FUZZ_LANES:-$(nproc)}
+set -- $targets
+i=0
+for t in "$@"; do
+	( fuzz_target "$t" >"$build/report-$t" 2>&1; echo $? >"$build/status-$t" ) &
+	i=$((i + 1))
+	[ $((i % lanes)) -ne 0 ] || wait
+done
+wait
+failed=0
+for t in "$@"; do
+	cat "$build/report-$t"
+	[ "$(cat "$build/status-$t" 2>/dev/null)" = 0 ] || failed=1
 done
 
 if [ "$failed" = 0 ] && [ "$keep" = 0 ]; then
