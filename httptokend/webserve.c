@@ -23,11 +23,21 @@
 #include "token.h"
 #include "websession.h"
 
-/* What a session may run: a user's own token commands. Everything that
- * names files, touches the whole store or the system stays with root on
- * the command line. */
-static const char *const allowed[] = { "create", "list", "show", "edit", "revoke",
-                                       "rotate", NULL };
+/* What a session may run: the token commands (tokenctl itself limits
+ * them to the user's own tokens and those of the projects and
+ * repositories the user administers), and the two read-only listings of
+ * what the user administers, word for word. Everything that names files,
+ * touches the whole store, the registry or the system stays on the
+ * command line. */
+static const struct {
+	const char *argv[4];
+	int exact;                   /* these words and nothing more */
+} allowed[] = {
+	{ { "create" }, 0 }, { { "list" }, 0 }, { { "show" }, 0 }, { { "edit" }, 0 },
+	{ { "revoke" }, 0 }, { { "rotate" }, 0 },
+	{ { "project", "list", "--mine" }, 1 },
+	{ { "repo", "list", "--mine" }, 1 },
+};
 
 static int
 say(struct jbuf *err, int code, const char *msg)
@@ -162,11 +172,17 @@ command_allowed(const struct htd_request *req, int from)
 
 	while (i < req->argc && strcmp(req->argv[i], "--json") == 0)
 		i++;
-	if (i >= req->argc)
-		return 0;
-	for (const char *const *a = allowed; *a != NULL; a++)
-		if (strcmp(req->argv[i], *a) == 0)
+	for (size_t a = 0; a < sizeof(allowed) / sizeof(allowed[0]); a++) {
+		int n = 0;
+
+		while (n < 4 && allowed[a].argv[n] != NULL && i + n < req->argc &&
+		       strcmp(req->argv[i + n], allowed[a].argv[n]) == 0)
+			n++;
+		if (n == 0 || (n < 4 && allowed[a].argv[n] != NULL))
+			continue;
+		if (!allowed[a].exact || i + n == req->argc)
 			return 1;
+	}
 	return 0;
 }
 

@@ -151,6 +151,26 @@ expect "--session with a value" 64 "takes '-'" as "$WEB" --session "$S" list
 check "logins, lists and refusals never rewrote the store" "$store_before" \
 	"$(stat -c %Y.%s "$DB")"
 
+# The registry: a session reads what its user administers, and changes nothing.
+tkroot project add WEBP --admin "$ALICE" 2>/dev/null && tkroot repo add WEBP/app 2>/dev/null &&
+	tkroot project add WEBQ 2>/dev/null || tap_bail "registry setup failed"
+store_before=$(stat -c %Y.%s "$DB")
+check_match "a session lists the projects its user administers" \
+	'^\[.\{"project":"WEBP","description":"",[^.]*\}.\].$' \
+	"$(in_session "$WEB" "$S" --json project list --mine | tr '\n' .)"
+check_match "... and their repositories" '^\[.\{"repo":"WEBP/app",' \
+	"$(in_session "$WEB" "$S" --json repo list --mine | tr '\n' .)"
+check "another user's session: none" "[]" \
+	"$(in_session "$WEB" "$(login "$WEB" "$BOB" "$PW_B")" --json project list --mine)"
+for c in "project list" "repo list" "project list --mine --json" "project list --mine x" \
+	"project show WEBP" "project add WEBR" "project edit WEBP --description x" \
+	"project remove WEBQ" "repo add WEBP/lib" "repo edit WEBP/app --admin $ALICE" \
+	"repo remove WEBP/app" "policy set --max-days 1" "project"; do
+	# shellcheck disable=SC2086
+	expect "a session runs $c" 77 "not available in a web session" in_session "$WEB" "$S" $c
+done
+check "the registry's refusals changed nothing" "$store_before" "$(stat -c %Y.%s "$DB")"
+
 # Form nonces work once.
 N=$(printf '%s\n' "$S" | as "$WEB" session nonce); rc=$?
 check "a nonce is issued" "0" "$rc"

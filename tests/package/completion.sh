@@ -70,6 +70,7 @@ check "no ids from a store that does not exist" "" \
 	"$(comp "$TOKENCTL" --db "$TEST_TMP/none.db" --keyfile "$KEY" show '')"
 tk project add PROJ 2>/dev/null && tk repo add PROJ/app 2>/dev/null
 check "project subcommands" "add edit list remove show" "$(comp tokenctl project '')"
+check "project list's option" "--mine" "$(comp tokenctl project list -)"
 check "registered projects for --project" "PROJ" "$(comp "${g[@]}" create --project '')"
 check "projects and repositories for --only" "PROJ PROJ/app" "$(comp "${g[@]}" create --only '')"
 check "repositories for repo show" "PROJ/app" "$(comp "${g[@]}" repo show '')"
