@@ -54,9 +54,6 @@ sed -e "s#unix:/run/httptoken-web/fcgiwrap.sock;#unix:$WSOCK;#" \
 nginx_start || tap_bail "nginx did not start"
 
 PAGE="$NGINX_URL/tokens" CERT="$NGINX_DIR/tls/cert.pem" JAR="$TEST_TMP/jar"
-web() { curl -s --cacert "$CERT" -b "$JAR" -c "$JAR" -w '\n%{http_code}' "$@"; }
-status_of() { printf '%s' "$1" | tail -n 1; }
-field() { printf '%s' "$1" | grep -o "name=\"$2\" value=\"[^\"]*\"" | head -n 1 | sed 's/.*value="//; s/"$//'; }
 
 P=$(web "$PAGE")
 check "the login page: 200" 200 "$(status_of "$P")"
