@@ -79,5 +79,8 @@ check "bulk revoke's options" "--dry-run --project --repo --token --unused --use
 	"$(comp tokenctl revoke --)"
 check "policy set's version-2 options" "--max-days --max-tokens-per-user" \
 	"$(comp tokenctl policy set --max)"
+check "policy set's web options" "--web-user" "$(comp tokenctl policy set --web)"
+check "policy set's web options" "--session-minutes" "$(comp tokenctl policy set --sess)"
+check "accounts for --web-user" "root" "$(comp tokenctl policy set --web-user roo)"
 check "groups for --admin, with @" "@root" "$(comp tokenctl project add X --admin @roo)"
 tap_done
