@@ -258,19 +258,24 @@ session_command(const struct ws_config *c, const struct htd_request *req, uid_t 
 }
 
 int
-ws_request(const struct ws_config *c, const struct htd_request *req, const struct ucred *peer,
-           struct ctl *ctl, struct jbuf *out, struct jbuf *err, int *rc, struct ws_run *run)
+ws_request(const struct ws_config *base, const struct htd_request *req,
+           const struct ucred *peer, struct ctl *ctl, struct jbuf *out, struct jbuf *err,
+           int *rc, struct ws_run *run)
 {
+	struct ws_config conf, *c = &conf;
 	struct ws_record r;
 	struct passwd *pw;
 	int fd, with_nonce;
 
-	if (req->argc >= 1 && strcmp(req->argv[0], "session") == 0) {
+	if (req->argc < 1 || (strcmp(req->argv[0], "session") != 0 &&
+	                      (req->argc < 2 || strcmp(req->argv[0], "--session") != 0)))
+		return 0;
+	if ((*rc = ws_settings(base, ctl->db, ctl->keyfile, &conf, err)) != 0)
+		return 1;
+	if (strcmp(req->argv[0], "session") == 0) {
 		*rc = session_command(c, req, peer->uid, out, err);
 		return 1;
 	}
-	if (req->argc < 2 || strcmp(req->argv[0], "--session") != 0)
-		return 0;
 	if (strcmp(req->argv[1], "-") != 0) {
 		*rc = say(err, EX_USAGE, "--session takes '-' (the secret is read on stdin)");
 		return 1;

@@ -74,8 +74,9 @@ web_server_start() {
 		-e "s|/var/run/faillock-httptoken-web|$TEST_TMP/faillock|g" \
 		"$top_srcdir/etc/pam.d/httptoken-web" >"$TEST_TMP/pam/httptoken-web"
 	printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$TEST_TMP/pam/other"
-	DAEMON_ARGS="--session-dir $TEST_TMP/sessions --web-user $WEB --pam-dir $TEST_TMP/pam"
+	DAEMON_ARGS="--session-dir $TEST_TMP/sessions --pam-dir $TEST_TMP/pam"
 	daemon_fixture
+	tk policy set --web-user "$WEB" 2>/dev/null || tap_bail "policy set --web-user failed"
 	chmod 0755 "$DAEMON_DIR"
 
 	# fcgiwrap as the web account, the program a root-owned copy it can run.

@@ -33,8 +33,9 @@ mkdir -p "$TEST_TMP/pam"
 sed -e "s|pam_\([a-z]*\)\.so|$(dirname "$UNIX")/pam_\1.so|" \
 	-e "s|/var/run/faillock-httptoken-web|$TEST_TMP/faillock|g" \
 	"$top_srcdir/etc/pam.d/httptoken-web" >"$TEST_TMP/pam/httptoken-web"
-DAEMON_ARGS="--session-dir $TEST_TMP/sessions --web-user $WEB --pam-dir $TEST_TMP/pam"
+DAEMON_ARGS="--session-dir $TEST_TMP/sessions --pam-dir $TEST_TMP/pam"
 daemon_fixture
+tk policy set --web-user "$WEB" 2>/dev/null || tap_bail "policy set --web-user failed"
 trap cleanup EXIT
 chmod 0755 "$DAEMON_DIR"
 
