@@ -143,6 +143,15 @@ check_match "... answered as an unknown token" "no such token $OTHER_ID" "$P"
 check "another project's tokens are untouched" "$other_before" "$(scope_tokens OTHER)"
 check "nothing forged was created" 0 "$(tk list --all | grep -c forged)"
 
+# Taken out of the registry, the user loses the pages on the next click.
+P=$(web "$PAGE?scope=PROJ"); CSRF=$(field "$P" csrf) NONCE=$(field "$P" nonce)
+tk project edit PROJ --remove-admin "$ALICE" 2>/dev/null || tap_bail "project edit failed"
+refused "the project's page once no longer its administrator" "$(web "$PAGE?scope=PROJ")"
+refused "a form of the page from before" "$(web -d action=create -d "csrf=$CSRF" \
+	-d "nonce=$NONCE" -d scope=PROJ -d name=late -d perm=read -d expires= -d uses= "$PAGE")"
+check "My tokens no longer lists it" 0 "$(web "$PAGE" | grep -c 'scope=PROJ')"
+check "nothing was created late" 0 "$(tk list --all | grep -c late)"
+
 # --- a repository administrator -------------------------------------------------
 login "$BOB" "$PW_B"
 P=$(web "$PAGE")
