@@ -58,7 +58,7 @@ check "the project's page: 200" 200 "$(status_of "$P")"
 check_match "the project's page says which" "<h1>Project PROJ</h1>" "$P"
 check_match "it has a create form for the project" 'name="scope" value="PROJ"' "$P"
 CSRF=$(field "$P" csrf) NONCE=$(field "$P" nonce)
-before=$(scope_tokens PROJ)
+before=$(scope_tokens PROJ | grep -c .)
 P=$(web -d action=create -d "csrf=$CSRF" -d "nonce=$NONCE" -d scope=PROJ -d name=ci \
 	-d perm=read -d expires=30 -d uses=http "$PAGE")
 check "create a project token: 200" 200 "$(status_of "$P")"
@@ -69,6 +69,7 @@ check_match "it is PROJ's project token" '"kind":"project","owner":"[^"]*","owne
 	"$(tk --json show "$PID")"
 check_match "the project's page lists it" "<td data-label=\"Id\">$PID</td>" "$P"
 after=$(scope_tokens PROJ)
+check "one token more in the project" $((before + 1)) "$(printf '%s\n' "$after" | grep -c .)"
 P=$(web -d action=create -d "csrf=$CSRF" -d "nonce=$NONCE" -d scope=PROJ -d name=ci \
 	-d perm=read -d expires=30 -d uses=http "$PAGE")
 check "the same form again (a reload): 409" 409 "$(status_of "$P")"
