@@ -48,6 +48,7 @@ int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static struct web_token list[8];
+	static struct web_scope scopes[8];
 	char *s = malloc(size + 1), secret[WEB_SECRET_LEN + 1];
 	struct web_fields f;
 	int n;
@@ -66,7 +67,13 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	    (strlen(secret) != WEB_SECRET_LEN ||
 	     strspn(secret, "0123456789abcdef") != WEB_SECRET_LEN))
 		abort();
-	(void)web_list_parse(s, size, list, 8, &n);
+	(void)web_list_parse(s, size, 1, list, 8, &n);
+	(void)web_list_parse(s, size, 0, list, 8, &n);
+	if (web_scopes_parse(s, size, scopes, 8, &n) == 0)
+		for (int i = 0; i < n; i++)
+			if (scopes[i].scope[0] == '\0' ||
+			    strlen(scopes[i].scope) > WEB_SCOPE_MAX)
+				abort();
 	escaped_clean(s, size);
 	free(s);
 	return 0;

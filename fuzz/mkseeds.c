@@ -127,6 +127,12 @@ policy_seeds(const char *dir)
 	n = ht_policy_encode(&pol, &key, buf);
 	put(dir, "strict", buf, n);
 	put(dir, "strict-body", buf, n - HT_MAC_BYTES);
+	strcpy(pol.web_user, "gitweb");
+	pol.web_uid = 990;
+	pol.session_minutes = 30;
+	n = ht_policy_encode(&pol, &key, buf);
+	put(dir, "web", buf, n);
+	put(dir, "web-body", buf, n - HT_MAC_BYTES);
 }
 
 /* Registry entries (first byte 0: read as PROJ, 1: as PROJ/app) and

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The tokens `tokenctl --json list` prints (an array of flat objects),
- * read with the protocol's own JSON reader. Fields the page does not show
- * are skipped; personal tokens are kept, others are not the page's. */
+/* What the pages show from tokenctl's JSON, read with the protocol's own
+ * JSON reader: the tokens of `tokenctl --json list` (an array of flat
+ * objects whose values are strings, numbers, booleans, null or arrays of
+ * strings) and the entries of `tokenctl --json project|repo list --mine`.
+ * Fields the page does not show are skipped. */
 #include "config.h"
 
 #include <stddef.h>
@@ -29,36 +31,54 @@ keep(char *dst, size_t size, const char *src, size_t len)
 	dst[len] = '\0';
 }
 
-/* One field of a token: its value into t when the page shows it. */
+/* A value the page does not show, of at most a few levels. */
+static int skip_value(struct jreader *r, int depth);
+
 static int
-field(struct jreader *r, const char *key, struct web_token *t, int *personal)
+skip_object(struct jreader *r, int depth)
 {
-	static const struct { const char *key; size_t off, size; } shown[] = {
-		{ "id", offsetof(struct web_token, id), sizeof(((struct web_token *)0)->id) },
-		{ "perm", offsetof(struct web_token, perm), sizeof(((struct web_token *)0)->perm) },
-		{ "status", offsetof(struct web_token, status),
-		  sizeof(((struct web_token *)0)->status) },
-		{ "created", offsetof(struct web_token, created),
-		  sizeof(((struct web_token *)0)->created) },
-		{ "expires", offsetof(struct web_token, expires),
-		  sizeof(((struct web_token *)0)->expires) },
-		{ "last_used", offsetof(struct web_token, last_used),
-		  sizeof(((struct web_token *)0)->last_used) },
-		{ "name", offsetof(struct web_token, name), sizeof(((struct web_token *)0)->name) },
-	};
+	if (json_punct(r, '{') != 0 || depth > 4)
+		return -1;
+	if (json_punct(r, '}') == 0)
+		return 0;
+	do {
+		char *key;
+		size_t len;
+
+		if (json_string(r, &key, &len) != 0)
+			return -1;
+		free(key);
+		if (json_punct(r, ':') != 0 || skip_value(r, depth + 1) != 0)
+			return -1;
+	} while (json_punct(r, ',') == 0);
+	return json_punct(r, '}');
+}
+
+static int
+skip_value(struct jreader *r, int depth)
+{
 	char *s;
 	size_t len;
 	long v;
 	int b;
 
+	if (depth > 4)
+		return -1;
+	if (json_peek(r, '{'))
+		return skip_object(r, depth);
+	if (json_peek(r, '[')) {
+		(void)json_punct(r, '[');
+		if (json_punct(r, ']') == 0)
+			return 0;
+		do {
+			if (skip_value(r, depth + 1) != 0)
+				return -1;
+		} while (json_punct(r, ',') == 0);
+		return json_punct(r, ']');
+	}
 	if (json_peek(r, '"')) {
 		if (json_string(r, &s, &len) != 0)
 			return -1;
-		if (strcmp(key, "kind") == 0)
-			*personal = strcmp(s, "personal") == 0;
-		for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
-			if (strcmp(key, shown[i].key) == 0)
-				keep((char *)t + shown[i].off, shown[i].size, s, len);
 		free(s);
 		return 0;
 	}
@@ -67,11 +87,98 @@ field(struct jreader *r, const char *key, struct web_token *t, int *personal)
 	return json_int(r, -(1L << 40), 1L << 40, &v);
 }
 
+/* An array of strings, joined by commas into dst. */
 static int
-one_token(struct jreader *r, struct web_token *t, int *personal)
+string_array(struct jreader *r, char *dst, size_t size)
 {
-	memset(t, 0, sizeof(*t));
-	*personal = 0;
+	size_t used = 0;
+
+	if (json_punct(r, '[') != 0)
+		return -1;
+	if (json_punct(r, ']') == 0)
+		return 0;
+	do {
+		char *s;
+		size_t len;
+
+		if (json_string(r, &s, &len) != 0)
+			return -1;
+		if (used + len + 2 <= size) {
+			if (used > 0)
+				dst[used++] = ',';
+			memcpy(dst + used, s, len);
+			used += len;
+			dst[used] = '\0';
+		}
+		free(s);
+	} while (json_punct(r, ',') == 0);
+	return json_punct(r, ']');
+}
+
+#define SHOWN(f) { #f, offsetof(struct web_token, f), sizeof(((struct web_token *)0)->f) }
+
+/* One field of a token: its value into t when the page shows it. */
+static int
+token_field(struct jreader *r, const char *key, void *obj)
+{
+	static const struct { const char *key; size_t off, size; } shown[] = {
+		SHOWN(id), SHOWN(kind), SHOWN(scope), SHOWN(perm), SHOWN(status),
+		SHOWN(created), SHOWN(expires), SHOWN(last_used), SHOWN(name),
+	};
+	struct web_token *t = obj;
+	char *s;
+	size_t len;
+
+	if (json_peek(r, '"')) {
+		if (json_string(r, &s, &len) != 0)
+			return -1;
+		for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+			if (strcmp(key, shown[i].key) == 0)
+				keep((char *)t + shown[i].off, shown[i].size, s, len);
+		free(s);
+		return 0;
+	}
+	if (strcmp(key, "uses") == 0 && json_peek(r, '['))
+		return string_array(r, t->uses, sizeof(t->uses));
+	return skip_value(r, 1);
+}
+
+/* One field of a registry entry: "project" or "repo" and "description"
+ * kept; "admins" (an array of objects) and the rest skipped. */
+static int
+scope_field(struct jreader *r, const char *key, void *obj)
+{
+	struct web_scope *e = obj;
+	int is_scope = strcmp(key, "project") == 0 || strcmp(key, "repo") == 0;
+	char *s;
+	size_t len;
+
+	if (!is_scope && strcmp(key, "description") != 0)
+		return skip_value(r, 1);
+	if (json_string(r, &s, &len) != 0)
+		return -1;
+	if (is_scope)
+		keep(e->scope, sizeof(e->scope), s, len);
+	else
+		keep(e->description, sizeof(e->description), s, len);
+	free(s);
+	return 0;
+}
+
+/* A walk of an array of objects: field() reads each member into obj
+ * (cleared for each object), then take() has the object. */
+struct walk {
+	int (*field)(struct jreader *r, const char *key, void *obj);
+	void (*take)(const void *obj, void *ctx);
+	void *obj;
+	size_t obj_size;
+	void *ctx;
+};
+
+static int
+one_object(struct jreader *r, const struct walk *w)
+{
+	memset(w->obj, 0, w->obj_size);
 	if (json_punct(r, '{') != 0)
 		return -1;
 	if (json_punct(r, '}') == 0)
@@ -83,7 +190,7 @@ one_token(struct jreader *r, struct web_token *t, int *personal)
 
 		if (json_string(r, &key, &len) != 0)
 			return -1;
-		rc = json_punct(r, ':') == 0 ? field(r, key, t, personal) : -1;
+		rc = json_punct(r, ':') == 0 ? w->field(r, key, w->obj) : -1;
 		free(key);
 		if (rc != 0)
 			return -1;
@@ -91,27 +198,71 @@ one_token(struct jreader *r, struct web_token *t, int *personal)
 	return json_punct(r, '}');
 }
 
-int
-web_list_parse(const char *json, size_t len, struct web_token *t, int max, int *n)
+static int
+each_object(const char *json, size_t len, const struct walk *w)
 {
 	struct jreader r;
 
-	*n = 0;
 	json_init(&r, json, len);
 	if (json_punct(&r, '[') != 0)
 		return -1;
 	if (json_punct(&r, ']') == 0)
 		return json_end(&r);
 	do {
-		struct web_token tmp;
-		int personal;
-
-		if (one_token(&r, &tmp, &personal) != 0)
+		if (one_object(&r, w) != 0)
 			return -1;
-		if (personal && tmp.id[0] != '\0' && *n < max)
-			t[(*n)++] = tmp;
+		w->take(w->obj, w->ctx);
 	} while (json_punct(&r, ',') == 0);
 	if (json_punct(&r, ']') != 0)
 		return -1;
 	return json_end(&r);
+}
+
+struct kept {
+	void *to;
+	int personal, max, *n;
+};
+
+static void
+take_token(const void *obj, void *ctx)
+{
+	const struct web_token *t = obj;
+	struct kept *k = ctx;
+
+	if ((strcmp(t->kind, "personal") == 0) == (k->personal != 0) && t->id[0] != '\0' &&
+	    *k->n < k->max)
+		((struct web_token *)k->to)[(*k->n)++] = *t;
+}
+
+int
+web_list_parse(const char *json, size_t len, int personal, struct web_token *t, int max,
+               int *n)
+{
+	struct web_token tmp;
+	struct kept k = { t, personal, max, n };
+	struct walk w = { token_field, take_token, &tmp, sizeof(tmp), &k };
+
+	*n = 0;
+	return each_object(json, len, &w);
+}
+
+static void
+take_scope(const void *obj, void *ctx)
+{
+	const struct web_scope *e = obj;
+	struct kept *k = ctx;
+
+	if (e->scope[0] != '\0' && *k->n < k->max)
+		((struct web_scope *)k->to)[(*k->n)++] = *e;
+}
+
+int
+web_scopes_parse(const char *json, size_t len, struct web_scope *s, int max, int *n)
+{
+	struct web_scope tmp;
+	struct kept k = { s, 0, max, n };
+	struct walk w = { scope_field, take_scope, &tmp, sizeof(tmp), &k };
+
+	*n = 0;
+	return each_object(json, len, &w);
 }

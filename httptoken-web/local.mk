@@ -10,7 +10,8 @@ httptoken_web_libwebparse_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptoken
 webcgidir = $(libexecdir)/httptoken
 webcgi_PROGRAMS = httptoken-web/httptoken-web
 httptoken_web_httptoken_web_SOURCES = httptoken-web/main.c httptoken-web/call.c \
-	httptoken-web/page.c httptoken-web/page.h httptoken-web/view.c httptoken-web/view.h
+	httptoken-web/page.c httptoken-web/page.h httptoken-web/view.c httptoken-web/view.h \
+	httptoken-web/app.h httptoken-web/admin.c httptoken-web/view_admin.c
 httptoken_web_httptoken_web_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/httptokend
 httptoken_web_httptoken_web_LDADD = httptoken-web/libwebparse.la httptokend/libhtproto.la \
 	lib/libhttptoken.la

@@ -17,24 +17,15 @@
 
 #include <sodium.h>
 
+#include "app.h"
 #include "page.h"
 #include "token.h"
 #include "view.h"
 #include "web.h"
 
-#define CSRF_HEX 64
-
-struct req {
-	const char *self;            /* SCRIPT_NAME: where forms post */
-	const char *socket;
-	char secret[WEB_SECRET_LEN + 1];
-	int has_secret;
-	struct web_fields form;
-};
-
 /* The CSRF value of a session: a keyed hash with the secret as key. A
  * page elsewhere cannot compute it, as it cannot read the cookie. */
-static void
+void
 csrf_of(const char *secret, char out[CSRF_HEX + 1])
 {
 	static const char what[] = "httptoken-web form";
@@ -47,7 +38,7 @@ csrf_of(const char *secret, char out[CSRF_HEX + 1])
 
 /* httptokend's reply to a command run in the session. in: the secret, the
  * nonce if any. */
-static int
+int
 in_session(const struct req *r, const char *nonce, const char *const *args, int nargs,
            struct web_reply *rep)
 {
@@ -72,8 +63,7 @@ in_session(const struct req *r, const char *nonce, const char *const *args, int 
 	return rc;
 }
 
-/* A fresh nonce for the page's forms, or -1 when the session is gone. */
-static int
+int
 new_nonce(const struct req *r, char nonce[40])
 {
 	static const char *const argv[] = { "session", "nonce" };
@@ -100,30 +90,40 @@ show_tokens(const struct req *r, const char *cookie, const char *status, const c
 {
 	static const char *const args[] = { "--json", "list" };
 	static struct web_token list[WEB_LIST_MAX];
+	static struct web_scope scopes[WEB_SCOPES_MAX];
 	struct web_reply rep;
 	char nonce[40], csrf[CSRF_HEX + 1];
-	int n = 0, rc;
+	int n = 0, nscopes, rc;
 
 	if ((rc = new_nonce(r, nonce)) != 0) {
-		view_login(r->self, rc == -2 ? "503 Service Unavailable" : "200 OK",
-		           rc == -2 ? NULL : "",
-		           rc == -2 ? "The token service is not running; try again later." :
-		           "Your session has ended. Log in again.");
+		session_gone(r, rc);
 		return;
 	}
 	if (in_session(r, NULL, args, 2, &rep) != 0 || rep.exit != 0 ||
-	    web_list_parse(rep.out, rep.out_len, list, WEB_LIST_MAX, &n) != 0) {
+	    web_list_parse(rep.out, rep.out_len, 1, list, WEB_LIST_MAX, &n) != 0) {
 		n = -1;
 	}
 	if (rep.out != NULL || rep.err != NULL)
 		web_reply_free(&rep);
+	nscopes = admin_scopes(r, scopes, WEB_SCOPES_MAX);
 	csrf_of(r->secret, csrf);
 	view_tokens(r->self, status, cookie, cls, msg, token, list, n, csrf, nonce);
+	view_scopes(r->self, scopes, nscopes);
+	page_end();
 	sodium_memzero(csrf, sizeof(csrf));
 }
 
+void
+session_gone(const struct req *r, int rc)
+{
+	view_login(r->self, rc == -2 ? "503 Service Unavailable" : "200 OK",
+	           rc == -2 ? NULL : "",
+	           rc == -2 ? "The token service is not running; try again later." :
+	           "Your session has ended. Log in again.");
+}
+
 /* The first line of a command's stderr, without "tokenctl: ". */
-static void
+void
 first_error(const struct web_reply *rep, char *buf, size_t size)
 {
 	const char *s = rep->err != NULL ? rep->err : "";
@@ -161,41 +161,56 @@ id_ok(const char *s)
 	return 1;
 }
 
-/* The arguments of a form's command; NULL when the form is not one of
- * ours. */
-static int
-command_of(const struct web_fields *f, const char *action, const char **args)
+/* The arguments of a form's command, or -1 when the form is not one of
+ * ours. scope: the project or repository page's (create makes a token of
+ * it; edit is only there), or NULL for "My tokens". */
+int
+form_command(const struct web_fields *f, const char *action, const char *scope,
+             const char **args)
 {
 	const char *name = web_field(f, "name"), *perm = web_field(f, "perm");
 	const char *days = web_field(f, "expires"), *id = web_field(f, "id");
+	const char *uses = web_field(f, "uses");
 	int n = 0;
 
-	if (strcmp(action, "create") == 0) {
-		if (name == NULL || perm == NULL || days == NULL)
-			return -1;
-		args[n++] = "create";
-		args[n++] = "--name";
-		args[n++] = name;
-		args[n++] = "--perm";
-		args[n++] = perm;
-		if (days[0] != '\0') {
-			if (!digits(days, 5))
-				return -1;
-			args[n++] = "--expires";
-			args[n++] = days;
-		}
-	} else if (strcmp(action, "revoke") == 0 || strcmp(action, "rotate") == 0) {
+	if (strcmp(action, "revoke") == 0 || strcmp(action, "rotate") == 0) {
 		if (!id_ok(id))
 			return -1;
 		args[n++] = action;
 		args[n++] = id;
+		return n;
+	}
+	if (strcmp(action, "create") == 0 && name != NULL && perm != NULL && days != NULL) {
+		args[n++] = "create";
+		if (scope != NULL) {
+			args[n++] = strchr(scope, '/') != NULL ? "--repo" : "--project";
+			args[n++] = scope;
+		}
+	} else if (strcmp(action, "edit") == 0 && scope != NULL && id_ok(id) && name != NULL &&
+	           perm != NULL) {
+		args[n++] = "edit";
+		args[n++] = id;
 	} else {
 		return -1;
+	}
+	args[n++] = "--name";
+	args[n++] = name;
+	args[n++] = "--perm";
+	args[n++] = perm;
+	if (days != NULL && days[0] != '\0') {
+		if (!digits(days, 5))
+			return -1;
+		args[n++] = "--expires";
+		args[n++] = days;
+	}
+	if (uses != NULL && uses[0] != '\0') {
+		args[n++] = "--use";
+		args[n++] = uses;
 	}
 	return n;
 }
 
-static int
+int
 is_token_line(const struct web_reply *rep)
 {
 	return rep->out_len == HT_TOKEN_LEN + 1 && strncmp(rep->out, "htk_", 4) == 0 &&
@@ -207,7 +222,7 @@ act(struct req *r)
 {
 	const char *action = web_field(&r->form, "action");
 	const char *csrf = web_field(&r->form, "csrf"), *nonce = web_field(&r->form, "nonce");
-	const char *args[12];
+	const char *args[16];
 	char want[CSRF_HEX + 1], msg[256];
 	struct web_reply rep;
 	int n;
@@ -233,7 +248,11 @@ act(struct req *r)
 		view_login(r->self, "200 OK", "", "You are logged out.");
 		return;
 	}
-	if ((n = command_of(&r->form, action, args)) < 0) {
+	if (web_field(&r->form, "scope") != NULL) {
+		admin_act(r, web_field(&r->form, "scope"));
+		return;
+	}
+	if ((n = form_command(&r->form, action, NULL, args)) < 0) {
 		show_tokens(r, NULL, "400 Bad Request", "error", "That form was incomplete: "
 		            "nothing was done.", NULL);
 		return;
@@ -371,6 +390,8 @@ main(void)
 		page_css();
 	} else if (page != NULL) {
 		page_plain("404 Not Found", "No such page.");
+	} else if (r.has_secret && web_field(&q, "scope") != NULL) {
+		admin_page(&r, web_field(&q, "scope"), web_field(&q, "edit"));
 	} else if (r.has_secret) {
 		show_tokens(&r, NULL, "200 OK", NULL, NULL, NULL);
 	} else {

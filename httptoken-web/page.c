@@ -23,6 +23,7 @@ static const char stylesheet[] =
 	"th,td{text-align:left;padding:.3em .5em;border-bottom:1px solid #ccc;"
 	"vertical-align:top}\n"
 	"td form{display:inline}\n"
+	".hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\n"
 	"header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center}\n"
 	"@media (max-width:40em){table,tbody,tr,td{display:block}thead{display:none}"
 	"tr{border-bottom:2px solid #999;padding:.4em 0}td{border:0;padding:.1em 0}"

@@ -31,8 +31,8 @@ view_login(const char *self, const char *status, const char *cookie, const char 
 }
 
 /* The hidden fields every form of the session carries. */
-static void
-hidden(const char *action, const char *csrf, const char *nonce)
+void
+view_hidden(const char *action, const char *csrf, const char *nonce)
 {
 	fputs("<input type=\"hidden\" name=\"action\" value=\"", stdout);
 	web_html(stdout, action);
@@ -43,16 +43,16 @@ hidden(const char *action, const char *csrf, const char *nonce)
 	fputs("\">", stdout);
 }
 
-static void
-form_open(const char *self)
+void
+view_form_open(const char *self)
 {
 	fputs("<form method=\"post\" action=\"", stdout);
 	web_html(stdout, self);
 	fputs("\">", stdout);
 }
 
-static void
-new_token(const char *token)
+void
+view_new_token(const char *token)
 {
 	fputs("<section class=\"note\" aria-labelledby=\"new\">\n<h2 id=\"new\">Your new "
 	      "token</h2>\n<p>Copy it now: it is shown only this once.</p>\n"
@@ -65,8 +65,8 @@ new_token(const char *token)
 	      "put it in a URL or a script.</p>\n</section>\n", stdout);
 }
 
-static void
-cell(const char *label, const char *value)
+void
+view_cell(const char *label, const char *value)
 {
 	fputs("<td data-label=\"", stdout);
 	web_html(stdout, label);
@@ -75,33 +75,49 @@ cell(const char *label, const char *value)
 	fputs("</td>", stdout);
 }
 
+void
+view_scope_field(const char *scope)
+{
+	fputs("<input type=\"hidden\" name=\"scope\" value=\"", stdout);
+	web_html(stdout, scope);
+	fputs("\">", stdout);
+}
+
+void
+view_token_actions(const char *self, const struct web_token *t, const char *scope,
+                   const char *csrf, const char *nonce)
+{
+	static const char *const acts[] = { "rotate", "revoke" };
+
+	for (int i = 0; i < 2; i++) {
+		view_form_open(self);
+		view_hidden(acts[i], csrf, nonce);
+		if (scope != NULL)
+			view_scope_field(scope);
+		fputs("<input type=\"hidden\" name=\"id\" value=\"", stdout);
+		web_html(stdout, t->id);
+		fputs("\"><button type=\"submit\" aria-label=\"", stdout);
+		web_html(stdout, i == 0 ? "Rotate " : "Revoke ");
+		web_html(stdout, t->name);
+		fputs("\">", stdout);
+		web_html(stdout, i == 0 ? "Rotate" : "Revoke");
+		fputs("</button></form>", stdout);
+	}
+}
+
 static void
 token_row(const char *self, const struct web_token *t, const char *csrf, const char *nonce)
 {
 	fputs("<tr>", stdout);
-	cell("Name", t->name);
-	cell("Id", t->id);
-	cell("Level", t->perm);
-	cell("Status", t->status);
-	cell("Expires", t->expires);
-	cell("Last used", t->last_used);
+	view_cell("Name", t->name);
+	view_cell("Id", t->id);
+	view_cell("Level", t->perm);
+	view_cell("Status", t->status);
+	view_cell("Expires", t->expires);
+	view_cell("Last used", t->last_used);
 	fputs("<td>", stdout);
-	if (strcmp(t->status, "revoked") != 0) {
-		static const char *const acts[] = { "rotate", "revoke" };
-
-		for (int i = 0; i < 2; i++) {
-			form_open(self);
-			hidden(acts[i], csrf, nonce);
-			fputs("<input type=\"hidden\" name=\"id\" value=\"", stdout);
-			web_html(stdout, t->id);
-			fputs("\"><button type=\"submit\" aria-label=\"", stdout);
-			web_html(stdout, i == 0 ? "Rotate " : "Revoke ");
-			web_html(stdout, t->name);
-			fputs("\">", stdout);
-			web_html(stdout, i == 0 ? "Rotate" : "Revoke");
-			fputs("</button></form>", stdout);
-		}
-	}
+	if (strcmp(t->status, "revoked") != 0)
+		view_token_actions(self, t, NULL, csrf, nonce);
 	fputs("</td></tr>\n", stdout);
 }
 
@@ -109,8 +125,8 @@ static void
 create_form(const char *self, const char *csrf, const char *nonce)
 {
 	fputs("<h2>Create a token</h2>\n", stdout);
-	form_open(self);
-	hidden("create", csrf, nonce);
+	view_form_open(self);
+	view_hidden("create", csrf, nonce);
 	fputs("\n<label for=\"name\">Name (what it is for, e.g. the machine)</label>\n"
 	      "<input type=\"text\" id=\"name\" name=\"name\" required maxlength=\"128\">\n"
 	      "<label for=\"perm\">Level</label>\n<select id=\"perm\" name=\"perm\">"
@@ -131,12 +147,12 @@ view_tokens(const char *self, const char *status, const char *cookie, const char
 	page_headers(status, cookie);
 	page_start(self, "My tokens");
 	fputs("<header><h1>My tokens</h1>", stdout);
-	form_open(self);
-	hidden("logout", csrf, nonce);
+	view_form_open(self);
+	view_hidden("logout", csrf, nonce);
 	fputs("<button type=\"submit\">Log out</button></form></header>\n", stdout);
 	page_message(cls != NULL ? cls : "note", msg);
 	if (token != NULL)
-		new_token(token);
+		view_new_token(token);
 	if (n < 0)
 		page_message("error", "Your tokens could not be listed; try again.");
 	else if (n == 0)
@@ -150,5 +166,4 @@ view_tokens(const char *self, const char *status, const char *cookie, const char
 		fputs("</tbody></table>\n", stdout);
 	}
 	create_form(self, csrf, nonce);
-	page_end();
 }

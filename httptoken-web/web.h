@@ -12,7 +12,7 @@
 #define WEB_KEY_MAX     16
 #define WEB_VALUE_MAX   600          /* bytes of a decoded value */
 #define WEB_BODY_MAX    4096         /* bytes of a urlencoded body */
-#define WEB_QUERY_MAX   256
+#define WEB_QUERY_MAX   512          /* ?scope=KEY/slug&edit=ID */
 #define WEB_COOKIE_MAX  4096
 #define WEB_SECRET_LEN  64           /* the session secret: hex */
 #define WEB_COOKIE_NAME "__Host-httptoken"
@@ -63,17 +63,33 @@ int web_call(const char *socket, const char *const *argv, int argc, const char *
              size_t in_len, struct web_reply *rep);
 void web_reply_free(struct web_reply *rep);
 
-/* list.c: the tokens of `tokenctl --json list`, personal ones only. */
+/* list.c: the tokens of `tokenctl --json list`: the personal ones
+ * (personal 1, "My tokens") or the project and repository ones (personal
+ * 0, a scope's page). uses: the token's uses joined by commas. */
 #define WEB_LIST_MAX 500
+#define WEB_SCOPE_MAX 257          /* KEY (128), "/", slug (128) */
 struct web_token {
 	char id[17];
+	char kind[12];
+	char scope[WEB_SCOPE_MAX + 1];
 	char perm[8];
 	char status[12];
 	char created[32];
 	char expires[32];
 	char last_used[32];
+	char uses[8 * 33 + 1];
 	char name[WEB_VALUE_MAX + 1];
 };
-int web_list_parse(const char *json, size_t len, struct web_token *t, int max, int *n);
+int web_list_parse(const char *json, size_t len, int personal, struct web_token *t, int max,
+                   int *n);
+
+/* list.c: the scopes of `tokenctl --json project|repo list --mine`, each
+ * a project key or KEY/slug. */
+#define WEB_SCOPES_MAX 200
+struct web_scope {
+	char scope[WEB_SCOPE_MAX + 1];
+	char description[WEB_VALUE_MAX + 1];
+};
+int web_scopes_parse(const char *json, size_t len, struct web_scope *s, int max, int *n);
 
 #endif

@@ -4,18 +4,21 @@
 #ifndef HTTPTOKEND_H
 #define HTTPTOKEND_H
 
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
 #define HTD_READ_TIMEOUT_MS 5000     /* the whole request, from accept */
 #define HTD_SEND_TIMEOUT_S  5        /* the reply (SO_SNDTIMEO) */
 
-/* Web sessions (websession.h). */
+/* Web sessions (websession.h). dir and pam_dir come from the options;
+ * the rest from the store's policy, read at each request (ws_settings). */
 struct ws_config {
 	const char *dir;             /* root-only session directory */
-	const char *web_user;        /* the account that may open sessions */
-	int idle_s;
 	const char *pam_dir;         /* PAM services from here (tests), or NULL */
+	char web_user[32 + 1];       /* the account that may open sessions */
+	uint32_t web_uid;            /* its uid, or 0xffffffff: any (by name) */
+	int idle_s;
 };
 
 struct htd_options {

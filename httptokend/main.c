@@ -27,8 +27,6 @@
 #define ACTIVATED_IDLE_S 60
 #define ACCEPT_BATCH     64
 #define REPORT_EVERY_S   60
-#define DEFAULT_SESSION_MIN 15
-#define HT_DEFAULT_WEB_USER "httptoken-web"
 
 /* Connections refused as busy since the last report, and the last uid
  * refused: a flood is logged once a minute, not once a connection. */
@@ -54,14 +52,14 @@ usage(FILE *f)
 {
 	fprintf(f, "Usage: httptokend [--foreground] [--socket PATH] [--db PATH] "
 	        "[--keyfile PATH] [--config FILE] [--idle SECONDS]\n"
-	        "                  [--session-dir DIR] [--web-user USER] [--session-minutes N]\n"
-	        "                  [--pam-dir DIR]\n"
+	        "                  [--session-dir DIR] [--pam-dir DIR]\n"
 	        "Defaults: --socket %s --db %s --keyfile %s --config %s\n"
-	        "          --session-dir %s --web-user %s --session-minutes %d\n"
+	        "          --session-dir %s\n"
+	        "The web account and the sessions' idle minutes are the store's policy "
+	        "(web-user, session-minutes).\n"
 	        "Under systemd (LISTEN_FDS) it uses the socket it is given and exits after "
 	        "%d idle seconds.\n", tk_default_socket(), tk_default_db(), tk_default_key(),
-	        tk_default_conf(), HT_DEFAULT_SESSION_DIR, HT_DEFAULT_WEB_USER, DEFAULT_SESSION_MIN,
-	        ACTIVATED_IDLE_S);
+	        tk_default_conf(), HT_DEFAULT_SESSION_DIR, ACTIVATED_IDLE_S);
 }
 
 /* Returns -1 to go on, or an exit status. */
@@ -76,8 +74,6 @@ parse_options(struct htd_options *o, int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "idle", required_argument, NULL, 'i' },
 		{ "session-dir", required_argument, NULL, 'S' },
-		{ "web-user", required_argument, NULL, 'W' },
-		{ "session-minutes", required_argument, NULL, 'M' },
 		{ "pam-dir", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -92,8 +88,6 @@ parse_options(struct htd_options *o, int argc, char **argv)
 	o->config = tk_default_conf();
 	o->idle_s = -1;
 	o->web.dir = HT_DEFAULT_SESSION_DIR;
-	o->web.web_user = HT_DEFAULT_WEB_USER;
-	o->web.idle_s = DEFAULT_SESSION_MIN * 60;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
@@ -108,13 +102,7 @@ parse_options(struct htd_options *o, int argc, char **argv)
 			o->idle_s = (int)idle;
 			break;
 		case 'S': o->web.dir = optarg; break;
-		case 'W': o->web.web_user = optarg; break;
 		case 'P': o->web.pam_dir = optarg; break;
-		case 'M':
-			if ((rc = parse_ulong("--session-minutes", optarg, 1, 480, &idle)) != 0)
-				return rc;
-			o->web.idle_s = (int)idle * 60;
-			break;
 		case 'h': usage(stdout); return EX_OK;
 		case 'V': printf("httptokend (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION); return EX_OK;
 		default:

@@ -1,17 +1,55 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Logging in to the web page: who may ask (the web account and root, so
- * that no local user gains a way to try other people's passwords), and
- * the password check itself, through the PAM service httptoken-web. */
+/* Logging in to the web page: who may ask (the web account the policy
+ * names, and root, so that no local user gains a way to try other
+ * people's passwords), and the password check itself, through the PAM
+ * service httptoken-web. */
 #include "config.h"
 
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
+#include <syslog.h>
 
 #include <security/pam_appl.h>
 #include <sodium.h>
 
+#include "key.h"
+#include "policy.h"
+#include "store.h"
 #include "websession.h"
+
+int
+ws_settings(const struct ws_config *base, const char *db, const char *keyfile,
+            struct ws_config *out, struct jbuf *err)
+{
+	struct ht_error e = { 0 };
+	struct ht_store *st = NULL;
+	struct ht_policy pol;
+	struct ht_key key;
+	enum ht_status s;
+
+	*out = *base;
+	if ((s = ht_key_load(keyfile, &key, &e)) == HT_OK) {
+		if ((s = ht_store_open(db, &key, &st, &e)) == HT_OK) {
+			s = ht_store_get_policy(st, &pol, &e);
+			ht_store_close(st);
+		}
+		ht_key_wipe(&key);
+	}
+	if (s != HT_OK) {
+		syslog(LOG_ERR, "web sessions refused: the policy cannot be read: %s", e.msg);
+		jbuf_puts(err, "tokenctl: the token store cannot be read: web sessions are not "
+		          "available\n");
+		return EX_UNAVAILABLE;
+	}
+	snprintf(out->web_user, sizeof(out->web_user), "%s",
+	         pol.web_user[0] != '\0' ? pol.web_user : HT_WEB_USER_DEFAULT);
+	out->web_uid = pol.web_uid;
+	out->idle_s = (int)pol.session_minutes * 60;
+	return 0;
+}
 
 int
 ws_may_open(const struct ws_config *c, uid_t peer)
@@ -21,7 +59,10 @@ ws_may_open(const struct ws_config *c, uid_t peer)
 	if (peer == 0)
 		return 1;
 	pw = getpwnam(c->web_user);
-	return pw != NULL && pw->pw_uid == peer && peer != 0;
+	/* Named in the policy, the account is also its uid then: one deleted
+	 * and re-created under the name opens nothing. */
+	return pw != NULL && pw->pw_uid == peer &&
+	       (c->web_uid == HT_UID_UNKNOWN || c->web_uid == (uint32_t)peer);
 }
 
 struct answer {

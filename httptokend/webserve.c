@@ -23,11 +23,21 @@
 #include "token.h"
 #include "websession.h"
 
-/* What a session may run: a user's own token commands. Everything that
- * names files, touches the whole store or the system stays with root on
- * the command line. */
-static const char *const allowed[] = { "create", "list", "show", "edit", "revoke",
-                                       "rotate", NULL };
+/* What a session may run: the token commands (tokenctl itself limits
+ * them to the user's own tokens and those of the projects and
+ * repositories the user administers), and the two read-only listings of
+ * what the user administers, word for word. Everything that names files,
+ * touches the whole store, the registry or the system stays on the
+ * command line. */
+static const struct {
+	const char *argv[4];
+	int exact;                   /* these words and nothing more */
+} allowed[] = {
+	{ { "create" }, 0 }, { { "list" }, 0 }, { { "show" }, 0 }, { { "edit" }, 0 },
+	{ { "revoke" }, 0 }, { { "rotate" }, 0 },
+	{ { "project", "list", "--mine" }, 1 },
+	{ { "repo", "list", "--mine" }, 1 },
+};
 
 static int
 say(struct jbuf *err, int code, const char *msg)
@@ -162,11 +172,17 @@ command_allowed(const struct htd_request *req, int from)
 
 	while (i < req->argc && strcmp(req->argv[i], "--json") == 0)
 		i++;
-	if (i >= req->argc)
-		return 0;
-	for (const char *const *a = allowed; *a != NULL; a++)
-		if (strcmp(req->argv[i], *a) == 0)
+	for (size_t a = 0; a < sizeof(allowed) / sizeof(allowed[0]); a++) {
+		int n = 0;
+
+		while (n < 4 && allowed[a].argv[n] != NULL && i + n < req->argc &&
+		       strcmp(req->argv[i + n], allowed[a].argv[n]) == 0)
+			n++;
+		if (n == 0 || (n < 4 && allowed[a].argv[n] != NULL))
+			continue;
+		if (!allowed[a].exact || i + n == req->argc)
 			return 1;
+	}
 	return 0;
 }
 
@@ -242,19 +258,24 @@ session_command(const struct ws_config *c, const struct htd_request *req, uid_t 
 }
 
 int
-ws_request(const struct ws_config *c, const struct htd_request *req, const struct ucred *peer,
-           struct ctl *ctl, struct jbuf *out, struct jbuf *err, int *rc, struct ws_run *run)
+ws_request(const struct ws_config *base, const struct htd_request *req,
+           const struct ucred *peer, struct ctl *ctl, struct jbuf *out, struct jbuf *err,
+           int *rc, struct ws_run *run)
 {
+	struct ws_config conf, *c = &conf;
 	struct ws_record r;
 	struct passwd *pw;
 	int fd, with_nonce;
 
-	if (req->argc >= 1 && strcmp(req->argv[0], "session") == 0) {
+	if (req->argc < 1 || (strcmp(req->argv[0], "session") != 0 &&
+	                      (req->argc < 2 || strcmp(req->argv[0], "--session") != 0)))
+		return 0;
+	if ((*rc = ws_settings(base, ctl->db, ctl->keyfile, &conf, err)) != 0)
+		return 1;
+	if (strcmp(req->argv[0], "session") == 0) {
 		*rc = session_command(c, req, peer->uid, out, err);
 		return 1;
 	}
-	if (req->argc < 2 || strcmp(req->argv[0], "--session") != 0)
-		return 0;
 	if (strcmp(req->argv[1], "-") != 0) {
 		*rc = say(err, EX_USAGE, "--session takes '-' (the secret is read on stdin)");
 		return 1;

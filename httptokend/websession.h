@@ -61,6 +61,11 @@ void ws_new_nonce(struct ws_record *r, char out[WS_NONCE_HEX + 1]);
 int ws_take_nonce(struct ws_record *r, const char *nonce);
 int ws_parse_record(const char *buf, size_t len, struct ws_record *r);
 
+/* weblogin.c: the web settings of the store's policy (web-user,
+ * session-minutes) over base, read for each request so that a change takes
+ * effect on the next one; 0, or 69 with a message in err. */
+int ws_settings(const struct ws_config *base, const char *db, const char *keyfile,
+                struct ws_config *out, struct jbuf *err);
 /* weblogin.c: the PAM conversation and who may log in. */
 int ws_may_open(const struct ws_config *c, uid_t peer);
 int ws_authenticate(const struct ws_config *c, const char *user, const char *password);

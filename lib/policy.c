@@ -20,6 +20,14 @@ ht_policy_defaults(struct ht_policy *pol)
 	pol->token_users.gid = HT_GID_UNKNOWN;
 	pol->max_tokens_per_user = HT_MAX_TOKENS_DEFAULT;
 	pol->uses_any = 1;
+	pol->web_uid = HT_UID_UNKNOWN;
+	pol->session_minutes = HT_SESSION_MINUTES_DEFAULT;
+}
+
+static int
+web_defaults(const struct ht_policy *pol)
+{
+	return pol->web_user[0] == '\0' && pol->session_minutes == HT_SESSION_MINUTES_DEFAULT;
 }
 
 int
@@ -27,7 +35,20 @@ ht_policy_needs_v2(const struct ht_policy *pol)
 {
 	return pol->sysadmin_group.name[0] != '\0' || pol->token_users.name[0] != '\0' ||
 	       pol->max_tokens_per_user != HT_MAX_TOKENS_DEFAULT || !pol->uses_any ||
-	       pol->notify_owner;
+	       pol->notify_owner || !web_defaults(pol);
+}
+
+/* A named web account has a valid name and its uid; the default has
+ * neither. */
+static int
+web_valid(const struct ht_policy *pol)
+{
+	if (pol->session_minutes < 1 || pol->session_minutes > HT_SESSION_MINUTES_LIMIT)
+		return 0;
+	if (pol->web_user[0] == '\0')
+		return pol->web_uid == HT_UID_UNKNOWN;
+	return pol->web_uid != HT_UID_UNKNOWN && pol->web_uid != 0 &&
+	       strlen(pol->web_user) <= HT_WEB_USER_MAX && ht_user_name_valid(pol->web_user);
 }
 
 static void
@@ -52,6 +73,11 @@ encode_v2_fields(const struct ht_policy *pol, struct ht_writer *w)
 	for (unsigned i = 0; i < pol->n_allowed_uses && i < HT_USES_MAX; i++)
 		ht_put_str(w, pol->allowed_uses[i], HT_USE_MAX);
 	ht_put_u8(w, pol->notify_owner ? 1 : 0);
+	if (!web_defaults(pol)) {
+		ht_put_str(w, pol->web_user, HT_WEB_USER_MAX);
+		ht_put_u32(w, pol->web_uid);
+		ht_put_u32(w, pol->session_minutes);
+	}
 }
 
 size_t
@@ -69,7 +95,7 @@ ht_policy_encode(const struct ht_policy *pol, const struct ht_key *key,
 	    ((pol->admin_group[0] == '\0') != (pol->admin_gid == HT_GID_UNKNOWN) ||
 	     (pol->sysadmin_group.name[0] == '\0') != (pol->sysadmin_group.gid == HT_GID_UNKNOWN) ||
 	     (pol->token_users.name[0] == '\0') != (pol->token_users.gid == HT_GID_UNKNOWN) ||
-	     pol->uses_any != (pol->n_allowed_uses == 0)))
+	     pol->uses_any != (pol->n_allowed_uses == 0) || !web_valid(pol)))
 		return 0;
 	ht_put_u8(&w, (uint8_t)version);
 	ht_put_u8(&w, pol->expiry_required ? 1 : 0);
@@ -124,6 +150,14 @@ decode_v2_fields(struct ht_reader *r, struct ht_policy *pol)
 	if (notify > 1)
 		r->failed = 1;
 	pol->notify_owner = notify == 1;
+	if (r->failed || r->pos == r->len)
+		return;
+	ht_get_str(r, pol->web_user, sizeof(pol->web_user));
+	pol->web_uid = ht_get_u32(r);
+	pol->session_minutes = ht_get_u32(r);
+	/* A tail that says the defaults is not how they are written. */
+	if (!r->failed && (!web_valid(pol) || web_defaults(pol)))
+		r->failed = 1;
 }
 
 enum ht_status

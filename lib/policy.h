@@ -20,6 +20,13 @@
 
 #define HT_DAY                     86400       /* seconds */
 
+/* The web page's settings (httptokend reads them at each request). */
+#define HT_WEB_USER_MAX            32
+#define HT_WEB_USER_DEFAULT        "httptoken-web"
+#define HT_UID_UNKNOWN             0xffffffffu /* the default web account: by name */
+#define HT_SESSION_MINUTES_DEFAULT 15u
+#define HT_SESSION_MINUTES_LIMIT   480u        /* the sessions' 8 hours in all */
+
 /* A group as the policy names it: its name and the gid it had when it was
  * named. It matches only while both still agree, so a group deleted and
  * re-created under the same name grants nothing. */
@@ -28,7 +35,10 @@ struct ht_group_ref {
 	uint32_t gid;                 /* HT_GID_UNKNOWN in a version-1 policy */
 };
 
-/* Version 1 holds the first five; version 2 (schema-2 stores) all. */
+/* Version 1 holds the first five; version 2 (schema-2 stores) all. In
+ * version 2 the web settings are a tail present only when one of them is
+ * not its default, so that a policy without them reads as before and
+ * every policy has one encoding. */
 struct ht_policy {
 	unsigned version;                    /* 1 or 2 (0 means 2) */
 	int expiry_required;
@@ -44,6 +54,12 @@ struct ht_policy {
 	unsigned n_allowed_uses;
 	char allowed_uses[HT_USES_MAX][HT_USE_MAX + 1];
 	int notify_owner;                    /* mail owners about others' changes */
+	/* web-user: the account that, besides root, may open web sessions,
+	 * with the uid it had when it was named ("" and HT_UID_UNKNOWN: the
+	 * account HT_WEB_USER_DEFAULT, whatever its uid). */
+	char web_user[HT_WEB_USER_MAX + 1];
+	uint32_t web_uid;
+	unsigned session_minutes;            /* idle minutes that end a web session */
 };
 
 void ht_policy_defaults(struct ht_policy *pol);

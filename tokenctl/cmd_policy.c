@@ -5,10 +5,12 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
 
+#include "scope.h"
 #include "tokenctl.h"
 
 static const char *
@@ -26,6 +28,13 @@ json_group(const char *name)
 		fputs("null", stdout);
 }
 
+/* The account that may open web sessions, as the policy names it. */
+static const char *
+web_user(const struct ht_policy *pol)
+{
+	return pol->web_user[0] != '\0' ? pol->web_user : HT_WEB_USER_DEFAULT;
+}
+
 static void
 print_v2_json(const struct ht_policy *pol)
 {
@@ -39,6 +48,9 @@ print_v2_json(const struct ht_policy *pol)
 	out_words(uses, sizeof(uses), pol->allowed_uses[0], sizeof(pol->allowed_uses[0]),
 	          pol->n_allowed_uses, "any");
 	out_json_str(stdout, uses);
+	fputs(",\"web_user\":", stdout);
+	out_json_str(stdout, web_user(pol));
+	printf(",\"session_minutes\":%u", pol->session_minutes);
 	printf(",\"schema\":%u", pol->version == 0 ? HT_POLICY_VERSION : pol->version);
 }
 
@@ -55,6 +67,9 @@ print_v2_text(const struct ht_policy *pol)
 	out_words(uses, sizeof(uses), pol->allowed_uses[0], sizeof(pol->allowed_uses[0]),
 	          pol->n_allowed_uses, "any");
 	printf("allowed-uses:         %s\n", uses);
+	fputs("web-user:             ", stdout);
+	out_safe(stdout, web_user(pol));
+	printf("\nsession-minutes:      %u\n", pol->session_minutes);
 	if (pol->version == 1)
 		fputs("store version:        1 (run 'tokenctl upgrade' for the settings above)\n",
 		      stdout);
@@ -134,6 +149,26 @@ set_group(struct ht_policy *pol, const char *group)
 	return rc;
 }
 
+/* --web-user NAME: an account, named with the uid it has now, so that an
+ * account deleted and re-created under the name opens no sessions. */
+static int
+set_web_user(struct ht_policy *pol, const char *name)
+{
+	struct passwd *pw;
+
+	if (strlen(name) > HT_WEB_USER_MAX || !ht_user_name_valid(name))
+		return tk_error(EX_DATAERR, "policy set: --web-user: '%s' is not a user name of "
+		                "at most %d characters", name, HT_WEB_USER_MAX);
+	if ((pw = getpwnam(name)) == NULL)
+		return tk_error(EX_DATAERR, "policy set: --web-user: no such user '%s'", name);
+	if (pw->pw_uid == 0)
+		return tk_error(EX_DATAERR, "policy set: --web-user: root may always open web "
+		                "sessions; name the web page's own account");
+	strcpy(pol->web_user, name);
+	pol->web_uid = (uint32_t)pw->pw_uid;
+	return 0;
+}
+
 /* --allowed-uses WORD,...|any */
 static int
 set_uses(struct ht_policy *pol, const char *arg)
@@ -170,6 +205,8 @@ parse_set(int argc, char **argv, struct ht_policy *pol, int *changes)
 		{ "max-tokens-per-user", required_argument, NULL, 'M' },
 		{ "allowed-uses", required_argument, NULL, 'U' },
 		{ "notify-owner", required_argument, NULL, 'N' },
+		{ "web-user", required_argument, NULL, 'W' },
+		{ "session-minutes", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
@@ -193,6 +230,11 @@ parse_set(int argc, char **argv, struct ht_policy *pol, int *changes)
 		case 'S': rc = set_group_ref(&pol->sysadmin_group, optarg, "none"); break;
 		case 'T': rc = set_group_ref(&pol->token_users, optarg, "any"); break;
 		case 'U': rc = set_uses(pol, optarg); break;
+		case 'W': rc = set_web_user(pol, optarg); break;
+		case 'I':
+			rc = parse_ulong("--session-minutes", optarg, 1, HT_SESSION_MINUTES_LIMIT, &v);
+			pol->session_minutes = (unsigned)v;
+			break;
 		case 'M':
 			rc = parse_ulong("--max-tokens-per-user", optarg, 1, HT_MAX_TOKENS_LIMIT, &v);
 			pol->max_tokens_per_user = (unsigned)v;
@@ -233,8 +275,9 @@ policy_set(const struct ctl *ctl, int argc, char **argv)
 	if ((rc = parse_set(argc, argv, &pol, &changes)) == 0 && pol.version == 1 &&
 	    ht_policy_needs_v2(&pol))
 		rc = tk_error(EX_DATAERR, "policy set: --sysadmin-group, --token-users, "
-		              "--max-tokens-per-user, --allowed-uses and --notify-owner need a "
-		              "store of version 2; run 'tokenctl upgrade'");
+		              "--max-tokens-per-user, --allowed-uses, --notify-owner, --web-user "
+		              "and --session-minutes need a store of version 2; run 'tokenctl "
+		              "upgrade'");
 	if (rc == 0 && (s = session_put_policy(&ses, &pol, &err)) != HT_OK)
 		rc = tk_fail(s, &err);
 	if (rc == 0)
@@ -245,13 +288,14 @@ policy_set(const struct ctl *ctl, int argc, char **argv)
 	privs_drop();
 	audit_change(ctl, "policy", NULL, "expiry-required=%s max-days=%u enforce-existing=%s "
 	             "admin-group=%s lastused-granularity=%u notify-owner=%s sysadmin-group=%s "
-	             "token-users=%s max-tokens-per-user=%u role=system-administrator",
+	             "token-users=%s max-tokens-per-user=%u web-user=%s session-minutes=%u "
+	             "role=system-administrator",
 	             pol.expiry_required ? "yes" : "no", pol.max_days,
 	             pol.enforce_existing ? "yes" : "no",
 	             pol.admin_group[0] ? pol.admin_group : "none", pol.lastused_granularity,
 	             pol.notify_owner ? "yes" : "no",
 	             group_or(&pol.sysadmin_group, "none"), group_or(&pol.token_users, "any"),
-	             pol.max_tokens_per_user);
+	             pol.max_tokens_per_user, web_user(&pol), pol.session_minutes);
 	if (ctl->json)
 		print_policy(ctl, &pol);
 	else

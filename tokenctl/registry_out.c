@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* project list|show and repo list|show: the registry and who administers
- * what, as text or JSON. Anyone may read it. */
+ * what, as text or JSON. Anyone may read it. list --mine keeps what the
+ * registry lets the caller administer: the web page learns a user's
+ * projects and repositories from it. */
 #include "config.h"
 
 #include <getopt.h>
@@ -14,8 +16,11 @@
 
 struct show_walk {
 	const struct ctl *ctl;
+	const struct session *ses;
 	int repo;
 	const char *under;      /* repo list KEY: only KEY's */
+	int mine;               /* --mine: only what the caller administers */
+	int rc;                 /* an entry that does not verify, under --mine */
 	unsigned long shown;
 };
 
@@ -94,6 +99,15 @@ visit_list(const struct ht_entry *e, void *ctx)
 		if (strncmp(e->scope, w->under, n) != 0 || e->scope[n] != '/')
 			return 0;
 	}
+	if (w->mine) {
+		enum role role;
+
+		/* A project's administrators administer its repositories too. */
+		if ((w->rc = role_named(w->ctl, w->ses, e->scope, &role)) != 0)
+			return 1;
+		if (role < (w->repo ? ROLE_REPO_ADMIN : ROLE_PROJECT_ADMIN))
+			return 0;
+	}
 	if (w->ctl->json) {
 		fputs(w->shown == 0 ? "\n" : ",\n", stdout);
 		entry_json(stdout, e, w->repo);
@@ -108,10 +122,10 @@ visit_list(const struct ht_entry *e, void *ctx)
 }
 
 static int
-list(const struct ctl *ctl, struct session *ses, int repo, const char *under)
+list(const struct ctl *ctl, struct session *ses, int repo, const char *under, int mine)
 {
 	struct ht_error err = { 0 };
-	struct show_walk w = { ctl, repo, under, 0 };
+	struct show_walk w = { ctl, ses, repo, under, mine, 0, 0 };
 	enum ht_status s;
 
 	if (ctl->json)
@@ -123,8 +137,11 @@ list(const struct ctl *ctl, struct session *ses, int repo, const char *under)
 		return tk_error(EX_IOERR, "write error on standard output");
 	if (s != HT_OK)
 		return tk_fail(s, &err);
+	if (w.rc != 0)
+		return w.rc;
 	if (w.shown == 0 && !ctl->json)
-		tk_note("no %s registered", repo ? "repositories" : "projects");
+		tk_note(mine ? "you administer no %s" : "no %s registered",
+		        repo ? "repositories" : "projects");
 	return 0;
 }
 
@@ -154,7 +171,7 @@ show(const struct ctl *ctl, struct session *ses, int repo, const char *scope)
 		fputc('\n', stdout);
 	}
 	if (!repo && !ctl->json) {
-		struct show_walk w = { ctl, 1, scope, 0 };
+		struct show_walk w = { ctl, ses, 1, scope, 0, 0, 0 };
 
 		fputs("repositories:\n", stdout);
 		if ((s = ht_store_foreach_entry(ses->st, visit_list, &w, &err)) != HT_OK)
@@ -166,15 +183,19 @@ show(const struct ctl *ctl, struct session *ses, int repo, const char *scope)
 int
 registry_show(struct ctl *ctl, int repo, int argc, char **argv)
 {
-	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { { "mine", no_argument, NULL, 'm' },
+	                                      { NULL, 0, NULL, 0 } };
 	const char *what = repo ? "repo" : "project";
-	int is_list = strcmp(argv[0], "list") == 0;
+	int is_list = strcmp(argv[0], "list") == 0, mine = 0;
 	struct session ses;
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", none, NULL)) != -1)
-		return unknown_option(what, c, argv);
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'm' || !is_list)
+			return unknown_option(what, c, argv);
+		mine = 1;
+	}
 	if (is_list ? (argc - optind > (repo ? 1 : 0)) : argc - optind != 1)
 		return tk_usage("%s %s: expected %s", what, argv[0], is_list
 		                ? (repo ? "at most a project KEY" : "no arguments")
@@ -186,7 +207,7 @@ registry_show(struct ctl *ctl, int repo, int argc, char **argv)
 		return rc;
 	privs_drop();
 	if (is_list)
-		rc = list(ctl, &ses, repo, optind < argc ? argv[optind] : NULL);
+		rc = list(ctl, &ses, repo, optind < argc ? argv[optind] : NULL, mine);
 	else
 		rc = show(ctl, &ses, repo, argv[optind]);
 	session_end(&ses);

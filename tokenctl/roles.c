@@ -95,11 +95,21 @@ int
 role_on_scope(const struct ctl *ctl, const struct session *ses, const char *scope,
               enum role *role)
 {
+	*role = role_global(ses);
+	if (*role != ROLE_NONE)
+		return 0;
+	return role_named(ctl, ses, scope, role);
+}
+
+int
+role_named(const struct ctl *ctl, const struct session *ses, const char *scope,
+           enum role *role)
+{
 	char project[HT_SCOPE_MAX + 1];
 	int rc, yes;
 
-	*role = role_global(ses);
-	if (*role != ROLE_NONE || caller_disabled(ctl))
+	*role = ROLE_NONE;
+	if (caller_disabled(ctl))
 		return 0;
 	snprintf(project, sizeof(project), "%.*s", (int)strcspn(scope, "/"), scope);
 	if ((rc = admits(ctl, ses, project, &yes)) != 0)

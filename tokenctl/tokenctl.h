@@ -195,6 +195,10 @@ int entry_admits(const struct caller *who, const struct ht_entry *e);
  * registry cannot be read. */
 int role_on_scope(const struct ctl *ctl, const struct session *ses, const char *scope,
                   enum role *role);
+/* The same from the registry alone (what it names the caller, directly
+ * or through a group), whatever the caller's global role. */
+int role_named(const struct ctl *ctl, const struct session *ses, const char *scope,
+               enum role *role);
 int caller_may_act_on(const struct ctl *ctl, const struct session *ses,
                       const struct ht_record *rec);
 

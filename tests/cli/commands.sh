@@ -126,7 +126,7 @@ check_match "policy: max-days 90" "max-days: +90" "$pol"
 tk policy set --expiry-required yes --max-days 30 --enforce-existing yes \
 	--lastused-granularity 60 --admin-group "$(id -gn)" 2>/dev/null
 check "policy set: exit 0" 0 $?
-check "policy --json" "{\"expiry_required\":true,\"max_days\":30,\"enforce_existing\":true,\"admin_group\":\"$(id -gn)\",\"lastused_granularity\":60,\"notify_owner\":false,\"sysadmin_group\":null,\"token_users\":null,\"max_tokens_per_user\":100,\"allowed_uses\":\"any\",\"schema\":2}" \
+check "policy --json" "{\"expiry_required\":true,\"max_days\":30,\"enforce_existing\":true,\"admin_group\":\"$(id -gn)\",\"lastused_granularity\":60,\"notify_owner\":false,\"sysadmin_group\":null,\"token_users\":null,\"max_tokens_per_user\":100,\"allowed_uses\":\"any\",\"web_user\":\"httptoken-web\",\"session_minutes\":15,\"schema\":2}" \
 	"$(tk --json policy show)"
 T4=$(tk create --name "bounded"); ID4=$(token_id "$T4")
 check_match "expiry required: create without --expires gets max-days" \

@@ -6,6 +6,7 @@ CLI_TESTS = tests/cli/commands.sh tests/cli/exitcodes.sh \
 CLI_TESTS += tests/cli/names.sh tests/cli/restore.sh tests/cli/purge.sh
 CLI_TESTS += tests/cli/roles.sh tests/cli/bulk.sh tests/cli/registry.sh \
 	tests/cli/walkthrough.sh
+CLI_TESTS += tests/cli/webpolicy.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS)
 

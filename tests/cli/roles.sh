@@ -55,6 +55,27 @@ expect_as() {
 }
 ok_as() { as "$@" 2>/dev/null </dev/null; }
 
+# What each administers, as the web page learns it: list --mine, from the
+# registry alone.
+mine() {
+	ok_as "$1" --json "$2" list --mine | grep -o "\"$2\":\"[^\"]*\"" |
+		sed 's/.*:"//; s/"$//' | tr '\n' ' '
+}
+check "project list --mine: the project's administrator by name" "PROJ " "$(mine "$PA" project)"
+check "project list --mine: through @group" "PROJ " "$(mine "$GA" project)"
+check "repo list --mine: a project's administrator has its repositories" "PROJ/app " \
+	"$(mine "$PA" repo)"
+check "project list --mine: a repository's administrator has no project" "" \
+	"$(mine "$RA" project)"
+check "repo list --mine: a repository's administrator has that repository" "PROJ/app " \
+	"$(mine "$RA" repo)"
+check "list --mine: an ordinary user administers nothing" "" \
+	"$(mine "$US" project)$(mine "$US" repo)"
+check "list --mine: a token administrator, named nowhere, nothing" "" "$(mine "$TA" project)"
+check_match "project list --mine in text: says there is nothing" "you administer no projects" \
+	"$(as "$US" project list --mine 2>&1 </dev/null)"
+expect_as "project show --mine" 64 "unknown option '--mine'" "$US" project show PROJ --mine
+
 PERSONAL=$(ok_as "$US" create --name "someone's laptop")
 check_match "an ordinary user creates a personal token" '^htk_' "$PERSONAL"
 OTHER_TOKEN=$(tkroot create --name other-ci --project OTHER 2>/dev/null)

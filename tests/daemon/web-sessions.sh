@@ -5,7 +5,8 @@
 # with its own tally directory), read from a private directory
 # (httptokend --pam-dir): who may open them, who may be their user, the one
 # refusal for every bad credential or session, form nonces that work
-# once, idle expiry, locked accounts, and the commands a session cannot run.
+# once, idle expiry, locked accounts, the commands a session cannot run,
+# and the policy's web-user and session-minutes taking effect at once.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/common.sh"
 . "$top_srcdir/tests/daemon-fixture.sh"
 daemon_fixture_require useradd userdel chpasswd usermod
@@ -15,13 +16,13 @@ UNIX=$(ls /usr/lib/*/security/pam_unix.so /lib/*/security/pam_unix.so 2>/dev/nul
 [ -n "$UNIX" ] || tap_skip_all "pam_unix is needed"
 make_tmpdir
 
-WEB=htk-web-w$$ ALICE=htk-web-a$$ BOB=htk-web-b$$
+WEB=htk-web-w$$ ALICE=htk-web-a$$ BOB=htk-web-b$$ CAROL=htk-web-c$$
 PW_A='correct horse 1!' PW_B='battery staple 2?'
 cleanup_accounts() {
-	for u in "$WEB" "$ALICE" "$BOB"; do userdel "$u" 2>/dev/null; done
+	for u in "$WEB" "$ALICE" "$BOB" "$CAROL"; do userdel "$u" 2>/dev/null; done
 }
 trap 'cleanup_accounts; rm -rf "$TEST_TMP"' EXIT
-for u in "$WEB" "$ALICE" "$BOB"; do
+for u in "$WEB" "$ALICE" "$BOB" "$CAROL"; do
 	useradd -M -s /usr/sbin/nologin "$u" || tap_bail "useradd $u failed"
 done
 printf '%s:%s\n%s:%s\n' "$ALICE" "$PW_A" "$BOB" "$PW_B" | chpasswd ||
@@ -33,8 +34,9 @@ sed -e "s|pam_\([a-z]*\)\.so|$MODS/pam_\1.so|" -e "s|/var/run/faillock-httptoken
 	"$top_srcdir/etc/pam.d/httptoken-web" >"$TEST_TMP/pam/httptoken-web"
 printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$TEST_TMP/pam/other"
 SESSIONS="$TEST_TMP/sessions"
-DAEMON_ARGS="--session-dir $SESSIONS --web-user $WEB --pam-dir $TEST_TMP/pam"
+DAEMON_ARGS="--session-dir $SESSIONS --pam-dir $TEST_TMP/pam"
 daemon_fixture
+tkroot policy set --web-user "$WEB" 2>/dev/null || tap_bail "policy set --web-user failed"
 trap 'daemon_fixture_stop; cleanup_accounts; rm -rf "$TEST_TMP"' EXIT
 
 REFUSED='not logged in: the user name or password is wrong, or the session has ended; log in again$'
@@ -151,6 +153,26 @@ expect "--session with a value" 64 "takes '-'" as "$WEB" --session "$S" list
 check "logins, lists and refusals never rewrote the store" "$store_before" \
 	"$(stat -c %Y.%s "$DB")"
 
+# The registry: a session reads what its user administers, and changes nothing.
+tkroot project add WEBP --admin "$ALICE" 2>/dev/null && tkroot repo add WEBP/app 2>/dev/null &&
+	tkroot project add WEBQ 2>/dev/null || tap_bail "registry setup failed"
+store_before=$(stat -c %Y.%s "$DB")
+check_match "a session lists the projects its user administers" \
+	'^\[.\{"project":"WEBP","description":"",[^.]*\}.\].$' \
+	"$(in_session "$WEB" "$S" --json project list --mine | tr '\n' .)"
+check_match "... and their repositories" '^\[.\{"repo":"WEBP/app",' \
+	"$(in_session "$WEB" "$S" --json repo list --mine | tr '\n' .)"
+check "another user's session: none" "[]" \
+	"$(in_session "$WEB" "$(login "$WEB" "$BOB" "$PW_B")" --json project list --mine)"
+for c in "project list" "repo list" "project list --mine --json" "project list --mine x" \
+	"project show WEBP" "project add WEBR" "project edit WEBP --description x" \
+	"project remove WEBQ" "repo add WEBP/lib" "repo edit WEBP/app --admin $ALICE" \
+	"repo remove WEBP/app" "policy set --max-days 1" "project"; do
+	# shellcheck disable=SC2086
+	expect "a session runs $c" 77 "not available in a web session" in_session "$WEB" "$S" $c
+done
+check "the registry's refusals changed nothing" "$store_before" "$(stat -c %Y.%s "$DB")"
+
 # Form nonces work once.
 N=$(printf '%s\n' "$S" | as "$WEB" session nonce); rc=$?
 check "a nonce is issued" "0" "$rc"
@@ -208,6 +230,40 @@ check "a dry run ends nothing" 0 "$(in_session "$WEB" "$S8" list >/dev/null; ech
 for i in 1 2 3 4 5; do login "$WEB" "$BOB" "wrong $i" 2>/dev/null; done
 expect "the right password after 5 failures" 77 "$REFUSED" login "$WEB" "$BOB" "$PW_B"
 check "the tally is in the web page's own directory" 1 "$(ls "$TALLY" | grep -c "^$BOB$")"
+
+# The web account and the idle minutes are the store's policy, read at
+# each request: a change takes effect on the next session open or use.
+OPENER="only root and the web account may open web sessions"
+tkroot policy set --web-user "$CAROL" 2>/dev/null || tap_bail "policy set --web-user failed"
+expect "after policy set --web-user, the old web account opens one" 77 "$OPENER" \
+	login "$WEB" "$ALICE" "$PW_A"
+S9=$(login "$CAROL" "$ALICE" "$PW_A"); rc=$?
+check "the new web account opens one at once" 0 "$rc"
+expect "the old web account uses the new one's session" 77 "$REFUSED" in_session "$WEB" "$S9" list
+# A web account deleted and re-created under its name opens nothing.
+old_uid=$(id -u "$CAROL") new_uid=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000))
+while getent passwd "$new_uid" >/dev/null; do new_uid=$((new_uid + 1)); done
+userdel "$CAROL" && useradd -M -s /usr/sbin/nologin -u "$new_uid" "$CAROL" ||
+	tap_bail "cannot re-create $CAROL"
+check "the re-created account has another uid" yes "$([ "$old_uid" != "$(id -u "$CAROL")" ] &&
+	echo yes || echo no)"
+expect "the web account re-created under its name (another uid)" 77 "$OPENER" \
+	login "$CAROL" "$ALICE" "$PW_A"
+tkroot policy set --web-user "$WEB" 2>/dev/null || tap_bail "policy set --web-user failed"
+S10=$(login "$WEB" "$ALICE" "$PW_A")
+check "the web account named again opens one" 0 "$?"
+tkroot policy set --session-minutes 2 2>/dev/null || tap_bail "policy set --session-minutes failed"
+for f in "$SESSIONS"/*; do
+	[ "$(basename "$f")" = key ] || touch -d '3 minutes ago' "$f"
+done
+expect "session-minutes 2: a session idle for 3 minutes" 77 "$REFUSED" in_session "$WEB" "$S10" list
+tkroot policy set --session-minutes 15 2>/dev/null
+S11=$(login "$WEB" "$ALICE" "$PW_A")
+for f in "$SESSIONS"/*; do
+	[ "$(basename "$f")" = key ] || touch -d '3 minutes ago' "$f"
+done
+check "session-minutes 15: a session idle for 3 minutes goes on" 0 \
+	"$(in_session "$WEB" "$S11" list >/dev/null; echo $?)"
 
 # Logout.
 printf '%s\n' "$S8" | as "$WEB" session close

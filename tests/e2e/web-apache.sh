@@ -16,10 +16,6 @@ git_client_setup
 web_server_start
 export GIT_SSL_CAINFO="$TEST_TMP/srv/tls.crt"
 JAR="$TEST_TMP/jar"
-# web ARGS...: curl with the cookie jar; the page on stdout, the status last.
-web() { curl -s --cacert "$TEST_TMP/srv/tls.crt" -b "$JAR" -c "$JAR" -w '\n%{http_code}' "$@"; }
-status_of() { printf '%s' "$1" | tail -n 1; }
-field() { printf '%s' "$1" | grep -o "name=\"$2\" value=\"[^\"]*\"" | head -n 1 | sed 's/.*value="//; s/"$//'; }
 tokens_of() { tk list --user "$ALICE" 2>/dev/null | tail -n +2 | grep -c .; }
 
 # --- the login page and its headers --------------------------------------
@@ -64,7 +60,7 @@ before=$(tokens_of)
 P=$(web -d action=create -d "csrf=$CSRF" -d "nonce=$NONCE" -d name=laptop -d perm=read \
 	-d expires=30 "$PAGE")
 check "create: 200" 200 "$(status_of "$P")"
-T=$(printf '%s' "$P" | sed -n 's/.*<textarea id="token" readonly[^>]*>\(htk_[0-9A-Za-z]*\)<\/textarea>.*/\1/p')
+T=$(shown_token "$P")
 check_match "the new token is shown in a read-only field" '^htk_[0-9a-f]{16}[0-9A-Za-z]{49}$' "$T"
 check_match "with a note on credential helpers" "credential helper" "$P"
 check "one token more in the store" $((before + 1)) "$(tokens_of)"
@@ -89,10 +85,10 @@ P=$(web "$PAGE"); CSRF=$(field "$P" csrf) NONCE=$(field "$P" nonce)
 T0=$(tk create --name spare 2>/dev/null)   # root's: not on this page
 P=$(web -d action=create -d "csrf=$CSRF" -d "nonce=$NONCE" -d name=rotating -d perm=read \
 	-d expires=5 "$PAGE")
-R1=$(printf '%s' "$P" | sed -n 's/.*<textarea id="token" readonly[^>]*>\(htk_[0-9A-Za-z]*\)<\/textarea>.*/\1/p')
+R1=$(shown_token "$P")
 CSRF=$(field "$P" csrf) NONCE=$(field "$P" nonce)
 P=$(web -d action=rotate -d "csrf=$CSRF" -d "nonce=$NONCE" -d "id=$(token_id "$R1")" "$PAGE")
-R2=$(printf '%s' "$P" | sed -n 's/.*<textarea id="token" readonly[^>]*>\(htk_[0-9A-Za-z]*\)<\/textarea>.*/\1/p')
+R2=$(shown_token "$P")
 check "rotate: 200" 200 "$(status_of "$P")"
 check_match "rotate shows a new token" '^htk_[0-9a-f]{16}[0-9A-Za-z]{49}$' "$R2"
 check "the new token differs" yes "$([ "$R1" != "$R2" ] && echo yes || echo no)"

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 # A real browser (headless Chromium through chromedriver) walks the web
-# page: login, create a token, revoke it, log out, with screenshots of each
+# page: login, create a token, revoke it, open the page of the project the
+# user administers (PROJ), log out, with screenshots of each
 # page at desktop and phone width. Prints the token it created on stdout
 # (for the calling test to check in the store), one "step: ..." line per
 # step on stderr; exits non-zero at the first step that fails.
@@ -77,8 +78,13 @@ def main():
         assert token not in d.page_source
         shoot(d, outdir, "4-revoked")
         step("revoked")
+        # The user administers project PROJ: its page, from My tokens.
+        d.find_element(By.LINK_TEXT, "Project PROJ").click()
+        WebDriverWait(d, 60).until(lambda drv: "<h1>Project PROJ</h1>" in drv.page_source)
+        shoot(d, outdir, "5-project")
+        step("project page")
         submit(d, d.find_element(By.XPATH, "//button[text()='Log out']"), "You are logged out")
-        shoot(d, outdir, "5-logged-out")
+        shoot(d, outdir, "6-logged-out")
         step("logged out")
         print(token)
     finally:

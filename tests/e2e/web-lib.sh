@@ -8,7 +8,8 @@
 # (from a private directory: --pam-dir), fcgiwrap, and Apache with TLS (a
 # self-signed certificate made here) serving etc/apache/httptoken-git.conf
 # and etc/apache/httptoken-web.conf. Then: BASE, PAGE, CERT. web_server_stop
-# undoes all of it.
+# undoes all of it. web, status_of, field and shown_token drive the pages
+# with curl and a cookie jar ($JAR).
 . "$top_srcdir/tests/e2e/apache-lib.sh"
 . "$top_srcdir/tests/daemon-fixture.sh"
 WEB_CGI="$top_builddir/httptoken-web/httptoken-web"
@@ -73,8 +74,9 @@ web_server_start() {
 		-e "s|/var/run/faillock-httptoken-web|$TEST_TMP/faillock|g" \
 		"$top_srcdir/etc/pam.d/httptoken-web" >"$TEST_TMP/pam/httptoken-web"
 	printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$TEST_TMP/pam/other"
-	DAEMON_ARGS="--session-dir $TEST_TMP/sessions --web-user $WEB --pam-dir $TEST_TMP/pam"
+	DAEMON_ARGS="--session-dir $TEST_TMP/sessions --pam-dir $TEST_TMP/pam"
 	daemon_fixture
+	tk policy set --web-user "$WEB" 2>/dev/null || tap_bail "policy set --web-user failed"
 	chmod 0755 "$DAEMON_DIR"
 
 	# fcgiwrap as the web account, the program a root-owned copy it can run.
@@ -108,4 +110,15 @@ CONF
 	CERT="$TEST_TMP/srv/tls.crt"
 	BASE="https://127.0.0.1:$APACHE_PORT"
 	PAGE="$BASE/tokens"
+}
+
+# web ARGS...: curl with the cookie jar $JAR; the page on stdout, the status last.
+web() { curl -s --cacert "$CERT" -b "$JAR" -c "$JAR" -w '\n%{http_code}' "$@"; }
+status_of() { printf '%s' "$1" | tail -n 1; }
+# field PAGE NAME: the value of the first hidden field NAME (csrf, nonce).
+field() { printf '%s' "$1" | grep -o "name=\"$2\" value=\"[^\"]*\"" | head -n 1 | sed 's/.*value="//; s/"$//'; }
+# shown_token PAGE: the token a page shows once, if any.
+shown_token() {
+	printf '%s' "$1" |
+		sed -n 's/.*<textarea id="token" readonly[^>]*>\(htk_[0-9A-Za-z]*\)<\/textarea>.*/\1/p'
 }

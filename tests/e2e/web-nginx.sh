@@ -33,8 +33,9 @@ mkdir -p "$TEST_TMP/pam"
 sed -e "s|pam_\([a-z]*\)\.so|$(dirname "$UNIX")/pam_\1.so|" \
 	-e "s|/var/run/faillock-httptoken-web|$TEST_TMP/faillock|g" \
 	"$top_srcdir/etc/pam.d/httptoken-web" >"$TEST_TMP/pam/httptoken-web"
-DAEMON_ARGS="--session-dir $TEST_TMP/sessions --web-user $WEB --pam-dir $TEST_TMP/pam"
+DAEMON_ARGS="--session-dir $TEST_TMP/sessions --pam-dir $TEST_TMP/pam"
 daemon_fixture
+tk policy set --web-user "$WEB" 2>/dev/null || tap_bail "policy set --web-user failed"
 trap cleanup EXIT
 chmod 0755 "$DAEMON_DIR"
 
@@ -54,9 +55,6 @@ sed -e "s#unix:/run/httptoken-web/fcgiwrap.sock;#unix:$WSOCK;#" \
 nginx_start || tap_bail "nginx did not start"
 
 PAGE="$NGINX_URL/tokens" CERT="$NGINX_DIR/tls/cert.pem" JAR="$TEST_TMP/jar"
-web() { curl -s --cacert "$CERT" -b "$JAR" -c "$JAR" -w '\n%{http_code}' "$@"; }
-status_of() { printf '%s' "$1" | tail -n 1; }
-field() { printf '%s' "$1" | grep -o "name=\"$2\" value=\"[^\"]*\"" | head -n 1 | sed 's/.*value="//; s/"$//'; }
 
 P=$(web "$PAGE")
 check "the login page: 200" 200 "$(status_of "$P")"

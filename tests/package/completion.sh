@@ -70,6 +70,7 @@ check "no ids from a store that does not exist" "" \
 	"$(comp "$TOKENCTL" --db "$TEST_TMP/none.db" --keyfile "$KEY" show '')"
 tk project add PROJ 2>/dev/null && tk repo add PROJ/app 2>/dev/null
 check "project subcommands" "add edit list remove show" "$(comp tokenctl project '')"
+check "project list's option" "--mine" "$(comp tokenctl project list -)"
 check "registered projects for --project" "PROJ" "$(comp "${g[@]}" create --project '')"
 check "projects and repositories for --only" "PROJ PROJ/app" "$(comp "${g[@]}" create --only '')"
 check "repositories for repo show" "PROJ/app" "$(comp "${g[@]}" repo show '')"
@@ -78,5 +79,8 @@ check "bulk revoke's options" "--dry-run --project --repo --token --unused --use
 	"$(comp tokenctl revoke --)"
 check "policy set's version-2 options" "--max-days --max-tokens-per-user" \
 	"$(comp tokenctl policy set --max)"
+check "policy set's web options" "--web-user" "$(comp tokenctl policy set --web)"
+check "policy set's web options" "--session-minutes" "$(comp tokenctl policy set --sess)"
+check "accounts for --web-user" "root" "$(comp tokenctl policy set --web-user roo)"
 check "groups for --admin, with @" "@root" "$(comp tokenctl project add X --admin @roo)"
 tap_done

@@ -158,18 +158,59 @@ list(void)
 	const char *json = "[\n{\"id\":\"9b57630fd7a2f5f2\",\"kind\":\"personal\",\"owner\":\"a\","
 		"\"owner_uid\":1000,\"scope\":null,\"perm\":\"read\",\"status\":\"active\","
 		"\"created\":\"2026-11-29T11:47:04Z\",\"expires\":null,\"policy_refused\":false,"
-		"\"name\":\"a\\\"b<\"},\n{\"id\":\"0000000000000001\",\"kind\":\"project\","
-		"\"name\":\"p\"}\n]\n";
+		"\"name\":\"a\\\"b<\",\"uses\":[\"http\",\"login\"],\"only\":[]},\n"
+		"{\"id\":\"0000000000000001\",\"kind\":\"project\",\"scope\":\"PROJ\","
+		"\"uses\":[\"http\"],\"only\":[\"X\"],\"name\":\"p\"},\n"
+		"{\"id\":\"0000000000000002\",\"kind\":\"repo\",\"scope\":\"PROJ/r\","
+		"\"uses\":[],\"name\":\"r\"}\n]\n";
 	int n;
 
-	is_int(web_list_parse(json, strlen(json), t, 4, &n), 0, "a list parses");
+	is_int(web_list_parse(json, strlen(json), 1, t, 4, &n), 0, "a list parses");
 	is_int(n, 1, "personal tokens only");
 	is_str(t[0].name, "a\"b<", "the name decoded");
 	is_str(t[0].perm, "read", "the level");
 	is_str(t[0].expires, "", "no expiry");
-	is_int(web_list_parse("[]", 2, t, 4, &n), 0, "an empty list");
-	is_int(web_list_parse("[{]", 3, t, 4, &n), -1, "a broken list is refused");
-	is_int(web_list_parse("[] x", 4, t, 4, &n), -1, "trailing bytes are refused");
+	is_str(t[0].uses, "http,login", "the uses, joined");
+	is_int(web_list_parse(json, strlen(json), 0, t, 4, &n), 0, "the list again");
+	is_int(n, 2, "project and repository tokens only");
+	is_str(t[0].scope, "PROJ", "a project token's scope");
+	is_str(t[0].uses, "http", "its uses ('only' skipped)");
+	is_str(t[1].kind, "repo", "a repository token");
+	is_str(t[1].uses, "", "no uses");
+	is_int(web_list_parse("[]", 2, 1, t, 4, &n), 0, "an empty list");
+	is_int(web_list_parse("[{]", 3, 1, t, 4, &n), -1, "a broken list is refused");
+	is_int(web_list_parse("[] x", 4, 1, t, 4, &n), -1, "trailing bytes are refused");
+	json = "[{\"uses\":[1]}]";
+	is_int(web_list_parse(json, strlen(json), 1, t, 4, &n), -1,
+	       "uses that are not strings are refused");
+	json = "[{\"only\":[[[[[[1]]]]]]}]";
+	is_int(web_list_parse(json, strlen(json), 1, t, 4, &n), -1,
+	       "a value nested too deep is refused");
+}
+
+static void
+scopes(void)
+{
+	static struct web_scope s[2];
+	const char *json = "[\n{\"project\":\"PROJ\",\"description\":\"a <b>\","
+		"\"created\":\"2026-11-29T11:47:04Z\",\"admins\":[{\"type\":\"user\","
+		"\"name\":\"alice\",\"id\":1000},{\"type\":\"group\",\"name\":\"devs\","
+		"\"id\":1001}]},\n{\"repo\":\"PROJ/r\",\"description\":\"\",\"admins\":[]},\n"
+		"{\"repo\":\"PROJ/s\"}\n]\n";
+	int n;
+
+	is_int(web_scopes_parse(json, strlen(json), s, 2, &n), 0, "a registry list parses");
+	is_int(n, 2, "at most max entries kept");
+	is_str(s[0].scope, "PROJ", "a project");
+	is_str(s[0].description, "a <b>", "its description");
+	is_str(s[1].scope, "PROJ/r", "a repository");
+	is_int(web_scopes_parse("[]\n", 3, s, 2, &n), 0, "no entries");
+	is_int(n, 0, "none kept");
+	json = "[{\"project\":1}]";
+	is_int(web_scopes_parse(json, strlen(json), s, 2, &n), -1,
+	       "a key that is not a string is refused");
+	json = "[{\"project\":\"P\"}";
+	is_int(web_scopes_parse(json, strlen(json), s, 2, &n), -1, "a truncated list is refused");
 }
 
 int
@@ -178,6 +219,7 @@ main(void)
 	pairs();
 	query();
 	body();
+	scopes();
 	cookie();
 	html();
 	list();
