@@ -146,7 +146,8 @@ void
 admin_act(const struct req *r, const char *scope)
 {
 	const char *action = web_field(&r->form, "action"), *nonce = web_field(&r->form, "nonce");
-	const char *args[16];
+	const char *args[FORM_ARGS_MAX];
+	char scratch[WEB_VALUE_MAX + 1];
 	struct web_reply rep;
 	int n, rc;
 
@@ -158,7 +159,7 @@ admin_act(const struct req *r, const char *scope)
 			view_status(r->self, "403 Forbidden", REFUSED);
 		return;
 	}
-	if ((n = form_command(&r->form, action, scope, args)) < 0) {
+	if ((n = form_command(&r->form, action, scope, args, scratch)) < 0) {
 		scope_page(r, scope, NULL, "400 Bad Request", "error", "That form was incomplete: "
 		           "nothing was done.", NULL);
 		return;

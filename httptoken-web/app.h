@@ -27,10 +27,13 @@ int in_session(const struct req *r, const char *nonce, const char *const *args, 
 int new_nonce(const struct req *r, char nonce[40]);
 void first_error(const struct web_reply *rep, char *buf, size_t size);
 int is_token_line(const struct web_reply *rep);
-/* The arguments of a form's command (at most 16), or -1 when the form is
- * not one of ours; scope: the page's, or NULL for "My tokens". */
+/* The arguments of a form's command (at most FORM_ARGS_MAX), or -1 when
+ * the form is not one of ours; scope: the page's, or NULL for "My tokens".
+ * The "only" field's scopes are split into scratch, which the arguments
+ * point into. */
+#define FORM_ARGS_MAX 48
 int form_command(const struct web_fields *f, const char *action, const char *scope,
-                 const char **args);
+                 const char **args, char scratch[WEB_VALUE_MAX + 1]);
 /* The login page after a failed new_nonce (its result rc). */
 void session_gone(const struct req *r, int rc);
 

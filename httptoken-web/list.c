@@ -103,13 +103,17 @@ string_array(struct jreader *r, char *dst, size_t size)
 
 		if (json_string(r, &s, &len) != 0)
 			return -1;
-		if (used + len + 2 <= size) {
-			if (used > 0)
-				dst[used++] = ',';
-			memcpy(dst + used, s, len);
-			used += len;
-			dst[used] = '\0';
+		/* A list shown in part would mislead: one that does not fit
+		 * fails the whole reply. */
+		if (used + len + 2 > size) {
+			free(s);
+			return -1;
 		}
+		if (used > 0)
+			dst[used++] = ',';
+		memcpy(dst + used, s, len);
+		used += len;
+		dst[used] = '\0';
 		free(s);
 	} while (json_punct(r, ',') == 0);
 	return json_punct(r, ']');
@@ -140,6 +144,8 @@ token_field(struct jreader *r, const char *key, void *obj)
 	}
 	if (strcmp(key, "uses") == 0 && json_peek(r, '['))
 		return string_array(r, t->uses, sizeof(t->uses));
+	if (strcmp(key, "only") == 0 && json_peek(r, '['))
+		return string_array(r, t->only, sizeof(t->only));
 	return skip_value(r, 1);
 }
 

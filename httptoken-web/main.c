@@ -42,11 +42,11 @@ int
 in_session(const struct req *r, const char *nonce, const char *const *args, int nargs,
            struct web_reply *rep)
 {
-	const char *argv[24];
+	const char *argv[FORM_ARGS_MAX + 4];
 	char in[WEB_SECRET_LEN + 64];
 	int n = 0, rc;
 
-	if (nargs > 20)
+	if (nargs > FORM_ARGS_MAX)
 		return -1;
 	argv[n++] = "--session";
 	argv[n++] = "-";
@@ -164,13 +164,32 @@ id_ok(const char *s)
 /* The arguments of a form's command, or -1 when the form is not one of
  * ours. scope: the project or repository page's (create makes a token of
  * it; edit is only there), or NULL for "My tokens". */
+/* The "only" field, "KEY, KEY/slug ..." (commas or spaces between), as
+ * one --only per scope; tokenctl checks each and their number (one more
+ * than it takes is passed on, for its message). */
+static int
+only_args(const char *only, const char **args, int n, char scratch[WEB_VALUE_MAX + 1])
+{
+	char *save = NULL, *word;
+
+	snprintf(scratch, WEB_VALUE_MAX + 1, "%s", only);
+	for (word = strtok_r(scratch, ", ", &save); word != NULL;
+	     word = strtok_r(NULL, ", ", &save)) {
+		if (n + 2 > FORM_ARGS_MAX)
+			return -1;
+		args[n++] = "--only";
+		args[n++] = word;
+	}
+	return n;
+}
+
 int
 form_command(const struct web_fields *f, const char *action, const char *scope,
-             const char **args)
+             const char **args, char scratch[WEB_VALUE_MAX + 1])
 {
 	const char *name = web_field(f, "name"), *perm = web_field(f, "perm");
 	const char *days = web_field(f, "expires"), *id = web_field(f, "id");
-	const char *uses = web_field(f, "uses");
+	const char *uses = web_field(f, "uses"), *only = web_field(f, "only");
 	int n = 0;
 
 	if (strcmp(action, "revoke") == 0 || strcmp(action, "rotate") == 0) {
@@ -207,6 +226,12 @@ form_command(const struct web_fields *f, const char *action, const char *scope,
 		args[n++] = "--use";
 		args[n++] = uses;
 	}
+	/* --only narrows a personal token; a scope's page has no such field. */
+	if (only != NULL && only[0] != '\0') {
+		if (scope != NULL || strcmp(args[0], "create") != 0)
+			return -1;
+		n = only_args(only, args, n, scratch);
+	}
 	return n;
 }
 
@@ -222,8 +247,8 @@ act(struct req *r)
 {
 	const char *action = web_field(&r->form, "action");
 	const char *csrf = web_field(&r->form, "csrf"), *nonce = web_field(&r->form, "nonce");
-	const char *args[16];
-	char want[CSRF_HEX + 1], msg[256];
+	const char *args[FORM_ARGS_MAX];
+	char want[CSRF_HEX + 1], msg[256], scratch[WEB_VALUE_MAX + 1];
 	struct web_reply rep;
 	int n;
 
@@ -252,7 +277,7 @@ act(struct req *r)
 		admin_act(r, web_field(&r->form, "scope"));
 		return;
 	}
-	if ((n = form_command(&r->form, action, NULL, args)) < 0) {
+	if ((n = form_command(&r->form, action, NULL, args, scratch)) < 0) {
 		show_tokens(r, NULL, "400 Bad Request", "error", "That form was incomplete: "
 		            "nothing was done.", NULL);
 		return;

@@ -112,6 +112,10 @@ token_row(const char *self, const struct web_token *t, const char *csrf, const c
 	view_cell("Name", t->name);
 	view_cell("Id", t->id);
 	view_cell("Level", t->perm);
+	view_cell("Uses", t->uses);
+	fputs("<td data-label=\"Only for\">", stdout);
+	web_html(stdout, t->only[0] != '\0' ? t->only : "anywhere");
+	fputs("</td>", stdout);
 	view_cell("Status", t->status);
 	view_cell("Expires", t->expires);
 	view_cell("Last used", t->last_used);
@@ -121,22 +125,61 @@ token_row(const char *self, const struct web_token *t, const char *csrf, const c
 	fputs("</td></tr>\n", stdout);
 }
 
+void
+view_perm_select(const char *id, const char *current)
+{
+	static const char *const perms[][2] = {
+		{ "read", "read (clone, fetch)" }, { "write", "write (push)" }, { "admin", "admin" },
+	};
+
+	fputs("<select id=\"", stdout);
+	web_html(stdout, id);
+	fputs("\" name=\"perm\">", stdout);
+	for (int i = 0; i < 3; i++) {
+		fputs("<option value=\"", stdout);
+		web_html(stdout, perms[i][0]);
+		fputs(current != NULL && strcmp(current, perms[i][0]) == 0 ? "\" selected>" : "\">",
+		      stdout);
+		web_html(stdout, perms[i][1]);
+		fputs("</option>", stdout);
+	}
+	fputs("</select>\n", stdout);
+}
+
+void
+view_text_field(const char *id, const char *label, const char *value, int required, int max)
+{
+	fputs("<label for=\"", stdout);
+	web_html(stdout, id);
+	fputs("\">", stdout);
+	web_html(stdout, label);
+	fputs("</label>\n<input type=\"text\" id=\"", stdout);
+	web_html(stdout, id);
+	fputs("\" name=\"", stdout);
+	web_html(stdout, strchr(id, '-') != NULL ? strchr(id, '-') + 1 : id);
+	fputs("\" value=\"", stdout);
+	web_html(stdout, value != NULL ? value : "");
+	printf("\" maxlength=\"%d\"%s>\n", max, required ? " required" : "");
+}
+
 static void
 create_form(const char *self, const char *csrf, const char *nonce)
 {
 	fputs("<h2>Create a token</h2>\n", stdout);
 	view_form_open(self);
 	view_hidden("create", csrf, nonce);
-	fputs("\n<label for=\"name\">Name (what it is for, e.g. the machine)</label>\n"
-	      "<input type=\"text\" id=\"name\" name=\"name\" required maxlength=\"128\">\n"
-	      "<label for=\"perm\">Level</label>\n<select id=\"perm\" name=\"perm\">"
-	      "<option value=\"read\">read (clone, fetch)</option>"
-	      "<option value=\"write\">write (push)</option>"
-	      "<option value=\"admin\">admin</option></select>\n"
-	      "<label for=\"expires\">Expires after (days; empty: the site's default)</label>\n"
+	fputs("\n", stdout);
+	view_text_field("name", "Name (what it is for, e.g. the machine)", NULL, 1, 128);
+	fputs("<label for=\"perm\">Level</label>\n", stdout);
+	view_perm_select("perm", NULL);
+	fputs("<label for=\"expires\">Expires after (days; empty: the site's default)</label>\n"
 	      "<input type=\"text\" id=\"expires\" name=\"expires\" inputmode=\"numeric\" "
-	      "pattern=\"[0-9]*\" maxlength=\"5\">\n"
-	      "<p><button type=\"submit\">Create</button></p>\n</form>\n", stdout);
+	      "pattern=\"[0-9]*\" maxlength=\"5\">\n", stdout);
+	view_text_field("uses", "Uses (comma-separated, e.g. http,login; empty: http)", NULL, 0,
+	                260);
+	view_text_field("only", "Only for (projects or repositories, comma-separated, e.g. "
+	                "PROJ,OTHER/app; empty: wherever you may go)", NULL, 0, 1000);
+	fputs("<p><button type=\"submit\">Create</button></p>\n</form>\n", stdout);
 }
 
 void
@@ -158,9 +201,9 @@ view_tokens(const char *self, const char *status, const char *cookie, const char
 	else if (n == 0)
 		fputs("<p>You have no tokens yet.</p>\n", stdout);
 	else {
-		fputs("<table><thead><tr><th>Name</th><th>Id</th><th>Level</th><th>Status</th>"
-		      "<th>Expires</th><th>Last used</th><th>Actions</th></tr></thead><tbody>\n",
-		      stdout);
+		fputs("<table><thead><tr><th>Name</th><th>Id</th><th>Level</th><th>Uses</th>"
+		      "<th>Only for</th><th>Status</th><th>Expires</th><th>Last used</th>"
+		      "<th>Actions</th></tr></thead><tbody>\n", stdout);
 		for (int i = 0; i < n; i++)
 			token_row(self, &t[i], csrf, nonce);
 		fputs("</tbody></table>\n", stdout);

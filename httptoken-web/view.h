@@ -18,6 +18,10 @@ void view_form_open(const char *self);
 void view_new_token(const char *token);
 void view_cell(const char *label, const char *value);
 void view_scope_field(const char *scope);
+/* A labelled text input; its name is the part of id after a '-'. */
+void view_text_field(const char *id, const char *label, const char *value, int required,
+                     int max);
+void view_perm_select(const char *id, const char *current);
 /* The rotate and revoke buttons of a token; scope: the page's, or NULL. */
 void view_token_actions(const char *self, const struct web_token *t, const char *scope,
                         const char *csrf, const char *nonce);

@@ -68,27 +68,6 @@ view_scopes(const char *self, const struct web_scope *s, int n)
 }
 
 static void
-perm_select(const char *id, const char *current)
-{
-	static const char *const perms[][2] = {
-		{ "read", "read (clone, fetch)" }, { "write", "write (push)" }, { "admin", "admin" },
-	};
-
-	fputs("<select id=\"", stdout);
-	web_html(stdout, id);
-	fputs("\" name=\"perm\">", stdout);
-	for (int i = 0; i < 3; i++) {
-		fputs("<option value=\"", stdout);
-		web_html(stdout, perms[i][0]);
-		fputs(current != NULL && strcmp(current, perms[i][0]) == 0 ? "\" selected>" : "\">",
-		      stdout);
-		web_html(stdout, perms[i][1]);
-		fputs("</option>", stdout);
-	}
-	fputs("</select>\n", stdout);
-}
-
-static void
 token_row(const char *self, const char *scope, const struct web_token *t, const char *csrf,
           const char *nonce)
 {
@@ -112,21 +91,6 @@ token_row(const char *self, const char *scope, const struct web_token *t, const 
 	fputs("</td></tr>\n", stdout);
 }
 
-static void
-text_field(const char *id, const char *label, const char *value, int required, int max)
-{
-	fputs("<label for=\"", stdout);
-	web_html(stdout, id);
-	fputs("\">", stdout);
-	web_html(stdout, label);
-	fputs("</label>\n<input type=\"text\" id=\"", stdout);
-	web_html(stdout, id);
-	fputs("\" name=\"", stdout);
-	web_html(stdout, strchr(id, '-') != NULL ? strchr(id, '-') + 1 : id);
-	fputs("\" value=\"", stdout);
-	web_html(stdout, value != NULL ? value : "");
-	printf("\" maxlength=\"%d\"%s>\n", max, required ? " required" : "");
-}
 
 static void
 edit_form(const char *self, const char *scope, const struct web_token *t, const char *csrf,
@@ -141,10 +105,10 @@ edit_form(const char *self, const char *scope, const struct web_token *t, const 
 	fputs("<input type=\"hidden\" name=\"id\" value=\"", stdout);
 	web_html(stdout, t->id);
 	fputs("\">\n", stdout);
-	text_field("edit-name", "Name", t->name, 1, 128);
+	view_text_field("edit-name", "Name", t->name, 1, 128);
 	fputs("<label for=\"edit-perm\">Level</label>\n", stdout);
-	perm_select("edit-perm", t->perm);
-	text_field("edit-uses", "Uses (comma-separated, e.g. http)", t->uses, 0, 260);
+	view_perm_select("edit-perm", t->perm);
+	view_text_field("edit-uses", "Uses (comma-separated, e.g. http)", t->uses, 0, 260);
 	fputs("<p>To change the expiry, rotate the token: the new one gets the site's "
 	      "default.</p>\n<p><button type=\"submit\">Save</button> ", stdout);
 	scope_link(self, scope, NULL);
@@ -161,13 +125,13 @@ create_form(const char *self, const char *scope, const char *csrf, const char *n
 	view_hidden("create", csrf, nonce);
 	view_scope_field(scope);
 	fputs("\n", stdout);
-	text_field("name", "Name (what it is for, e.g. the CI job)", NULL, 1, 128);
+	view_text_field("name", "Name (what it is for, e.g. the CI job)", NULL, 1, 128);
 	fputs("<label for=\"perm\">Level</label>\n", stdout);
-	perm_select("perm", NULL);
+	view_perm_select("perm", NULL);
 	fputs("<label for=\"expires\">Expires after (days; empty: the site's default)</label>\n"
 	      "<input type=\"text\" id=\"expires\" name=\"expires\" inputmode=\"numeric\" "
 	      "pattern=\"[0-9]*\" maxlength=\"5\">\n", stdout);
-	text_field("uses", "Uses (comma-separated; empty: http)", NULL, 0, 260);
+	view_text_field("uses", "Uses (comma-separated; empty: http)", NULL, 0, 260);
 	fputs("<p><button type=\"submit\">Create</button></p>\n</form>\n", stdout);
 }
 

@@ -65,7 +65,8 @@ void web_reply_free(struct web_reply *rep);
 
 /* list.c: the tokens of `tokenctl --json list`: the personal ones
  * (personal 1, "My tokens") or the project and repository ones (personal
- * 0, a scope's page). uses: the token's uses joined by commas. */
+ * 0, a scope's page). uses, only: the token's uses and --only scopes
+ * joined by commas. */
 #define WEB_LIST_MAX 500
 #define WEB_SCOPE_MAX 257          /* KEY (128), "/", slug (128) */
 struct web_token {
@@ -78,6 +79,7 @@ struct web_token {
 	char expires[32];
 	char last_used[32];
 	char uses[8 * 33 + 1];
+	char only[16 * (WEB_SCOPE_MAX + 1) + 1];   /* a personal token's --only, whole */
 	char name[WEB_VALUE_MAX + 1];
 };
 int web_list_parse(const char *json, size_t len, int personal, struct web_token *t, int max,

@@ -102,6 +102,31 @@ check "revoking root's token from the page: 400" 400 "$(status_of "$P")"
 check_match "... answered as an unknown token" "no such token $(token_id "$T0")" "$P"
 check_match "root's token stays active" '"status":"active"' "$(tk --json show "$(token_id "$T0")")"
 
+# --- uses and --only: what the token is for and where it may go -----------
+tk project add PROJ 2>/dev/null && tk project add OTHER 2>/dev/null &&
+	tk repo add OTHER/app 2>/dev/null || tap_bail "registry setup failed"
+P=$(web "$PAGE"); CSRF=$(field "$P" csrf) NONCE=$(field "$P" nonce)
+check_match "the form asks for uses" 'name="uses"' "$P"
+check_match "the form asks where the token may go" 'name="only"' "$P"
+P=$(web -d action=create -d "csrf=$CSRF" -d "nonce=$NONCE" -d name=scoped -d perm=write \
+	-d expires=7 -d uses=http,login --data-urlencode only=PROJ,OTHER/app "$PAGE")
+check "create with uses and only: 200" 200 "$(status_of "$P")"
+S=$(shown_token "$P")
+check_match "the token has those uses and goes only there" \
+	'"uses":\["http","login"\],"only":\["OTHER/app","PROJ"\]' \
+	"$(tk --json show "$(token_id "$S")")"
+check_match "My tokens shows its uses and where it may go" \
+	"<td data-label=\"Uses\">http,login</td><td data-label=\"Only for\">OTHER/app,PROJ</td>" "$P"
+check_match "a token without --only may go anywhere its owner may" \
+	"<td data-label=\"Uses\">http</td><td data-label=\"Only for\">anywhere</td>" "$P"
+CSRF=$(field "$P" csrf) NONCE=$(field "$P" nonce)
+before=$(tokens_of)
+P=$(web -d action=create -d "csrf=$CSRF" -d "nonce=$NONCE" -d name=bad -d perm=read \
+	-d expires=7 --data-urlencode "only=PROJ/../x" "$PAGE")
+check "a malformed --only scope: 400" 400 "$(status_of "$P")"
+check_match "... with tokenctl's reason" "is not a project key or KEY/slug" "$P"
+check "a malformed --only scope creates nothing" "$before" "$(tokens_of)"
+
 # --- hostile forms --------------------------------------------------------
 P=$(web "$PAGE"); CSRF=$(field "$P" csrf) NONCE=$(field "$P" nonce)
 FORGED=$(printf '%s' "$CSRF" | cut -c1 | tr 0-9a-f 1-9a-f0)$(printf '%s' "$CSRF" | cut -c2-)
