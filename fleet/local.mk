@@ -6,6 +6,7 @@ fleet_libfleet_la_SOURCES = \
 	fleet/conf.c fleet/conf.h \
 	fleet/pg.c fleet/pg.h \
 	fleet/replica.c fleet/replica.h \
+	fleet/replica_entry.c \
 	fleet/sign.c fleet/sign.h
 fleet_libfleet_la_CPPFLAGS = $(AM_CPPFLAGS) $(PQ_CFLAGS)
 fleet_libfleet_la_LIBADD = $(PQ_LIBS)

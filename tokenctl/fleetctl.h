@@ -17,11 +17,15 @@
 #define FLEET_STATUS_SUFFIX ".fleet"    /* last contact with the database */
 #define FLEET_LOG_RETENTION_DAYS 7      /* change-log entries kept */
 
-/* A change a command made: a token, or the policy. */
+/* A change a command made: a token, the policy, or a registry entry
+ * (put, or deleted). */
 struct fleet_change {
 	enum ht_row_kind kind;
 	struct ht_record rec;
 	struct ht_policy pol;
+	struct ht_entry ent;
+	char scope[HT_SCOPE_MAX + 1];
+	int deleted;
 };
 
 /* What a command changed, to be written to the database at commit. */
@@ -50,6 +54,9 @@ int fleet_refuse_copy(const struct ctl *ctl, const char *command);
 int fleet_session_begin(const struct ctl *ctl, struct session *ses);
 enum ht_status fleet_session_put(struct session *ses, const struct ht_record *rec,
                                  const struct ht_policy *pol, struct ht_error *err);
+/* e NULL: scope is deleted. A second change of one scope replaces the first. */
+enum ht_status fleet_session_put_entry(struct session *ses, const char *scope,
+                                       const struct ht_entry *e, struct ht_error *err);
 int fleet_session_commit(struct session *ses);
 void fleet_session_end(struct session *ses);
 int fleet_side_path(const struct ctl *ctl, const char *suffix, char *buf, size_t size);

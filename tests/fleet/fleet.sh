@@ -21,7 +21,7 @@ cp "$TEST_TMP/A/httptoken.conf" "$TEST_TMP/D/"
 mkdir -p "$TEST_TMP/E" && chmod 0755 "$TEST_TMP/E"
 cp "$TEST_TMP/A/httptoken.conf" "$TEST_TMP/E/"
 OUT=$(on A fleet init 2>&1)
-check "fleet init loads A's store" "tokenctl: fleet init: 2 tokens and the policy loaded from $TEST_TMP/A/tokens.db" \
+check "fleet init loads A's store" "tokenctl: fleet init: 2 tokens, 0 registry entries and the policy loaded from $TEST_TMP/A/tokens.db" \
 	"$(printf '%s' "$OUT" | grep 'fleet init')"
 OUT=$(on A fleet init 2>&1); RC=$?
 check "fleet init again: refused (73), the schema is not empty" "73 tokenctl: database: the schema already holds 3 rows; fleet init loads only an empty one" \
