@@ -74,6 +74,16 @@ enum ht_status ht_replica_apply(struct ht_txn *txn, const struct ht_key *key,
 #define HT_ENTRY_PUT    1
 #define HT_ENTRY_DELETE 2
 uint64_t ht_entry_row_id(const char *scope);
+/* What a registry row's payload says; NULL when it holds together (its
+ * scope valid and the row's id's, a deletion or an entry sealed for that
+ * scope), else why not. The signature is not checked here. */
+struct ht_entry_row {
+	unsigned op;
+	char scope[HT_SCOPE_MAX + 1];
+	struct ht_entry e;
+};
+const char *ht_entry_row_decode(const struct ht_row *row, const struct ht_key *key,
+                                struct ht_entry_row *er);
 /* e NULL: a deletion of scope. */
 enum ht_status ht_row_for_entry(const char *scope, const struct ht_entry *e,
                                 const struct ht_key *key, const struct ht_signer *sg,

@@ -88,16 +88,9 @@ ht_row_for_entry(const char *scope, const struct ht_entry *e, const struct ht_ke
 	return ht_row_seal(HT_ROW_ENTRY, ht_entry_row_id(scope), version, sg, row, err);
 }
 
-/* What a row says once its signature verified; *reason when it does not
- * hold together. */
-struct entry_row {
-	unsigned op;
-	char scope[HT_SCOPE_MAX + 1];
-	struct ht_entry e;
-};
-
-static const char *
-decode_row(const struct ht_row *row, const struct ht_key *key, struct entry_row *er)
+const char *
+ht_entry_row_decode(const struct ht_row *row, const struct ht_key *key,
+                    struct ht_entry_row *er)
 {
 	struct ht_reader r = { row->payload, row->len, 0, 0 };
 	struct ht_error derr = { 0 };
@@ -154,7 +147,7 @@ ht_replica_apply_entry(struct ht_txn *txn, const struct ht_key *key,
                        struct ht_error *err)
 {
 	char known[HT_SCOPE_MAX + 1];
-	struct entry_row er;
+	struct ht_entry_row er;
 	const char *bad;
 	uint64_t have;
 	unsigned flags;
@@ -166,9 +159,9 @@ ht_replica_apply_entry(struct ht_txn *txn, const struct ht_key *key,
 	                  row->sig, row->sig_len) != 0) {
 		snprintf(why, why_size, "signature does not verify");
 		memset(&er, 0, sizeof(er));
-		(void)decode_row(row, key, &er);
+		(void)ht_entry_row_decode(row, key, &er);
 		s = refuse(txn, row, have, known, er.scope, result, why, why_size, err);
-	} else if ((bad = decode_row(row, key, &er)) != NULL) {
+	} else if ((bad = ht_entry_row_decode(row, key, &er)) != NULL) {
 		snprintf(why, why_size, "%s", bad);
 		s = refuse(txn, row, have, known, er.scope, result, why, why_size, err);
 	} else if (row->version < have || (row->version == have && !(flags & HT_FLV_REFUSED))) {
