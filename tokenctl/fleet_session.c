@@ -298,6 +298,8 @@ push_all(struct session *ses, uint64_t *versions)
 		ht_signer_wipe(&sg);
 		return tk_fail(s, &err);
 	}
+	if (fw->quota)
+		rc = fleet_quota_check(ses, sg.pk);
 	for (size_t i = 0; i < fw->n && rc == 0; i++)
 		rc = push_change(ses, &sg, &fw->ch[i], &versions[i]);
 	ht_signer_wipe(&sg);

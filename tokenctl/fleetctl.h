@@ -35,6 +35,12 @@ struct fleet_write {
 	struct ht_error offline;   /* why, when it is */
 	struct fleet_change *ch;
 	size_t n, cap;
+	/* max-tokens-per-user, checked again at commit under the writers'
+	 * lock: the rows other hosts wrote since this replica's sync count
+	 * too. */
+	int quota;
+	uid_t quota_uid;
+	unsigned quota_max;
 };
 
 struct sync_opts {
@@ -58,6 +64,10 @@ enum ht_status fleet_session_put(struct session *ses, const struct ht_record *re
 enum ht_status fleet_session_put_entry(struct session *ses, const char *scope,
                                        const struct ht_entry *e, struct ht_error *err);
 int fleet_session_commit(struct session *ses);
+/* fleet_quota.c: 65 with a message when the caller's personal tokens,
+ * with those other hosts wrote since this replica's sync, exceed the
+ * policy; called inside the database transaction. */
+int fleet_quota_check(struct session *ses, const unsigned char pk[HT_SIGN_PUB]);
 void fleet_session_end(struct session *ses);
 int fleet_side_path(const struct ctl *ctl, const char *suffix, char *buf, size_t size);
 int fleet_queue_append(const struct ctl *ctl, ht_id id, int64_t when);

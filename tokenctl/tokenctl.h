@@ -223,6 +223,7 @@ int limits_option(struct token_limits *l, int opt, const char *arg);
 int limits_given(const struct token_limits *l);
 int registered(const struct session *ses, const char *scope, const char *what);
 int limits_quota(const struct ctl *ctl, const struct session *ses);
+int limits_quota_exceeded(unsigned long count, unsigned max);
 int limits_apply(const struct session *ses, const struct token_limits *l, int trusted,
                  struct ht_record *rec);
 
