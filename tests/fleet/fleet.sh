@@ -169,18 +169,12 @@ check "concurrent creates: all ten reach C" 10 \
 	"$(on C list --all 2>/dev/null | grep -cE ' (a|b)[1-5]$')"
 
 # A client holding the writers' lock cannot stall the fleet: lock_timeout.
-pg_sql httptoken "BEGIN; SELECT pg_advisory_xact_lock(1752462443); SELECT pg_sleep(15); COMMIT" \
-	>/dev/null 2>&1 &
-HOLDER=$!
-n=0
-until [ "$(pg_sql httptoken "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] ||
-	[ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+hold_writers_lock
 OUT=$(on A create --name blocked 2>&1); RC=$?
 check_match "a writer blocked by another's lock gives up (75) and says why" \
 	"^75 tokenctl: database: statement failed: canceling statement due to lock timeout" "$RC $OUT"
 check "... and nothing was created" 0 "$(on A list 2>/dev/null | grep -c ' blocked$')"
-kill $HOLDER 2>/dev/null; wait $HOLDER 2>/dev/null
-pg_sql httptoken "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()" >/dev/null
+release_writers_lock
 
 # The policy travels like a token.
 on A policy set --max-days 30 2>/dev/null

@@ -40,9 +40,8 @@ as_on() {
 	setpriv --reuid="$U" --regid="$(id -g "$U")" --init-groups \
 		"$TOKENCTL" --socket "$TEST_TMP/$h/httptokend.sock" "$@"
 }
-LOCK=1752462443
 waiting() {
-	pg_sql httptoken "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $LOCK AND NOT granted"
+	pg_sql httptoken "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $WRITERS_LOCK AND NOT granted"
 }
 mine() { on C list --all 2>/dev/null | grep -c " $U "; }
 
@@ -59,12 +58,7 @@ check_match "the user's first token, on A" "^0 htk_" "$RC $OUT"
 
 # Another client holds the writers' lock; both creates count in their
 # replicas (one token, the limit is two), then wait for it.
-pg_sql httptoken "BEGIN; SELECT pg_advisory_xact_lock($LOCK); SELECT pg_sleep(30); COMMIT" \
-	>/dev/null 2>&1 &
-HOLDER=$!
-n=0
-until [ "$(pg_sql httptoken "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] ||
-	[ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+hold_writers_lock
 as_on A create --name on-a >"$TEST_TMP/a.out" 2>&1 &
 PA=$!
 as_on B create --name on-b >"$TEST_TMP/b.out" 2>&1 &
@@ -72,11 +66,9 @@ PB=$!
 n=0
 until [ "$(waiting)" = 2 ] || [ $n -ge 40 ]; do sleep 0.1; n=$((n + 1)); done
 check "both creates wait for the writers' lock" 2 "$(waiting)"
-pg_sql httptoken "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-	WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()" >/dev/null
+release_writers_lock
 wait $PA; RA=$?
 wait $PB; RB=$?
-kill $HOLDER 2>/dev/null; wait $HOLDER 2>/dev/null
 check "one of the two creates lands, the other exits 65" "0 65" \
 	"$(printf '%s\n%s\n' "$RA" "$RB" | sort -n | tr '\n' ' ' | sed 's/ $//')"
 check_match "the refused one says why" \
