@@ -18,6 +18,7 @@
 #define IDLE_TX_TIMEOUT  "30s"
 #define CONNECT_TIMEOUT  "5"
 #define WRITERS_LOCK     "1752462443"   /* pg_advisory_xact_lock key: "httk" */
+#define NOTIFY_LOCK      "1752462446"   /* pg_try_advisory_lock key: "httn" */
 #define CHANNEL          "httptoken"
 
 struct ht_pg {
@@ -452,6 +453,19 @@ ht_pg_prune_changes(struct ht_pg *pg, unsigned days, unsigned long *n, struct ht
 		*n = strtoul(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	return s;
+}
+
+enum ht_status
+ht_pg_try_notify_lock(struct ht_pg *pg, int *got, struct ht_error *err)
+{
+	PGresult *res = query1(pg, "SELECT pg_try_advisory_lock(" NOTIFY_LOCK ")", err);
+
+	*got = 0;
+	if (res == NULL)
+		return PQstatus(pg->conn) != CONNECTION_OK ? HT_ERR_UNAVAIL : HT_ERR_IO;
+	*got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return HT_OK;
 }
 
 enum ht_status

@@ -86,6 +86,12 @@ enum ht_status ht_pg_head(struct ht_pg *pg, uint64_t *seq, struct ht_error *err)
 enum ht_status ht_pg_prune_changes(struct ht_pg *pg, unsigned days, unsigned long *n,
                                    struct ht_error *err);
 
+/* The fleet's notify lock, a session-level advisory lock, held until the
+ * connection closes (so a notify that dies releases it): *got 1 when this
+ * session took it, 0 when another holds it. Only one host of a fleet
+ * sends expiry mail at a time. */
+enum ht_status ht_pg_try_notify_lock(struct ht_pg *pg, int *got, struct ht_error *err);
+
 /* LISTEN for changes; wait up to timeout_ms for a notification (1), a
  * timeout (0), or a lost connection (HT_ERR_UNAVAIL). */
 enum ht_status ht_pg_listen(struct ht_pg *pg, struct ht_error *err);

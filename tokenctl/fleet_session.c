@@ -42,6 +42,29 @@ fleet_refuse_copy(const struct ctl *ctl, const char *command)
 }
 
 int
+fleet_notify_lock(const struct ctl *ctl, struct ht_pg **pg)
+{
+	struct ht_error err = { 0 };
+	enum ht_status s;
+	int rc, got = 0;
+
+	*pg = NULL;
+	if (!fleet_enabled(ctl))
+		return 0;
+	if ((rc = fleet_connect_as(ctl, "tokenctl-notify", pg, &err)) != 0)
+		return tk_error(rc, "notify: %s; nothing was sent (in a fleet, notify takes the "
+		                "database's notify lock so that only one host sends mail)", err.msg);
+	if ((s = ht_pg_try_notify_lock(*pg, &got, &err)) == HT_OK && got)
+		return 0;
+	ht_pg_close(*pg);
+	*pg = NULL;
+	if (s != HT_OK)
+		return tk_fail(s, &err);
+	return tk_error(EX_TEMPFAIL, "notify: another host of the fleet is sending expiry mail "
+	                "now (it holds the database's notify lock); nothing was sent here");
+}
+
+int
 fleet_side_path(const struct ctl *ctl, const char *suffix, char *buf, size_t size)
 {
 	if (snprintf(buf, size, "%s%s", ctl->db, suffix) >= (int)size)

@@ -72,6 +72,11 @@ void fleet_session_end(struct session *ses);
 int fleet_side_path(const struct ctl *ctl, const char *suffix, char *buf, size_t size);
 int fleet_queue_append(const struct ctl *ctl, ht_id id, int64_t when);
 
+/* notify in a fleet: 0 with *pg holding the fleet's notify lock (NULL
+ * outside a fleet; close it when done), 75 when another host holds it,
+ * 69 when the database is unreachable. */
+int fleet_notify_lock(const struct ctl *ctl, struct ht_pg **pg);
+
 /* cmd_fleet.c: 77 / 78 with a message, else 0. */
 int fleet_need_root(const struct ctl *ctl, const char *what);
 int fleet_need_source(const struct ctl *ctl, const char *what);
