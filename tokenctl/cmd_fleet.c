@@ -187,7 +187,7 @@ fleet_init(const struct ctl *ctl)
 	struct ht_pg *pg = NULL;
 	struct ht_key key;
 	enum ht_status s;
-	int rc;
+	int rc, migrated = 0;
 
 	if (w == NULL)
 		return tk_error(EX_OSERR, "out of memory");
@@ -197,9 +197,11 @@ fleet_init(const struct ctl *ctl)
 	}
 	if ((s = ht_key_load(ctl->keyfile, &key, &err)) != HT_OK) {
 		rc = tk_fail(s, &err);
-	} else if ((s = ht_pg_connect(ctl->conf->conninfo, &pg, &err)) != HT_OK ||
-	           (s = ht_pg_schema_create(pg, &err)) != HT_OK) {
+	} else if ((s = ht_pg_connect(ctl->conf->conninfo, &pg, &err)) != HT_OK) {
 		rc = tk_fail(s, &err);
+	} else if ((s = ht_pg_schema_create(pg, &migrated, &err)) != HT_OK) {
+		/* An existing fleet's schema brought up to date: nothing to load. */
+		rc = migrated && s == HT_ERR_EXISTS ? 0 : tk_fail(s, &err);
 	} else if ((s = ht_txn_begin(ctl->db, &key, ctl->wait_ms, &w->txn, &err)) != HT_OK) {
 		rc = tk_fail(s, &err);
 	} else {
@@ -212,6 +214,10 @@ fleet_init(const struct ctl *ctl)
 		else if (rc != 0)
 			ht_txn_abort(w->txn);
 	}
+	if (migrated)
+		tk_note("fleet init: migrated the database schema from version 1 to %d%s",
+		        HT_PG_SCHEMA_VERSION, rc == 0 && w->txn == NULL
+		        ? "; the rows it holds are kept, nothing was loaded" : "");
 	ht_pg_close(pg);
 	ht_key_wipe(&key);
 	ht_signer_wipe(&sg);

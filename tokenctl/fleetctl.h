@@ -77,6 +77,26 @@ int fleet_queue_append(const struct ctl *ctl, ht_id id, int64_t when);
  * 69 when the database is unreachable. */
 int fleet_notify_lock(const struct ctl *ctl, struct ht_pg **pg);
 
+/* fleet_lastuse.c: last use across the fleet. push: the entries this
+ * host recorded since its last push go to the database. load: the
+ * database's (for id, or every id when id is NULL; none, with a warning,
+ * when it is unreachable; nothing outside a fleet); merge: the newer of
+ * this host's use and the database's into use. */
+struct lastuse_entry;
+struct fleet_lastuse {
+	int fleet;
+	char host[HT_LASTUSE_HOST_MAX + 1];
+	struct lastuse_entry *v;
+	size_t n, cap;
+	char *pool;
+	size_t pool_len, pool_cap;
+	int failed;
+};
+int fleet_lastuse_push(const struct ctl *ctl, struct ht_pg *pg, unsigned long *pushed);
+void fleet_lastuse_load(const struct ctl *ctl, const uint64_t *id, struct fleet_lastuse *m);
+void fleet_lastuse_merge(const struct fleet_lastuse *m, uint64_t id, struct ht_lastuse *use);
+void fleet_lastuse_free(struct fleet_lastuse *m);
+
 /* cmd_fleet.c: 77 / 78 with a message, else 0. */
 int fleet_need_root(const struct ctl *ctl, const char *what);
 int fleet_need_source(const struct ctl *ctl, const char *what);
