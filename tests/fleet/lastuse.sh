@@ -38,6 +38,10 @@ check "A's own use, at least as recent, wins" '"last_used_service":"host-a"' "$(
 # The database's, newer: it wins.
 pg_sql httptoken "UPDATE httptoken_lastuse SET at = at + 1000" >/dev/null
 check "a newer use in the database wins" '"last_used_service":"host-b"' "$(field A last_used_service)"
+# revoke --unused counts the fleet's last use: a token used on another
+# host more recently than this one saw is not unused here.
+check "revoke --unused on A counts B's later use" '{"count":0,"ids":[],"dry_run":true}' \
+	"$(on A --json revoke --unused 0 --dry-run 2>/dev/null)"
 # Written straight into the database, not as a host writes it: dropped.
 pg_sql httptoken "UPDATE httptoken_lastuse SET at = at + 1000, service = E'evil\\x1b[31m'" >/dev/null
 check "a control character in the database's service: dropped" '"last_used_service":"host-a"' \
