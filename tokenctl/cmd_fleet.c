@@ -146,6 +146,11 @@ init_load(const struct ctl *ctl, struct ht_pg *pg, struct init_walk *w)
 	struct ht_policy pol;
 	enum ht_status s;
 
+	/* A replica holds the fleet's registry: a store of version 1 has none. */
+	if (ht_store_schema(ht_txn_store(w->txn)) < HT_SCHEMA_VERSION)
+		return tk_error(EX_DATAERR, "fleet init: %s is a store of version %u; run "
+		                "'tokenctl upgrade' first", ctl->db,
+		                ht_store_schema(ht_txn_store(w->txn)));
 	if ((s = ht_pg_begin(pg, &w->err)) != HT_OK)
 		return tk_fail(s, &w->err);
 	s = ht_store_foreach(ht_txn_store(w->txn), init_one, w, &w->err);

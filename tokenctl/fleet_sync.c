@@ -288,6 +288,11 @@ adopt_store(const struct ctl *ctl, struct ht_txn *txn, const struct sync_opts *o
 	enum ht_status s;
 	int rc = 0;
 
+	if (ht_store_schema(ht_txn_store(txn)) < HT_SCHEMA_VERSION)
+		return tk_error(EX_DATAERR, "%s is a store of version %u and cannot hold the "
+		                "fleet's registry; run 'tokenctl upgrade' first (or move it away "
+		                "to start an empty replica)", ctl->db,
+		                ht_store_schema(ht_txn_store(txn)));
 	s = ht_store_foreach(ht_txn_store(txn), collect_id, &l, &err);
 	if (s == HT_OK)
 		s = ht_store_foreach_entry(ht_txn_store(txn), collect_scope, &sl, &err);

@@ -175,4 +175,28 @@ check_match "sync --replace drops it" "^0 .*--replace: 2 local registry entries 
 	"$RC $(printf '%s' "$OUT" | tr '\n' ' ')"
 check "after --replace: LOCAL is gone" 66 "$(on D project show LOCAL >/dev/null 2>&1; echo $?)"
 check_match "after --replace: the fleet's registry" '"project":"PRE"' "$(shown D PRE)"
+check_match "fleet status --json lists no refused entries on D" '"refused_registry":\[\],"refused_registry_count":0' \
+	"$(on D --json fleet status 2>&1)"
+
+# A store of version 1 has no registry: it neither starts a fleet nor
+# becomes a replica before 'tokenctl upgrade'.
+mkdir -p "$TEST_TMP/E" && chmod 0755 "$TEST_TMP/E"
+cp "$top_srcdir/tests/fixtures/v1-store/tokens.db" "$top_srcdir/tests/fixtures/v1-store/key" "$TEST_TMP/E/"
+chmod 0600 "$TEST_TMP/E/key"
+pg_sql postgres "CREATE DATABASE v1fleet" >/dev/null
+printf 'source = postgresql\npostgresql = %s\n' "${CONNINFO%dbname=*}dbname=v1fleet user=postgres" \
+	>"$TEST_TMP/E/httptoken.conf"
+before=$(md5sum <"$TEST_TMP/E/tokens.db")
+OUT=$("$TOKENCTL" --config "$TEST_TMP/E/httptoken.conf" --db "$TEST_TMP/E/tokens.db" \
+	--keyfile "$TEST_TMP/E/key" fleet init 2>&1); RC=$?
+check "fleet init from a store of version 1: refused (65)" \
+	"65 tokenctl: fleet init: $TEST_TMP/E/tokens.db is a store of version 1; run 'tokenctl upgrade' first" \
+	"$RC $(printf '%s' "$OUT" | grep -v 'signing key')"
+check "... nothing loaded" 0 "$(pg_sql v1fleet "SELECT count(*) FROM httptoken_rows")"
+OUT=$("$TOKENCTL" --config "$TEST_TMP/A/httptoken.conf" --db "$TEST_TMP/E/tokens.db" \
+	--keyfile "$TEST_TMP/E/key" sync --replace 2>&1); RC=$?
+check "sync onto a store of version 1: refused (65)" \
+	"65 tokenctl: $TEST_TMP/E/tokens.db is a store of version 1 and cannot hold the fleet's registry; run 'tokenctl upgrade' first (or move it away to start an empty replica)" \
+	"$RC $OUT"
+check "... the store is unchanged" "$before" "$(md5sum <"$TEST_TMP/E/tokens.db")"
 tap_done
