@@ -21,10 +21,12 @@
  * (put, or deleted). */
 struct fleet_change {
 	enum ht_row_kind kind;
-	struct ht_record rec;
-	struct ht_policy pol;
-	struct ht_entry ent;
-	char scope[HT_SCOPE_MAX + 1];
+	union {                    /* by kind */
+		struct ht_record rec;
+		struct ht_policy pol;
+		struct ht_entry ent;
+	};
+	char scope[HT_SCOPE_MAX + 1];   /* an entry's, also when deleted */
 	int deleted;
 };
 
