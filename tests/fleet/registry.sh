@@ -18,7 +18,7 @@ make_user adm
 make_user other
 ADM=$(acct adm)
 OTHER=$(acct other)
-trap 'daemon_fixture_stop; pg_stop_quiet; accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
+trap 'daemon_fixture_stop; kill_followers; pg_stop_quiet; accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
 
 # The row of a registry entry: its payload names its scope after a format
 # byte, an operation byte and the scope's 16-bit length.
@@ -130,7 +130,7 @@ check_match "the valid row again: ACME back on B" '"project":"ACME"' "$(shown B 
 DB="$TEST_TMP/B/tokens.db" KEY="$SHARED/key" DAEMON_ARGS="--config $TEST_TMP/B/httptoken.conf"
 export DB KEY
 daemon_fixture
-trap 'daemon_fixture_stop; pg_stop_quiet; accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
+trap 'daemon_fixture_stop; kill_followers; pg_stop_quiet; accounts_cleanup; rm -rf "$TEST_TMP"' EXIT
 OUT=$(as "$OTHER" create --project ACME --name nope 2>&1); RC=$?
 check_match "on B, another user may not create an ACME token (77)" "^77 " "$RC $OUT"
 P=$(as "$ADM" create --project ACME --name ci 2>&1); RC=$?
@@ -162,6 +162,24 @@ check "the deletions are signed rows in the database" "3 3" \
 on A project add ACME >/dev/null 2>&1
 on B sync >/dev/null 2>&1
 check_match "registered again on A: B has it" '"project":"ACME","description":""' "$(shown B ACME)"
+
+# A follower applies registry rows as they come.
+on C sync >/dev/null 2>&1
+"$TOKENCTL" --config "$TEST_TMP/C/httptoken.conf" --db "$TEST_TMP/C/tokens.db" \
+	--keyfile "$SHARED/key" sync --follow >/dev/null 2>"$TEST_TMP/follow.log" &
+FOLLOWERS=$!
+on A project add FOLLOWED --description "seen by the follower" >/dev/null 2>&1
+n=0
+until on C project show FOLLOWED >/dev/null 2>&1 || [ $n -ge 150 ]; do sleep 0.2; n=$((n + 1)); done
+check_match "the follower on C applies a project added on A" '"description":"seen by the follower"' \
+	"$(shown C FOLLOWED)"
+on A project remove FOLLOWED >/dev/null 2>&1
+n=0
+while on C project show FOLLOWED >/dev/null 2>&1 && [ $n -lt 150 ]; do sleep 0.2; n=$((n + 1)); done
+OUT=$(on C project show FOLLOWED 2>&1); RC=$?
+check "... and its removal" "66 tokenctl: no such project FOLLOWED" "$RC $OUT"
+kill "$FOLLOWERS"; wait "$FOLLOWERS" 2>/dev/null
+FOLLOWERS=""
 
 # A host with a registry of its own joins only with --replace.
 cp "$TEST_TMP/A/httptoken.conf" "$TEST_TMP/D/"
