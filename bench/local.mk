@@ -18,7 +18,7 @@ bench_verify_bench_LDADD = lib/libhttptoken.la $(SODIUM_LIBS) $(GDBM_LIBS) -lpth
 bench_crypt_bench_SOURCES = bench/crypt-bench.c $(BENCH_UTIL)
 bench_crypt_bench_LDADD = -lcrypt
 EXTRA_DIST += bench/run.sh docs/benchmarks.md
-EXTRA_DIST += bench/fleet-latency.sh
+EXTRA_DIST += bench/fleet-latency.sh bench/fleet-lastuse.sh
 # --- end of the authentication benchmarks ----------------------------------
 
 # --- tokenctl at scale (bench/tokenctl-scale.sh) ---------------------------

@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "pg.h"
+#include "pg_impl.h"
 
 /* Writers wait this long for another writer's lock, then give up (75);
  * a client that stalls inside a transaction is cut off after this. */
@@ -18,11 +19,14 @@
 #define IDLE_TX_TIMEOUT  "30s"
 #define CONNECT_TIMEOUT  "5"
 #define WRITERS_LOCK     "1752462443"   /* pg_advisory_xact_lock key: "httk" */
+#define NOTIFY_LOCK      "1752462446"   /* pg_try_advisory_lock key: "httn" */
 #define CHANNEL          "httptoken"
 
-struct ht_pg {
-	PGconn *conn;
-};
+
+#define LASTUSE_TABLE \
+	"CREATE TABLE httptoken_lastuse (" \
+	" id bigint PRIMARY KEY, at bigint NOT NULL, service text NOT NULL," \
+	" client text NOT NULL, host text NOT NULL)"
 
 static const char *const schema_sql[] = {
 	"CREATE TABLE httptoken_schema (version integer NOT NULL)",
@@ -36,12 +40,19 @@ static const char *const schema_sql[] = {
 	" seq bigint PRIMARY KEY, kind smallint NOT NULL, id bigint NOT NULL,"
 	" version bigint NOT NULL, host text NOT NULL,"
 	" at timestamptz NOT NULL DEFAULT now())",
-	"INSERT INTO httptoken_schema VALUES (1)",
+	LASTUSE_TABLE,
+	"INSERT INTO httptoken_schema VALUES (2)",
+};
+
+/* From version 1: the last-use table. */
+static const char *const migrate_1_2[] = {
+	LASTUSE_TABLE,
+	"UPDATE httptoken_schema SET version = 2",
 };
 
 /* The server's primary message (or the first line of libpq's own). */
-static enum ht_status
-pg_fail(struct ht_pg *pg, enum ht_status s, const char *what, const PGresult *res,
+enum ht_status
+ht_pg_fail(struct ht_pg *pg, enum ht_status s, const char *what, const PGresult *res,
         struct ht_error *err)
 {
 	const char *m = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -57,8 +68,8 @@ pg_fail(struct ht_pg *pg, enum ht_status s, const char *what, const PGresult *re
 
 /* Runs a statement without parameters or rows; HT_ERR_BUSY for a lock
  * timeout or serialization failure. */
-static enum ht_status
-exec0(struct ht_pg *pg, const char *sql, struct ht_error *err)
+enum ht_status
+ht_pg_exec0(struct ht_pg *pg, const char *sql, struct ht_error *err)
 {
 	PGresult *res = PQexec(pg->conn, sql);
 	enum ht_status s = HT_OK;
@@ -68,7 +79,7 @@ exec0(struct ht_pg *pg, const char *sql, struct ht_error *err)
 
 		s = state != NULL && (strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0)
 		    ? HT_ERR_BUSY : HT_ERR_IO;
-		s = pg_fail(pg, s, "statement failed", res, err);
+		s = ht_pg_fail(pg, s, "statement failed", res, err);
 	}
 	PQclear(res);
 	return s;
@@ -98,11 +109,11 @@ ht_pg_connect_as(const char *conninfo, const char *appname, struct ht_pg **out,
 		return ht_error_set(err, HT_ERR_NOMEM, "out of memory");
 	}
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
-		s = pg_fail(pg, HT_ERR_UNAVAIL, "cannot connect", NULL, err);
+		s = ht_pg_fail(pg, HT_ERR_UNAVAIL, "cannot connect", NULL, err);
 		ht_pg_close(pg);
 		return s;
 	}
-	s = exec0(pg, "SET lock_timeout = '" LOCK_TIMEOUT "'; "
+	s = ht_pg_exec0(pg, "SET lock_timeout = '" LOCK_TIMEOUT "'; "
 	          "SET idle_in_transaction_session_timeout = '" IDLE_TX_TIMEOUT "'", err);
 	if (s != HT_OK) {
 		ht_pg_close(pg);
@@ -129,77 +140,112 @@ ht_pg_ok(const struct ht_pg *pg)
 
 /* One row, one column, as text; NULL (and err set) on failure. The
  * result is the caller's to PQclear. */
-static PGresult *
-query1(struct ht_pg *pg, const char *sql, struct ht_error *err)
+PGresult *
+ht_pg_query1(struct ht_pg *pg, const char *sql, struct ht_error *err)
 {
 	PGresult *res = PQexec(pg->conn, sql);
 
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && PQnfields(res) == 1)
 		return res;
-	pg_fail(pg, HT_ERR_CONFIG, "query failed", res, err);
+	ht_pg_fail(pg, HT_ERR_CONFIG, "query failed", res, err);
 	PQclear(res);
 	return NULL;
 }
 
-enum ht_status
-ht_pg_schema_check(struct ht_pg *pg, struct ht_error *err)
+/* The schema's version; 0 when there is none. */
+static enum ht_status
+schema_version(struct ht_pg *pg, int *version, struct ht_error *err)
 {
-	PGresult *res = query1(pg, "SELECT to_regclass('httptoken_schema') IS NOT NULL", err);
+	PGresult *res = ht_pg_query1(pg, "SELECT to_regclass('httptoken_schema') IS NOT NULL", err);
 	int present;
 
+	*version = 0;
 	if (res == NULL)
 		return HT_ERR_CONFIG;
 	present = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
 	if (!present)
-		return ht_error_set(err, HT_ERR_CONFIG, "database: no httptoken schema (run "
-		                    "tokenctl fleet init on the first host)");
-	res = query1(pg, "SELECT max(version) FROM httptoken_schema", err);
-	if (res == NULL)
+		return HT_OK;
+	if ((res = ht_pg_query1(pg, "SELECT max(version) FROM httptoken_schema", err)) == NULL)
 		return HT_ERR_CONFIG;
-	present = atoi(PQgetvalue(res, 0, 0));
+	*version = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
-	if (present != HT_PG_SCHEMA_VERSION)
-		return ht_error_set(err, HT_ERR_CONFIG, "database: schema version %d, this "
-		                    "tokenctl knows %d", present, HT_PG_SCHEMA_VERSION);
 	return HT_OK;
 }
 
 enum ht_status
-ht_pg_schema_create(struct ht_pg *pg, struct ht_error *err)
+ht_pg_schema_check(struct ht_pg *pg, struct ht_error *err)
 {
-	struct ht_error probe = { 0 };
-	enum ht_status s;
-	PGresult *res;
-	long rows;
+	int version;
+	enum ht_status s = schema_version(pg, &version, err);
 
-	if (ht_pg_schema_check(pg, &probe) == HT_OK) {
-		if ((res = query1(pg, "SELECT count(*) FROM httptoken_rows", err)) == NULL)
-			return HT_ERR_IO;
-		rows = atol(PQgetvalue(res, 0, 0));
-		PQclear(res);
-		if (rows > 0)
-			return ht_error_set(err, HT_ERR_EXISTS, "database: the schema already holds "
-			                    "%ld rows; fleet init loads only an empty one", rows);
-		return HT_OK;
-	}
-	if ((s = exec0(pg, "BEGIN", err)) != HT_OK)
+	if (s != HT_OK)
 		return s;
-	for (size_t i = 0; i < sizeof(schema_sql) / sizeof(schema_sql[0]) && s == HT_OK; i++)
-		s = exec0(pg, schema_sql[i], err);
+	if (version == 0)
+		return ht_error_set(err, HT_ERR_CONFIG, "database: no httptoken schema (run "
+		                    "tokenctl fleet init on the first host)");
+	if (version == 1)
+		return ht_error_set(err, HT_ERR_CONFIG, "database: schema version 1, this tokenctl "
+		                    "needs %d (run tokenctl fleet init on one host to migrate it)",
+		                    HT_PG_SCHEMA_VERSION);
+	if (version != HT_PG_SCHEMA_VERSION)
+		return ht_error_set(err, HT_ERR_CONFIG, "database: schema version %d, this "
+		                    "tokenctl knows %d", version, HT_PG_SCHEMA_VERSION);
+	return HT_OK;
+}
+
+/* Runs statements in one transaction. */
+static enum ht_status
+run_script(struct ht_pg *pg, const char *const *sql, size_t n, struct ht_error *err)
+{
+	enum ht_status s = ht_pg_exec0(pg, "BEGIN", err);
+
+	for (size_t i = 0; i < n && s == HT_OK; i++)
+		s = ht_pg_exec0(pg, sql[i], err);
 	if (s == HT_OK)
-		return exec0(pg, "COMMIT", err);
+		return ht_pg_exec0(pg, "COMMIT", err);
 	ht_pg_rollback(pg);
 	return s;
 }
 
 enum ht_status
+ht_pg_schema_create(struct ht_pg *pg, int *migrated, struct ht_error *err)
+{
+	enum ht_status s;
+	PGresult *res;
+	int version;
+	long rows;
+
+	*migrated = 0;
+	if ((s = schema_version(pg, &version, err)) != HT_OK)
+		return s;
+	if (version == 0)
+		return run_script(pg, schema_sql, sizeof(schema_sql) / sizeof(schema_sql[0]), err);
+	if (version == 1) {
+		s = run_script(pg, migrate_1_2, sizeof(migrate_1_2) / sizeof(migrate_1_2[0]), err);
+		if (s != HT_OK)
+			return s;
+		*migrated = 1;
+	}
+	if ((s = ht_pg_schema_check(pg, err)) != HT_OK)
+		return s;
+	if ((res = ht_pg_query1(pg, "SELECT count(*) FROM httptoken_rows", err)) == NULL)
+		return HT_ERR_IO;
+	rows = atol(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (rows > 0)
+		return ht_error_set(err, HT_ERR_EXISTS, "database: the schema already holds "
+		                    "%ld rows; fleet init loads only an empty one", rows);
+	return HT_OK;
+}
+
+enum ht_status
 ht_pg_begin(struct ht_pg *pg, struct ht_error *err)
 {
-	enum ht_status s = exec0(pg, "BEGIN", err);
+	enum ht_status s = ht_pg_exec0(pg, "BEGIN", err);
 
 	if (s == HT_OK)
-		s = exec0(pg, "SELECT pg_advisory_xact_lock(" WRITERS_LOCK ")", err);
+		s = ht_pg_exec0(pg, "SELECT pg_advisory_xact_lock(" WRITERS_LOCK ")", err);
 	if (s != HT_OK)
 		ht_pg_rollback(pg);
 	return s;
@@ -208,10 +254,10 @@ ht_pg_begin(struct ht_pg *pg, struct ht_error *err)
 enum ht_status
 ht_pg_commit(struct ht_pg *pg, struct ht_error *err)
 {
-	enum ht_status s = exec0(pg, "NOTIFY " CHANNEL, err);
+	enum ht_status s = ht_pg_exec0(pg, "NOTIFY " CHANNEL, err);
 
 	if (s == HT_OK)
-		s = exec0(pg, "COMMIT", err);
+		s = ht_pg_exec0(pg, "COMMIT", err);
 	if (s != HT_OK)
 		ht_pg_rollback(pg);
 	return s;
@@ -274,7 +320,7 @@ ht_pg_row_get(struct ht_pg *pg, enum ht_row_kind kind, uint64_t id, struct ht_ro
 	                   "FROM httptoken_rows WHERE kind = $1 AND id = $2 FOR UPDATE",
 	                   2, NULL, params, NULL, NULL, 1);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		s = pg_fail(pg, HT_ERR_IO, "reading a row", res, err);
+		s = ht_pg_fail(pg, HT_ERR_IO, "reading a row", res, err);
 	else if (PQntuples(res) == 0)
 		s = HT_ERR_NOTFOUND;
 	else
@@ -318,7 +364,7 @@ put_result(struct ht_pg *pg, PGresult *res, struct ht_row *row, struct ht_error 
 	enum ht_status s = HT_OK;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
-		s = pg_fail(pg, HT_ERR_IO, "writing a row", res, err);
+		s = ht_pg_fail(pg, HT_ERR_IO, "writing a row", res, err);
 	else
 		row->seq = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
@@ -344,10 +390,10 @@ read_pipeline(struct ht_pg *pg, struct ht_row *rows, size_t n, struct ht_error *
 
 	for (size_t i = 0; i < n; i++) {
 		if ((res = PQgetResult(pg->conn)) == NULL)
-			return pg_fail(pg, HT_ERR_IO, "writing rows: results missing", NULL, err);
+			return ht_pg_fail(pg, HT_ERR_IO, "writing rows: results missing", NULL, err);
 		if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED) {
 			PQclear(res);
-			s = s != HT_OK ? s : pg_fail(pg, HT_ERR_IO, "writing rows", NULL, err);
+			s = s != HT_OK ? s : ht_pg_fail(pg, HT_ERR_IO, "writing rows", NULL, err);
 		} else {
 			enum ht_status r = put_result(pg, res, &rows[i], err);
 
@@ -358,7 +404,7 @@ read_pipeline(struct ht_pg *pg, struct ht_row *rows, size_t n, struct ht_error *
 	}
 	res = PQgetResult(pg->conn);
 	if (PQresultStatus(res) != PGRES_PIPELINE_SYNC && s == HT_OK)
-		s = pg_fail(pg, HT_ERR_IO, "writing rows: no sync point", res, err);
+		s = ht_pg_fail(pg, HT_ERR_IO, "writing rows: no sync point", res, err);
 	PQclear(res);
 	return s;
 }
@@ -372,22 +418,22 @@ ht_pg_rows_put(struct ht_pg *pg, struct ht_row *rows, size_t n, const char *host
 	if (n == 0)
 		return HT_OK;
 	if (!PQenterPipelineMode(pg->conn))
-		return pg_fail(pg, HT_ERR_IO, "pipeline mode", NULL, err);
+		return ht_pg_fail(pg, HT_ERR_IO, "pipeline mode", NULL, err);
 	for (size_t i = 0; i < n; i++)
 		if (!send_put(pg, &rows[i], host, 1, NULL)) {
 			(void)PQpipelineSync(pg->conn);
-			s = pg_fail(pg, HT_ERR_IO, "writing rows", NULL, err);
+			s = ht_pg_fail(pg, HT_ERR_IO, "writing rows", NULL, err);
 			(void)read_pipeline(pg, rows, i, err);
 			PQexitPipelineMode(pg->conn);
 			return s;
 		}
 	if (!PQpipelineSync(pg->conn)) {
 		PQexitPipelineMode(pg->conn);
-		return pg_fail(pg, HT_ERR_IO, "writing rows", NULL, err);
+		return ht_pg_fail(pg, HT_ERR_IO, "writing rows", NULL, err);
 	}
 	s = read_pipeline(pg, rows, n, err);
 	if (!PQexitPipelineMode(pg->conn) && s == HT_OK)
-		s = pg_fail(pg, HT_ERR_IO, "leaving pipeline mode", NULL, err);
+		s = ht_pg_fail(pg, HT_ERR_IO, "leaving pipeline mode", NULL, err);
 	return s;
 }
 
@@ -410,7 +456,7 @@ ht_pg_changes(struct ht_pg *pg, uint64_t after, unsigned limit, ht_pg_visit visi
 	                   "FROM httptoken_rows WHERE seq > $1 ORDER BY seq LIMIT $2",
 	                   2, NULL, params, NULL, NULL, 1);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		s = pg_fail(pg, HT_ERR_IO, "reading changes", res, err);
+		s = ht_pg_fail(pg, HT_ERR_IO, "reading changes", res, err);
 	for (int i = 0; s == HT_OK && i < PQntuples(res); i++) {
 		s = read_row(res, i, row, err);
 		if (s == HT_OK)
@@ -425,7 +471,7 @@ ht_pg_changes(struct ht_pg *pg, uint64_t after, unsigned limit, ht_pg_visit visi
 enum ht_status
 ht_pg_head(struct ht_pg *pg, uint64_t *seq, struct ht_error *err)
 {
-	PGresult *res = query1(pg, "SELECT coalesce(max(seq), 0) FROM httptoken_rows", err);
+	PGresult *res = ht_pg_query1(pg, "SELECT coalesce(max(seq), 0) FROM httptoken_rows", err);
 
 	if (res == NULL)
 		return HT_ERR_IO;
@@ -447,7 +493,7 @@ ht_pg_prune_changes(struct ht_pg *pg, unsigned days, unsigned long *n, struct ht
 	                   "WHERE at < now() - make_interval(days => $1::int)",
 	                   1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		s = pg_fail(pg, HT_ERR_IO, "pruning the change log", res, err);
+		s = ht_pg_fail(pg, HT_ERR_IO, "pruning the change log", res, err);
 	else
 		*n = strtoul(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
@@ -455,9 +501,22 @@ ht_pg_prune_changes(struct ht_pg *pg, unsigned days, unsigned long *n, struct ht
 }
 
 enum ht_status
+ht_pg_try_notify_lock(struct ht_pg *pg, int *got, struct ht_error *err)
+{
+	PGresult *res = ht_pg_query1(pg, "SELECT pg_try_advisory_lock(" NOTIFY_LOCK ")", err);
+
+	*got = 0;
+	if (res == NULL)
+		return PQstatus(pg->conn) != CONNECTION_OK ? HT_ERR_UNAVAIL : HT_ERR_IO;
+	*got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return HT_OK;
+}
+
+enum ht_status
 ht_pg_listen(struct ht_pg *pg, struct ht_error *err)
 {
-	return exec0(pg, "LISTEN " CHANNEL, err);
+	return ht_pg_exec0(pg, "LISTEN " CHANNEL, err);
 }
 
 static int
@@ -490,7 +549,7 @@ ht_pg_wait(struct ht_pg *pg, int timeout_ms, int *notified, struct ht_error *err
 	if (r <= 0)
 		return HT_OK;
 	if (!PQconsumeInput(pg->conn) || PQstatus(pg->conn) != CONNECTION_OK)
-		return pg_fail(pg, HT_ERR_UNAVAIL, "connection lost", NULL, err);
+		return ht_pg_fail(pg, HT_ERR_UNAVAIL, "connection lost", NULL, err);
 	*notified = drain_notifies(pg);
 	return HT_OK;
 }

@@ -2,10 +2,11 @@
 /* The fleet's PostgreSQL database: connection, schema, signed rows and the
  * change sequence. Only tokenctl links this (never the PAM module).
  *
- * Schema (version 1):
+ * Schema (version 2; version 1 had no httptoken_lastuse):
  *   httptoken_schema  (version)
  *   httptoken_rows    (kind, id, version, payload, sig, seq)   PRIMARY KEY (kind, id)
  *   httptoken_changes (seq, kind, id, version, host, at)       the change log
+ *   httptoken_lastuse (id, at, service, client, host)          last use, advisory
  *   SEQUENCE httptoken_change_seq
  * A row's payload is what the replica stores (the sealed record encoding,
  * a keyed hash of the secret, never the secret), opaque to the database;
@@ -20,13 +21,14 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "lastused.h"
 #include "record.h"
 #include "sign.h"
 
 /* A row carries one encoded record or policy; a record with every use and
  * --only scope filled is several KiB. */
 #define HT_ROW_PAYLOAD_MAX HT_RECORD_MAX
-#define HT_PG_SCHEMA_VERSION 1
+#define HT_PG_SCHEMA_VERSION 2
 
 struct ht_pg;
 
@@ -50,8 +52,9 @@ enum ht_status ht_pg_connect_as(const char *conninfo, const char *appname, struc
 void ht_pg_close(struct ht_pg *pg);
 int ht_pg_ok(const struct ht_pg *pg);
 
-/* Creates the schema where there is none; HT_ERR_EXISTS when it holds rows. */
-enum ht_status ht_pg_schema_create(struct ht_pg *pg, struct ht_error *err);
+/* Creates the schema where there is none, migrates one of version 1
+ * (*migrated 1); HT_ERR_EXISTS when it holds rows. */
+enum ht_status ht_pg_schema_create(struct ht_pg *pg, int *migrated, struct ht_error *err);
 /* HT_ERR_CONFIG when the schema is missing or of another version. */
 enum ht_status ht_pg_schema_check(struct ht_pg *pg, struct ht_error *err);
 
@@ -84,6 +87,24 @@ enum ht_status ht_pg_head(struct ht_pg *pg, uint64_t *seq, struct ht_error *err)
 /* Deletes change-log entries older than days (the rows stay: a replica
  * reads the current rows, so it never needs the pruned entries). */
 enum ht_status ht_pg_prune_changes(struct ht_pg *pg, unsigned days, unsigned long *n,
+                                   struct ht_error *err);
+
+/* The fleet's notify lock, a session-level advisory lock, held until the
+ * connection closes (so a notify that dies releases it): *got 1 when this
+ * session took it, 0 when another holds it. Only one host of a fleet
+ * sends expiry mail at a time. */
+enum ht_status ht_pg_try_notify_lock(struct ht_pg *pg, int *got, struct ht_error *err);
+
+/* Last use (advisory). push: n uses, each kept only when newer than the
+ * database's for its id; host fields name the host that saw them. fetch:
+ * visit for id's (id NULL: every id's, ascending); values no host could
+ * have written are dropped. */
+enum ht_status ht_pg_lastuse_push(struct ht_pg *pg, const uint64_t *ids,
+                                  const struct ht_lastuse *uses, size_t n,
+                                  struct ht_error *err);
+typedef void (*ht_pg_lastuse_visit)(void *ctx, uint64_t id, const struct ht_lastuse *use);
+enum ht_status ht_pg_lastuse_fetch(struct ht_pg *pg, const uint64_t *id,
+                                   ht_pg_lastuse_visit visit, void *ctx,
                                    struct ht_error *err);
 
 /* LISTEN for changes; wait up to timeout_ms for a notification (1), a

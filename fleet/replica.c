@@ -56,18 +56,19 @@ ht_replica_set_position(struct ht_txn *txn, uint64_t pos, struct ht_error *err)
 }
 
 enum ht_status
-ht_replica_version(struct ht_store *st, uint64_t id, uint64_t *version, unsigned *flags,
-                   struct ht_error *err)
+ht_replica_state_read(struct ht_store *st, const char *name, uint64_t *version,
+                      unsigned *flags, char scope[HT_SCOPE_MAX + 1], struct ht_error *err)
 {
 	unsigned char body[HT_REPLICA_STATE_MAX];
-	char name[4 + HT_ID_HEX_LEN + 1];
+	char sc[HT_SCOPE_MAX + 1] = "";
 	struct ht_reader r;
 	size_t len;
 	enum ht_status s;
 
 	*version = 0;
 	*flags = 0;
-	flv_name(id, name);
+	if (scope != NULL)
+		scope[0] = '\0';
 	s = ht_store_get_replica_state(st, name, body, sizeof(body), &len, err);
 	if (s == HT_ERR_NOTFOUND)
 		return HT_OK;
@@ -79,24 +80,50 @@ ht_replica_version(struct ht_store *st, uint64_t id, uint64_t *version, unsigned
 		                    name);
 	*version = ht_get_u64(&r);
 	*flags = ht_get_u8(&r);
+	if (scope != NULL)
+		ht_get_str(&r, sc, sizeof(sc));
 	if (r.failed || r.pos != len)
 		return ht_error_set(err, HT_ERR_CORRUPT, "replica version %s: bad length", name);
+	if (scope != NULL)
+		memcpy(scope, sc, sizeof(sc));
 	return HT_OK;
+}
+
+enum ht_status
+ht_replica_version(struct ht_store *st, uint64_t id, uint64_t *version, unsigned *flags,
+                   struct ht_error *err)
+{
+	char name[4 + HT_ID_HEX_LEN + 1];
+
+	flv_name(id, name);
+	return ht_replica_state_read(st, name, version, flags, NULL, err);
+}
+
+enum ht_status
+ht_replica_state_write(struct ht_txn *txn, const char *name, uint64_t version,
+                       unsigned flags, const char *scope, struct ht_error *err)
+{
+	unsigned char body[HT_REPLICA_STATE_MAX];
+	struct ht_writer w = { body, sizeof(body), 0, 0 };
+
+	ht_put_u8(&w, STATE_VERSION);
+	ht_put_u64(&w, version);
+	ht_put_u8(&w, (uint8_t)flags);
+	if (scope != NULL)
+		ht_put_str(&w, scope, HT_SCOPE_MAX);
+	if (w.failed)
+		return ht_error_set(err, HT_ERR_USAGE, "replica version %s: scope too long", name);
+	return ht_txn_put_replica_state(txn, name, body, w.len, err);
 }
 
 enum ht_status
 ht_replica_set_version(struct ht_txn *txn, uint64_t id, uint64_t version, unsigned flags,
                        struct ht_error *err)
 {
-	unsigned char body[16];
 	char name[4 + HT_ID_HEX_LEN + 1];
-	struct ht_writer w = { body, sizeof(body), 0, 0 };
 
 	flv_name(id, name);
-	ht_put_u8(&w, STATE_VERSION);
-	ht_put_u64(&w, version);
-	ht_put_u8(&w, (uint8_t)flags);
-	return ht_txn_put_replica_state(txn, name, body, w.len, err);
+	return ht_replica_state_write(txn, name, version, flags, NULL, err);
 }
 
 struct refused_walk {
@@ -109,15 +136,25 @@ refused_one(void *ctx, const char *name, size_t name_len, const unsigned char *b
             size_t len, struct ht_error *err)
 {
 	struct refused_walk *w = ctx;
-	char hex[HT_ID_HEX_LEN + 1];
+	char hex[HT_ID_HEX_LEN + 1], scope[HT_SCOPE_MAX + 1];
+	struct ht_reader r = { body, len, 0, 0 };
+	int entry = name_len > 4 && memcmp(name, "fle:", 4) == 0;
+	unsigned flags;
 
 	(void)err;
-	if (name_len != 4 + HT_ID_HEX_LEN || memcmp(name, "flv:", 4) != 0 ||
-	    len != 1 + 8 + 1 || !(body[9] & HT_FLV_REFUSED))
+	if (name_len != 4 + HT_ID_HEX_LEN || (!entry && memcmp(name, "flv:", 4) != 0))
+		return HT_OK;
+	(void)ht_get_u8(&r);
+	(void)ht_get_u64(&r);
+	flags = ht_get_u8(&r);
+	if (entry)
+		ht_get_str(&r, scope, sizeof(scope));
+	if (r.failed || r.pos != len || !(flags & HT_FLV_REFUSED))
 		return HT_OK;
 	memcpy(hex, name + 4, HT_ID_HEX_LEN);
 	hex[HT_ID_HEX_LEN] = '\0';
-	w->found(w->ctx, strtoull(hex, NULL, 16));
+	w->found(w->ctx, entry ? HT_ROW_ENTRY : HT_ROW_TOKEN, strtoull(hex, NULL, 16),
+	         entry ? scope : NULL);
 	return HT_OK;
 }
 
@@ -261,18 +298,20 @@ ht_replica_apply(struct ht_txn *txn, const struct ht_key *key,
 		return apply_policy(txn, key, pk, row, result, err);
 	if (row->kind == HT_ROW_TOKEN)
 		return apply_token(txn, key, pk, row, result, why, why_size, err);
+	if (row->kind == HT_ROW_ENTRY)
+		return ht_replica_apply_entry(txn, key, pk, row, result, why, why_size, err);
 	return ht_error_set(err, HT_ERR_CORRUPT, "row of unknown kind %d (change %" PRIu64
 	                    "); nothing applied", (int)row->kind, row->seq);
 }
 
-/* Fills in the row's head and signs it; the payload is in place. */
-static enum ht_status
-sign_row(enum ht_row_kind kind, uint64_t id, uint64_t version, const struct ht_signer *sg,
-         struct ht_row *row, struct ht_error *err)
+enum ht_status
+ht_row_seal(enum ht_row_kind kind, uint64_t id, uint64_t version, const struct ht_signer *sg,
+            struct ht_row *row, struct ht_error *err)
 {
 	if (row->len == 0)
 		return ht_error_set(err, HT_ERR_USAGE, "%s record too large",
-		                    kind == HT_ROW_TOKEN ? "token" : "policy");
+		                    kind == HT_ROW_TOKEN ? "token" :
+		                    kind == HT_ROW_POLICY ? "policy" : "registry");
 	row->kind = kind;
 	row->id = id;
 	row->version = version;
@@ -288,7 +327,7 @@ ht_row_for_record(const struct ht_record *rec, const struct ht_key *key,
 {
 	memset(row, 0, sizeof(*row));
 	row->len = ht_record_encode(rec, key, row->payload);
-	return sign_row(HT_ROW_TOKEN, rec->id, version, sg, row, err);
+	return ht_row_seal(HT_ROW_TOKEN, rec->id, version, sg, row, err);
 }
 
 enum ht_status
@@ -298,5 +337,5 @@ ht_row_for_policy(const struct ht_policy *pol, const struct ht_key *key,
 {
 	memset(row, 0, sizeof(*row));
 	row->len = ht_policy_encode(pol, key, row->payload);
-	return sign_row(HT_ROW_POLICY, 0, version, sg, row, err);
+	return ht_row_seal(HT_ROW_POLICY, 0, version, sg, row, err);
 }

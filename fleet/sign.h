@@ -22,7 +22,7 @@
 #define HT_SIGN_SEED     crypto_sign_SEEDBYTES      /* 32: the file's content */
 #define HT_SIGN_PUB      crypto_sign_PUBLICKEYBYTES /* 32 */
 
-enum ht_row_kind { HT_ROW_TOKEN = 1, HT_ROW_POLICY = 2 };
+enum ht_row_kind { HT_ROW_TOKEN = 1, HT_ROW_POLICY = 2, HT_ROW_ENTRY = 3 };
 
 struct ht_signer {
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];

@@ -8,6 +8,7 @@
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]     targets: token record policy options scope registry
 #                                         tombstone gitreq lastused authheader request conf webform
+#                                         entryrow
 #   fuzz/run.sh --seeds                   rewrite the seed corpora
 #
 # Environment: CLANG (default clang-14, else clang), FUZZ_BUILD (build
@@ -25,7 +26,7 @@ case "${1:-}" in
 [0-9]*) mode=run; seconds=$1; shift ;;
 *) mode=run ;;
 esac
-targets=${*:-"token record policy options scope registry tombstone gitreq lastused authheader request conf webform"}
+targets=${*:-"token record policy options scope registry tombstone gitreq lastused authheader request conf webform entryrow"}
 
 if [ -n "${FUZZ_BUILD:-}" ]; then
 	build=$FUZZ_BUILD; keep=1; mkdir -p "$build"
@@ -64,6 +65,7 @@ extra_sources() {
 	authheader) echo "$top/mod_authn_httptoken/authheader.c" ;;
 	request) echo "$top/httptokend/json.c $top/httptokend/proto.c" ;;
 	conf) echo "$top/fleet/conf.c" ;;
+	entryrow) echo "$top/fleet/replica_entry.c $top/fleet/replica.c $top/fleet/sign.c" ;;
 	webform) echo "$top/httptokend/json.c $top/httptoken-web/urlenc.c $top/httptoken-web/query.c
 		$top/httptoken-web/body.c $top/httptoken-web/cookie.c $top/httptoken-web/html.c
 		$top/httptoken-web/list.c" ;;

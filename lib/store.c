@@ -443,7 +443,8 @@ ht_replica_name_valid(const char *name, size_t len)
 {
 	if (len == 5 && memcmp(name, "fleet", 5) == 0)
 		return 1;
-	if (len != 4 + HT_ID_HEX_LEN || memcmp(name, "flv:", 4) != 0)
+	if (len != 4 + HT_ID_HEX_LEN ||
+	    (memcmp(name, "flv:", 4) != 0 && memcmp(name, "fle:", 4) != 0))
 		return 0;
 	for (size_t i = 4; i < len; i++)
 		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))

@@ -81,10 +81,11 @@ enum ht_status ht_txn_commit(struct ht_txn *txn, struct ht_error *err);
 void ht_txn_abort(struct ht_txn *txn);
 
 /* Sealed values kept beside the tokens under names of their own: a
- * replica's position and per-token row versions (fleet/replica.c). Each
- * is sealed with the key's MAC bound to its name, like every value.
- * Names: "fleet", or "flv:" + 16 hex digits. */
-#define HT_REPLICA_STATE_MAX 128
+ * replica's position and per-row versions (fleet/replica.c). Each is
+ * sealed with the key's MAC bound to its name, like every value.
+ * Names: "fleet", or "flv:" (tokens, the policy) or "fle:" (registry
+ * entries) + 16 hex digits. An entry's value holds its scope. */
+#define HT_REPLICA_STATE_MAX 384
 int ht_replica_name_valid(const char *name, size_t len);
 /* HT_ERR_NOTFOUND when absent, HT_ERR_CORRUPT when the seal fails. */
 enum ht_status ht_store_get_replica_state(struct ht_store *st, const char *name,

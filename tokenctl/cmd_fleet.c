@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "fleetctl.h"
+#include "registry_store.h"
 #include "safefile.h"
 
 int
@@ -66,6 +67,7 @@ struct init_walk {
 	size_t nb;
 	ht_id *ids;                       /* loaded: marked version 1 after the walk */
 	size_t n, cap;
+	struct scope_list scopes;         /* registry entries loaded, the same */
 	enum ht_status s;
 	struct ht_error err;
 };
@@ -104,6 +106,38 @@ init_one(const struct ht_record *rec, void *ctx)
 	return w->s != HT_OK;
 }
 
+static int
+init_entry(const struct ht_entry *e, void *ctx)
+{
+	struct init_walk *w = ctx;
+
+	scopes_add(&w->scopes, e->scope);
+	if (w->scopes.failed) {
+		w->s = ht_error_set(&w->err, HT_ERR_NOMEM, "out of memory");
+		return 1;
+	}
+	w->s = ht_row_for_entry(e->scope, e, w->key, w->sg, 1, &w->batch[w->nb++], &w->err);
+	if (w->s == HT_OK && w->nb == INIT_BATCH)
+		w->s = init_flush(w);
+	return w->s != HT_OK;
+}
+
+/* The registry, after the tokens; its entries marked version 1. */
+static enum ht_status
+init_registry(struct init_walk *w)
+{
+	enum ht_status s = ht_store_foreach_entry(ht_txn_store(w->txn), init_entry, w, &w->err);
+
+	if (s == HT_OK)
+		s = w->s;
+	if (s == HT_OK)
+		s = init_flush(w);
+	for (size_t i = 0; s == HT_OK && i < w->scopes.n; i++)
+		s = ht_replica_set_entry_version(w->txn, ht_entry_row_id(w->scopes.scopes[i]), 1,
+		                                 0, w->scopes.scopes[i], &w->err);
+	return s;
+}
+
 /* Loads the store into the database, marking the store a replica at the
  * position the load reached: both commit, or the store is unchanged. */
 static int
@@ -112,6 +146,11 @@ init_load(const struct ctl *ctl, struct ht_pg *pg, struct init_walk *w)
 	struct ht_policy pol;
 	enum ht_status s;
 
+	/* A replica holds the fleet's registry: a store of version 1 has none. */
+	if (ht_store_schema(ht_txn_store(w->txn)) < HT_SCHEMA_VERSION)
+		return tk_error(EX_DATAERR, "fleet init: %s is a store of version %u; run "
+		                "'tokenctl upgrade' first", ctl->db,
+		                ht_store_schema(ht_txn_store(w->txn)));
 	if ((s = ht_pg_begin(pg, &w->err)) != HT_OK)
 		return tk_fail(s, &w->err);
 	s = ht_store_foreach(ht_txn_store(w->txn), init_one, w, &w->err);
@@ -121,6 +160,8 @@ init_load(const struct ctl *ctl, struct ht_pg *pg, struct init_walk *w)
 		s = init_flush(w);
 	for (size_t i = 0; s == HT_OK && i < w->n; i++)
 		s = ht_replica_set_version(w->txn, w->ids[i], 1, 0, &w->err);
+	if (s == HT_OK)
+		s = init_registry(w);
 	if (s == HT_OK)
 		s = ht_store_get_policy(ht_txn_store(w->txn), &pol, &w->err);
 	if (s == HT_OK)
@@ -137,8 +178,8 @@ init_load(const struct ctl *ctl, struct ht_pg *pg, struct init_walk *w)
 	}
 	if ((s = ht_pg_commit(pg, &w->err)) != HT_OK)
 		return tk_fail(s, &w->err);
-	tk_note("fleet init: %zu token%s and the policy loaded from %s", w->n,
-	        w->n == 1 ? "" : "s", ctl->db);
+	tk_note("fleet init: %zu token%s, %zu registry entr%s and the policy loaded from %s",
+	        w->n, w->n == 1 ? "" : "s", w->scopes.n, w->scopes.n == 1 ? "y" : "ies", ctl->db);
 	return 0;
 }
 
@@ -151,7 +192,7 @@ fleet_init(const struct ctl *ctl)
 	struct ht_pg *pg = NULL;
 	struct ht_key key;
 	enum ht_status s;
-	int rc;
+	int rc, migrated = 0;
 
 	if (w == NULL)
 		return tk_error(EX_OSERR, "out of memory");
@@ -161,9 +202,11 @@ fleet_init(const struct ctl *ctl)
 	}
 	if ((s = ht_key_load(ctl->keyfile, &key, &err)) != HT_OK) {
 		rc = tk_fail(s, &err);
-	} else if ((s = ht_pg_connect(ctl->conf->conninfo, &pg, &err)) != HT_OK ||
-	           (s = ht_pg_schema_create(pg, &err)) != HT_OK) {
+	} else if ((s = ht_pg_connect(ctl->conf->conninfo, &pg, &err)) != HT_OK) {
 		rc = tk_fail(s, &err);
+	} else if ((s = ht_pg_schema_create(pg, &migrated, &err)) != HT_OK) {
+		/* An existing fleet's schema brought up to date: nothing to load. */
+		rc = migrated && s == HT_ERR_EXISTS ? 0 : tk_fail(s, &err);
 	} else if ((s = ht_txn_begin(ctl->db, &key, ctl->wait_ms, &w->txn, &err)) != HT_OK) {
 		rc = tk_fail(s, &err);
 	} else {
@@ -176,10 +219,15 @@ fleet_init(const struct ctl *ctl)
 		else if (rc != 0)
 			ht_txn_abort(w->txn);
 	}
+	if (migrated)
+		tk_note("fleet init: migrated the database schema from version 1 to %d%s",
+		        HT_PG_SCHEMA_VERSION, rc == 0 && w->txn == NULL
+		        ? "; the rows it holds are kept, nothing was loaded" : "");
 	ht_pg_close(pg);
 	ht_key_wipe(&key);
 	ht_signer_wipe(&sg);
 	free(w->ids);
+	free(w->scopes.scopes);
 	sodium_memzero(w, sizeof(*w));
 	free(w);
 	return rc;
@@ -229,16 +277,24 @@ last_contact(const struct ctl *ctl)
 struct replica_info {
 	uint64_t position;
 	int present;
-	unsigned long refused;
+	unsigned long refused, refused_entries;
 	ht_id shown[REFUSED_SHOWN];
+	char shown_entries[REFUSED_SHOWN][HT_SCOPE_MAX + 1];
 	unsigned long owners, owners_unknown;   /* personal tokens; of them, not so here */
 };
 
 static void
-note_refused(void *ctx, uint64_t id)
+note_refused(void *ctx, enum ht_row_kind kind, uint64_t id, const char *scope)
 {
 	struct replica_info *ri = ctx;
 
+	if (kind == HT_ROW_ENTRY) {
+		if (ri->refused_entries < REFUSED_SHOWN)
+			snprintf(ri->shown_entries[ri->refused_entries], HT_SCOPE_MAX + 1, "%s",
+			         scope[0] != '\0' ? scope : ht_id_format(id).s);
+		ri->refused_entries++;
+		return;
+	}
 	if (ri->refused < REFUSED_SHOWN)
 		ri->shown[ri->refused] = id;
 	ri->refused++;
@@ -295,8 +351,13 @@ status_json(const struct ctl *ctl, const struct replica_info *ri, int reach, uin
 	printf(",\"queued_revocations\":%ld,\"refused\":[", queue_length(ctl));
 	for (unsigned long i = 0; i < ri->refused && i < REFUSED_SHOWN; i++)
 		printf("%s\"%s\"", i ? "," : "", ht_id_format(ri->shown[i]).s);
-	printf("],\"refused_count\":%lu,\"owners_not_here\":%lu}\n", ri->refused,
-	       ri->owners_unknown);
+	printf("],\"refused_count\":%lu,\"refused_registry\":[", ri->refused);
+	for (unsigned long i = 0; i < ri->refused_entries && i < REFUSED_SHOWN; i++) {
+		printf("%s", i ? "," : "");
+		out_json_str(stdout, ri->shown_entries[i]);
+	}
+	printf("],\"refused_registry_count\":%lu,\"owners_not_here\":%lu}\n",
+	       ri->refused_entries, ri->owners_unknown);
 }
 
 static void
@@ -319,6 +380,12 @@ status_text(const struct ctl *ctl, const struct replica_info *ri, int reach, uin
 	for (unsigned long i = 0; i < ri->refused && i < REFUSED_SHOWN; i++)
 		printf("%s%s", i ? " " : " (", ht_id_format(ri->shown[i]).s);
 	printf("%s\n", ri->refused == 0 ? "" : ri->refused > REFUSED_SHOWN ? " ...)" : ")");
+	if (ri->refused_entries > 0) {
+		printf("registry entries refused here: %lu", ri->refused_entries);
+		for (unsigned long i = 0; i < ri->refused_entries && i < REFUSED_SHOWN; i++)
+			printf("%s%s", i ? " " : " (", ri->shown_entries[i]);
+		printf("%s\n", ri->refused_entries > REFUSED_SHOWN ? " ...)" : ")");
+	}
 	if (ri->owners_unknown > 0)
 		printf("warning: %lu of %lu personal tokens name an owner who does not exist here "
 		       "or has another uid: a fleet needs one account database on every host\n",

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "fleetctl.h"
 #include "lastused.h"
 #include "scope.h"
 #include "tokenctl.h"
@@ -28,6 +29,7 @@ struct list_walk {
 	struct ht_store *st;
 	const struct list_args *a;
 	unsigned long shown;
+	struct fleet_lastuse lu;     /* a fleet's last uses */
 };
 
 static int
@@ -163,6 +165,7 @@ visit(const struct ht_record *rec, void *ctx)
 	if (!selected(w, rec))
 		return 0;
 	(void)ht_lastused_read(w->ctl->db, rec->id, &use);
+	fleet_lastuse_merge(&w->lu, rec->id, &use);
 	if (w->a->unused >= 0 && !unused_for(rec, &use, w->ctl->now, w->a->unused))
 		return 0;
 	if (w->ctl->json) {
@@ -181,7 +184,7 @@ int
 cmd_list(struct ctl *ctl, int argc, char **argv)
 {
 	struct ht_error err = { 0 };
-	struct list_walk w = { ctl, NULL, NULL, 0 };
+	struct list_walk w = { ctl, NULL, NULL, 0, { 0 } };
 	struct list_args a;
 	struct session ses;
 	enum ht_status s;
@@ -202,10 +205,12 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 		a.what = L_MINE;
 	w.a = &a;
 	w.st = ses.st;
+	fleet_lastuse_load(ctl, NULL, &w.lu);
 	if (ctl->json)
 		fputs("[", stdout);
 	s = ht_store_foreach(ses.st, visit, &w, &err);
 	session_end(&ses);
+	fleet_lastuse_free(&w.lu);
 	if (ctl->json)
 		fputs(w.shown == 0 ? "]\n" : "\n]\n", stdout);
 	if (fflush(stdout) != 0)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "account.h"
+#include "fleetctl.h"
 #include "notified.h"
 #include "notify_to.h"
 #include "tokenctl.h"
@@ -386,6 +387,7 @@ cmd_notify(struct ctl *ctl, int argc, char **argv)
 	struct stale stale = { 0 };
 	struct notify_args a;
 	struct session ses;
+	struct ht_pg *lock = NULL;
 	uid_t uid;
 	int rc, failures;
 
@@ -399,6 +401,10 @@ cmd_notify(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if (!ses.sysadmin)
 		rc = tk_error(EX_NOPERM, "notify: permission denied (system administrators only)");
+	/* In a fleet, held from before the memory is read until the last
+	 * mail went out. */
+	if (rc == 0 && !a.dry_run)
+		rc = fleet_notify_lock(ctl, &lock);
 	if (rc == 0)
 		rc = gather(ctl, &ses, &a, &items, &stale);
 	if (rc == 0 && !a.dry_run)
@@ -414,6 +420,7 @@ cmd_notify(struct ctl *ctl, int argc, char **argv)
 		if (rc == 0 && !ctl->json && items.n == 0)
 			tk_note("notify: nothing new to announce");
 	}
+	ht_pg_close(lock);
 	free(items.v);
 	free(stale.v);
 	if (rc == 0 && fflush(stdout) != 0)

@@ -245,7 +245,7 @@ do_add(const struct ctl *ctl, struct session *ses, const struct reg_args *a,
 	snprintf(e.description, sizeof(e.description), "%s", a->description ? a->description : "");
 	for (unsigned i = 0; i < a->n_add; i++)
 		(void)ht_entry_add_admin(&e, &a->add[i]);
-	if ((s = ht_txn_put_entry(ses->txn, &e, &err)) != HT_OK)
+	if ((s = session_put_entry(ses, &e, &err)) != HT_OK)
 		return tk_fail(s, &err);
 	/* Existing tokens of the scope are adopted: its administrators now act
 	 * on them. They are counted for the record. */
@@ -287,7 +287,7 @@ do_edit(struct session *ses, const struct reg_args *a)
 			                HT_ADMINS_MAX);
 	if (a->description)
 		snprintf(e.description, sizeof(e.description), "%s", a->description);
-	if ((s = ht_txn_put_entry(ses->txn, &e, &err)) != HT_OK)
+	if ((s = session_put_entry(ses, &e, &err)) != HT_OK)
 		return tk_fail(s, &err);
 	return 0;
 }
@@ -318,9 +318,9 @@ do_remove(const struct ctl *ctl, struct session *ses, const struct reg_args *a,
 	if (rc == 0)
 		rc = revoke_collected(ctl, ses, w, a->repo ? "repository removed" : "project removed");
 	for (size_t i = 0; rc == 0 && i < repos.n; i++)
-		if ((s = ht_txn_delete_entry(ses->txn, repos.slugs[i], &err)) != HT_OK)
+		if ((s = session_delete_entry(ses, repos.slugs[i], &err)) != HT_OK)
 			rc = tk_fail(s, &err);
-	if (rc == 0 && (s = ht_txn_delete_entry(ses->txn, a->scope, &err)) != HT_OK)
+	if (rc == 0 && (s = session_delete_entry(ses, a->scope, &err)) != HT_OK)
 		rc = tk_fail(s, &err);
 	free(repos.slugs);
 	return rc;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "fleetctl.h"
 #include "lastused.h"
 #include "registry_store.h"
 #include "tokenctl.h"
@@ -48,6 +49,7 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 	struct session ses;
 	struct ht_record rec;
 	struct ht_lastuse use;
+	struct fleet_lastuse lu;
 	enum ht_refusal owner = HT_REFUSE_NONE;
 	int c, rc, refused;
 
@@ -67,6 +69,9 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	}
 	(void)ht_lastused_read(ctl->db, rec.id, &use);
+	fleet_lastuse_load(ctl, &rec.id, &lu);
+	fleet_lastuse_merge(&lu, rec.id, &use);
+	fleet_lastuse_free(&lu);
 	privs_drop();
 	if (ctl->json) {
 		out_record_json(stdout, &rec, ctl->now, &use, refused, owner);

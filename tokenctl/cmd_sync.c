@@ -9,11 +9,12 @@
 #include <string.h>
 #include <sysexits.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fleetctl.h"
 
-#define FOLLOW_CATCHUP_MS  30000   /* catch-up by sequence between notifications */
+#define FOLLOW_CATCHUP_MS  10000   /* catch-up by sequence, and last use pushed */
 #define FOLLOW_RETRY_MAX_S 30      /* longest wait before reconnecting */
 
 static volatile sig_atomic_t stopping;
@@ -25,6 +26,21 @@ on_stop(int sig)
 	stopping = 1;
 }
 
+/* Last use goes to the database at most once per catch-up interval: a
+ * burst of notifications does not walk the last-use directory each time. */
+static void
+push_lastuse(const struct ctl *ctl, struct ht_pg *pg, time_t *last)
+{
+	unsigned long pushed;
+	time_t now = time(NULL);
+
+	if (now - *last < FOLLOW_CATCHUP_MS / 1000)
+		return;
+	*last = now;
+	if (fleet_lastuse_push(ctl, pg, &pushed) == 0 && pushed > 0)
+		fleet_log(LOG_INFO, "follow: %lu last use%s pushed", pushed, pushed == 1 ? "" : "s");
+}
+
 /* Connected: sync, then again on every notification and every catch-up
  * interval, until the connection drops (returns) or a signal stops us. */
 static void
@@ -32,6 +48,7 @@ follow_connected(const struct ctl *ctl, struct ht_pg *pg, const struct sync_opts
 {
 	struct ht_error err = { 0 };
 	struct sync_report rep;
+	time_t last_push = 0;
 	int notified;
 
 	if (ht_pg_listen(pg, &err) != HT_OK) {
@@ -43,6 +60,7 @@ follow_connected(const struct ctl *ctl, struct ht_pg *pg, const struct sync_opts
 			fleet_log(LOG_WARNING, "follow: connection lost; reconnecting");
 			return;
 		}
+		push_lastuse(ctl, pg, &last_push);
 		/* A notification or the catch-up interval: sync again. */
 		if (ht_pg_wait(pg, FOLLOW_CATCHUP_MS, &notified, &err) != HT_OK) {
 			fleet_log(LOG_WARNING, "follow: %s; reconnecting", err.msg);
@@ -95,6 +113,7 @@ cmd_sync(struct ctl *ctl, int argc, char **argv)
 	struct ht_error err = { 0 };
 	struct sync_report rep;
 	struct ht_pg *pg = NULL;
+	unsigned long pushed;
 	int c, rc, want_follow = 0;
 
 	optind = 0;
@@ -118,6 +137,8 @@ cmd_sync(struct ctl *ctl, int argc, char **argv)
 	if ((rc = fleet_connect(ctl, &pg, &err)) != 0)
 		return tk_error(rc, "sync: %s", err.msg);
 	rc = fleet_sync(ctl, pg, &o, &rep);
+	if (rc == 0 && (rc = fleet_lastuse_push(ctl, pg, &pushed)) == 0 && pushed > 0)
+		tk_note("sync: %lu last use%s pushed", pushed, pushed == 1 ? "" : "s");
 	ht_pg_close(pg);
 	return rc;
 }

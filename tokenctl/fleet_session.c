@@ -42,6 +42,29 @@ fleet_refuse_copy(const struct ctl *ctl, const char *command)
 }
 
 int
+fleet_notify_lock(const struct ctl *ctl, struct ht_pg **pg)
+{
+	struct ht_error err = { 0 };
+	enum ht_status s;
+	int rc, got = 0;
+
+	*pg = NULL;
+	if (!fleet_enabled(ctl))
+		return 0;
+	if ((rc = fleet_connect_as(ctl, "tokenctl-notify", pg, &err)) != 0)
+		return tk_error(rc, "notify: %s; nothing was sent (in a fleet, notify takes the "
+		                "database's notify lock so that only one host sends mail)", err.msg);
+	if ((s = ht_pg_try_notify_lock(*pg, &got, &err)) == HT_OK && got)
+		return 0;
+	ht_pg_close(*pg);
+	*pg = NULL;
+	if (s != HT_OK)
+		return tk_fail(s, &err);
+	return tk_error(EX_TEMPFAIL, "notify: another host of the fleet is sending expiry mail "
+	                "now (it holds the database's notify lock); nothing was sent here");
+}
+
+int
 fleet_side_path(const struct ctl *ctl, const char *suffix, char *buf, size_t size)
 {
 	if (snprintf(buf, size, "%s%s", ctl->db, suffix) >= (int)size)
@@ -72,29 +95,63 @@ fleet_session_begin(const struct ctl *ctl, struct session *ses)
 	return rc;
 }
 
-enum ht_status
-fleet_session_put(struct session *ses, const struct ht_record *rec,
-                  const struct ht_policy *pol, struct ht_error *err)
+static struct fleet_change *
+new_change(struct fleet_write *fw, struct ht_error *err)
 {
-	struct fleet_write *fw = ses->fw;
 	struct fleet_change *c;
 
 	if (fw->n == fw->cap) {
 		size_t cap = fw->cap ? fw->cap * 2 : 8;
 		struct fleet_change *p = realloc(fw->ch, cap * sizeof(*p));
 
-		if (p == NULL)
-			return ht_error_set(err, HT_ERR_NOMEM, "out of memory");
+		if (p == NULL) {
+			ht_error_set(err, HT_ERR_NOMEM, "out of memory");
+			return NULL;
+		}
 		fw->ch = p;
 		fw->cap = cap;
 	}
 	c = &fw->ch[fw->n++];
 	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+enum ht_status
+fleet_session_put(struct session *ses, const struct ht_record *rec,
+                  const struct ht_policy *pol, struct ht_error *err)
+{
+	struct fleet_change *c = new_change(ses->fw, err);
+
+	if (c == NULL)
+		return HT_ERR_NOMEM;
 	c->kind = rec != NULL ? HT_ROW_TOKEN : HT_ROW_POLICY;
 	if (rec != NULL)
 		c->rec = *rec;
 	else
 		c->pol = *pol;
+	return HT_OK;
+}
+
+enum ht_status
+fleet_session_put_entry(struct session *ses, const char *scope, const struct ht_entry *e,
+                        struct ht_error *err)
+{
+	struct fleet_write *fw = ses->fw;
+	struct fleet_change *c = NULL;
+
+	/* One row per scope and command: its version is drawn once. */
+	for (size_t i = 0; i < fw->n && c == NULL; i++)
+		if (fw->ch[i].kind == HT_ROW_ENTRY && strcmp(fw->ch[i].scope, scope) == 0)
+			c = &fw->ch[i];
+	if (c == NULL && (c = new_change(fw, err)) == NULL)
+		return HT_ERR_NOMEM;
+	c->kind = HT_ROW_ENTRY;
+	snprintf(c->scope, sizeof(c->scope), "%s", scope);
+	c->deleted = e == NULL;
+	if (e != NULL)
+		c->ent = *e;
+	else
+		memset(&c->ent, 0, sizeof(c->ent));
 	return HT_OK;
 }
 
@@ -170,6 +227,49 @@ commit_purge(struct session *ses)
 	return 0;
 }
 
+static uint64_t
+change_id(const struct fleet_change *c)
+{
+	return c->kind == HT_ROW_TOKEN ? c->rec.id
+	       : c->kind == HT_ROW_ENTRY ? ht_entry_row_id(c->scope) : 0;
+}
+
+static enum ht_status
+local_version(struct session *ses, const struct fleet_change *c, uint64_t *version,
+              struct ht_error *err)
+{
+	struct ht_store *st = ht_txn_store(ses->txn);
+	unsigned flags;
+
+	if (c->kind == HT_ROW_ENTRY)
+		return ht_replica_entry_version(st, change_id(c), version, &flags, err);
+	return ht_replica_version(st, change_id(c), version, &flags, err);
+}
+
+static enum ht_status
+change_row(struct session *ses, const struct ht_signer *sg, const struct fleet_change *c,
+           uint64_t version, struct ht_row *row, struct ht_error *err)
+{
+	if (c->kind == HT_ROW_TOKEN)
+		return ht_row_for_record(&c->rec, &ses->key, sg, version, row, err);
+	if (c->kind == HT_ROW_ENTRY)
+		return ht_row_for_entry(c->scope, c->deleted ? NULL : &c->ent, &ses->key, sg,
+		                        version, row, err);
+	return ht_row_for_policy(&c->pol, &ses->key, sg, version, row, err);
+}
+
+static int
+changed_elsewhere(const struct fleet_change *c)
+{
+	if (c->kind == HT_ROW_TOKEN)
+		return tk_error(EX_TEMPFAIL, "token %s changed on another host while this command "
+		                "ran; nothing was changed, run it again", ht_id_format(c->rec.id).s);
+	return tk_error(EX_TEMPFAIL, "%s%s changed on another host while this command ran; "
+	                "nothing was changed, run it again",
+	                c->kind == HT_ROW_ENTRY ? "registry entry " : "the policy",
+	                c->kind == HT_ROW_ENTRY ? c->scope : "");
+}
+
 /* Signs and writes one change at the version after the database's. */
 static int
 push_change(struct session *ses, const struct ht_signer *sg, struct fleet_change *c,
@@ -177,32 +277,25 @@ push_change(struct session *ses, const struct ht_signer *sg, struct fleet_change
 {
 	struct fleet_write *fw = ses->fw;
 	struct ht_error err = { 0 };
-	uint64_t id = c->kind == HT_ROW_TOKEN ? c->rec.id : 0, dbver = 0, localver;
-	unsigned flags;
+	uint64_t dbver = 0, localver = 0;
 	struct ht_row *row = malloc(sizeof(*row));
 	enum ht_status s;
 	int rc = 0;
 
 	if (row == NULL)
 		return tk_error(EX_OSERR, "out of memory");
-	s = ht_pg_row_get(fw->pg, c->kind, id, row, &err);
+	s = ht_pg_row_get(fw->pg, c->kind, change_id(c), row, &err);
 	if (s == HT_OK)
 		dbver = row->version;
 	else if (s != HT_ERR_NOTFOUND)
 		rc = tk_fail(s, &err);
-	if (rc == 0 && (s = ht_replica_version(ht_txn_store(ses->txn), id, &localver, &flags,
-	                                       &err)) != HT_OK)
+	if (rc == 0 && (s = local_version(ses, c, &localver, &err)) != HT_OK)
 		rc = tk_fail(s, &err);
 	if (rc == 0 && dbver != localver)
-		rc = tk_error(EX_TEMPFAIL, "%s %s changed on another host while this command ran; "
-		              "nothing was changed, run it again",
-		              c->kind == HT_ROW_TOKEN ? "token" : "the policy",
-		              c->kind == HT_ROW_TOKEN ? ht_id_format(id).s : "");
+		rc = changed_elsewhere(c);
 	if (rc == 0) {
 		*newver = dbver + 1;
-		s = c->kind == HT_ROW_TOKEN
-		    ? ht_row_for_record(&c->rec, &ses->key, sg, *newver, row, &err)
-		    : ht_row_for_policy(&c->pol, &ses->key, sg, *newver, row, &err);
+		s = change_row(ses, sg, c, *newver, row, &err);
 		if (s == HT_OK)
 			s = ht_pg_row_put(fw->pg, row, fleet_host(), &err);
 		if (s != HT_OK)
@@ -228,6 +321,8 @@ push_all(struct session *ses, uint64_t *versions)
 		ht_signer_wipe(&sg);
 		return tk_fail(s, &err);
 	}
+	if (fw->quota)
+		rc = fleet_quota_check(ses, sg.pk);
 	for (size_t i = 0; i < fw->n && rc == 0; i++)
 		rc = push_change(ses, &sg, &fw->ch[i], &versions[i]);
 	ht_signer_wipe(&sg);
@@ -258,8 +353,10 @@ fleet_session_commit(struct session *ses)
 		return tk_error(EX_OSERR, "out of memory");
 	rc = push_all(ses, versions);
 	for (size_t i = 0; rc == 0 && s == HT_OK && i < fw->n; i++)
-		s = ht_replica_set_version(txn, fw->ch[i].kind == HT_ROW_TOKEN ? fw->ch[i].rec.id : 0,
-		                           versions[i], 0, &err);
+		s = fw->ch[i].kind == HT_ROW_ENTRY
+		    ? ht_replica_set_entry_version(txn, change_id(&fw->ch[i]), versions[i], 0,
+		                                   fw->ch[i].scope, &err)
+		    : ht_replica_set_version(txn, change_id(&fw->ch[i]), versions[i], 0, &err);
 	free(versions);
 	if (rc != 0)
 		return rc;

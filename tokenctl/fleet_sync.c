@@ -23,6 +23,7 @@
 #include "fleetctl.h"
 #include "lastused.h"
 #include "newfile.h"
+#include "registry_store.h"
 #include "safefile.h"
 
 #define BATCH 5000
@@ -112,31 +113,32 @@ apply_one(void *ctx, const struct ht_row *row, struct ht_error *err)
 {
 	struct applier *a = ctx;
 	enum ht_apply result;
-	char why[300];
+	char why[300], what[64];
 	enum ht_status s = ht_replica_apply(a->txn, a->key, a->pk, row, &result, why, sizeof(why), err);
 
 	if (s != HT_OK)
 		return s;
 	a->position = row->seq;
+	snprintf(what, sizeof(what), "%s %s", row->kind == HT_ROW_ENTRY ? "registry entry" : "token",
+	         ht_id_format(row->id).s);
 	switch (result) {
 	case HT_APPLY_DONE: a->rep->applied++; break;
 	case HT_APPLY_SAME: break;
 	case HT_APPLY_KEPT_REVOKED:
 		a->rep->applied++;
 		a->rep->kept_revoked++;
-		fleet_log(LOG_WARNING, "token %s (change %" PRIu64 "): %s",
-		          ht_id_format(row->id).s, row->seq, why);
+		fleet_log(LOG_WARNING, "%s (change %" PRIu64 "): %s", what, row->seq, why);
 		break;
 	case HT_APPLY_OLDER:
 		a->rep->older++;
-		fleet_log(LOG_WARNING, "token %s (change %" PRIu64 "): older row ignored: %s",
-		          ht_id_format(row->id).s, row->seq, why);
+		fleet_log(LOG_WARNING, "%s (change %" PRIu64 "): older row ignored: %s", what,
+		          row->seq, why);
 		break;
 	case HT_APPLY_REFUSED:
 		a->rep->refused++;
-		fleet_log(LOG_ERR, "token %s (change %" PRIu64 "): row refused, the token is "
-		          "refused on this host until a valid row arrives: %s",
-		          ht_id_format(row->id).s, row->seq, why);
+		fleet_log(LOG_ERR, "%s (change %" PRIu64 "): row refused, the %s is refused on this "
+		          "host until a valid row arrives: %s", what, row->seq,
+		          row->kind == HT_ROW_ENTRY ? "entry" : "token", why);
 		break;
 	}
 	return HT_OK;
@@ -246,30 +248,70 @@ collect_id(const struct ht_record *rec, void *ctx)
 	return l->failed;
 }
 
+static int
+collect_scope(const struct ht_entry *e, void *ctx)
+{
+	struct scope_list *l = ctx;
+
+	scopes_add(l, e->scope);
+	return l->failed;
+}
+
+/* Drops what the store holds of its own: its tokens, its registry. */
+static int
+drop_own(struct ht_txn *txn, const struct id_list *l, const struct scope_list *sl)
+{
+	struct ht_error err = { 0 };
+	enum ht_status s;
+
+	for (size_t i = 0; i < l->n; i++)
+		if ((s = ht_txn_delete(txn, l->ids[i], &err)) != HT_OK)
+			return tk_fail(s, &err);
+	for (size_t i = 0; i < sl->n; i++)
+		if ((s = ht_txn_delete_entry(txn, sl->scopes[i], &err)) != HT_OK)
+			return tk_fail(s, &err);
+	if (l->n > 0)
+		tk_note("--replace: %zu local token%s dropped", l->n, l->n == 1 ? "" : "s");
+	if (sl->n > 0)
+		tk_note("--replace: %zu local registry entr%s dropped", sl->n,
+		        sl->n == 1 ? "y" : "ies");
+	return 0;
+}
+
 /* A store that has never been a replica is dropped only on --replace. */
 static int
 adopt_store(const struct ctl *ctl, struct ht_txn *txn, const struct sync_opts *o)
 {
 	struct ht_error err = { 0 };
 	struct id_list l = { 0 };
+	struct scope_list sl = { 0 };
 	enum ht_status s;
 	int rc = 0;
 
+	if (ht_store_schema(ht_txn_store(txn)) < HT_SCHEMA_VERSION)
+		return tk_error(EX_DATAERR, "%s is a store of version %u and cannot hold the "
+		                "fleet's registry; run 'tokenctl upgrade' first (or move it away "
+		                "to start an empty replica)", ctl->db,
+		                ht_store_schema(ht_txn_store(txn)));
 	s = ht_store_foreach(ht_txn_store(txn), collect_id, &l, &err);
+	if (s == HT_OK)
+		s = ht_store_foreach_entry(ht_txn_store(txn), collect_scope, &sl, &err);
 	if (s != HT_OK)
 		rc = tk_fail(s, &err);
-	else if (l.failed)
+	else if (l.failed || sl.failed)
 		rc = tk_error(EX_OSERR, "out of memory");
 	else if (l.n > 0 && !o->replace)
 		rc = tk_error(EX_CANTCREAT, "%s holds %zu token%s of its own and is not a "
 		              "replica; sync --replace drops %s and takes the fleet's", ctl->db,
 		              l.n, l.n == 1 ? "" : "s", l.n == 1 ? "it" : "them");
-	for (size_t i = 0; rc == 0 && i < l.n; i++)
-		if ((s = ht_txn_delete(txn, l.ids[i], &err)) != HT_OK)
-			rc = tk_fail(s, &err);
-	if (rc == 0 && l.n > 0)
-		tk_note("--replace: %zu local token%s dropped", l.n, l.n == 1 ? "" : "s");
+	else if (sl.n > 0 && !o->replace)
+		rc = tk_error(EX_CANTCREAT, "%s holds %zu registry entr%s of its own and is not a "
+		              "replica; sync --replace drops %s and takes the fleet's", ctl->db,
+		              sl.n, sl.n == 1 ? "y" : "ies", sl.n == 1 ? "it" : "them");
+	if (rc == 0)
+		rc = drop_own(txn, &l, &sl);
 	free(l.ids);
+	free(sl.scopes);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "fleetctl.h"
 #include "quota.h"
 #include "registry_store.h"
 #include "scope.h"
@@ -129,6 +130,14 @@ limits_apply(const struct session *ses, const struct token_limits *l, int truste
 	return 0;
 }
 
+int
+limits_quota_exceeded(unsigned long count, unsigned max)
+{
+	return tk_error(EX_DATAERR, "you have %lu personal tokens, revoked ones included, "
+	                "and the policy allows %u (max-tokens-per-user); remove your "
+	                "revoked tokens with 'tokenctl purge --revoked'", count, max);
+}
+
 /* Policy max-tokens-per-user: every record of the caller's personal
  * tokens counts, revoked ones too, so that a create-and-revoke loop cannot
  * grow the store without bound. Counted inside the writer's transaction
@@ -146,9 +155,12 @@ limits_quota(const struct ctl *ctl, const struct session *ses)
 	if ((s = ht_txn_count_personal(ses->txn, ctl->who.uid, &count, &err)) != HT_OK)
 		return tk_fail(s, &err);
 	if (count >= ses->pol.max_tokens_per_user)
-		return tk_error(EX_DATAERR, "you have %lu personal tokens, revoked ones included, "
-		                "and the policy allows %u (max-tokens-per-user); remove your "
-		                "revoked tokens with 'tokenctl purge --revoked'", count,
-		                ses->pol.max_tokens_per_user);
+		return limits_quota_exceeded(count, ses->pol.max_tokens_per_user);
+	if (ses->fw != NULL) {
+		/* In a fleet, again at commit, with what other hosts wrote. */
+		ses->fw->quota = 1;
+		ses->fw->quota_uid = ctl->who.uid;
+		ses->fw->quota_max = ses->pol.max_tokens_per_user;
+	}
 	return 0;
 }

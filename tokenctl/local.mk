@@ -46,6 +46,8 @@ tokenctl_libtokenctl_la_SOURCES = \
 	tokenctl/fleetctl.h \
 	tokenctl/fleet_session.c \
 	tokenctl/fleet_sync.c \
+	tokenctl/fleet_quota.c \
+	tokenctl/fleet_lastuse.c \
 	tokenctl/cmd_fleet.c \
 	tokenctl/cmd_sync.c
 

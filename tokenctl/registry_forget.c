@@ -63,7 +63,7 @@ drop_from(struct session *ses, const struct forget_walk *w)
 		if (s == HT_OK)
 			(void)ht_entry_remove_admin(&e, HT_ADMIN_USER, w->user);
 		if (s == HT_OK)
-			s = ht_txn_put_entry(ses->txn, &e, &err);
+			s = session_put_entry(ses, &e, &err);
 		if (s != HT_OK)
 			return tk_fail(s, &err);
 	}

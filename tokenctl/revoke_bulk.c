@@ -9,7 +9,8 @@
  *   --project KEY      KEY's project and repository tokens (never personal)
  *   --repo KEY/SLUG    that repository's tokens
  *   --unused DAYS      last use, or creation if never used, older than DAYS
- *                      (advisory: last use is kept to the granularity)
+ *                      (advisory: last use is kept to the granularity; in
+ *                      a fleet, the latest use any host pushed counts)
  *
  * Without --user, --project or --repo, a token or system administrator
  * selects among every token and anyone else among their own. */
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "fleetctl.h"
 #include "lastused.h"
 #include "scope.h"
 #include "tokenctl.h"
@@ -31,6 +33,7 @@ struct bulk_walk {
 	const struct bulk_args *b;
 	const struct caller *self;   /* only the caller's own personal tokens */
 	struct id_list ids;
+	struct fleet_lastuse lu;     /* --unused in a fleet: every host's uses */
 };
 
 static int
@@ -51,8 +54,12 @@ matches(const struct bulk_walk *w, const struct ht_record *rec)
 	if (w->self != NULL && !caller_owns_token(w->self, rec))
 		return 0;
 	if (b->unused_days >= 0) {
-		int64_t used = ht_lastused_get(w->ctl->db, rec->id);
-		int64_t last = used > rec->created ? used : rec->created;
+		struct ht_lastuse use;
+		int64_t last;
+
+		(void)ht_lastused_read(w->ctl->db, rec->id, &use);
+		fleet_lastuse_merge(&w->lu, rec->id, &use);
+		last = use.time > rec->created ? use.time : rec->created;
 
 		if (last > w->ctl->now - (int64_t)b->unused_days * DAY)
 			return 0;
@@ -179,7 +186,7 @@ report(const struct ctl *ctl, const struct bulk_args *b, enum role role,
 int
 revoke_bulk(const struct ctl *ctl, const struct bulk_args *b)
 {
-	struct bulk_walk w = { ctl, b, NULL, { 0 } };
+	struct bulk_walk w = { ctl, b, NULL, { 0 }, { 0 } };
 	struct ht_error err = { 0 };
 	struct owner_mail om;
 	struct session ses;
@@ -193,6 +200,8 @@ revoke_bulk(const struct ctl *ctl, const struct bulk_args *b)
 	if ((rc = b->dry_run ? session_read(ctl, &ses) : session_write(ctl, &ses)) != 0)
 		return rc;
 	rc = authorise(ctl, &ses, b, &role, &w.self);
+	if (rc == 0 && b->unused_days >= 0)
+		fleet_lastuse_load(ctl, NULL, &w.lu);
 	/* Collect first: changing a GDBM file while walking it is undefined. */
 	if (rc == 0 && (s = ht_store_foreach(ses.st, visit, &w, &err)) != HT_OK)
 		rc = tk_fail(s, &err);
@@ -211,6 +220,7 @@ revoke_bulk(const struct ctl *ctl, const struct bulk_args *b)
 			rc = tk_error(EX_IOERR, "revoke: write error on standard output");
 		owner_mail_send(ctl, &om, "revoked");
 	}
+	fleet_lastuse_free(&w.lu);
 	free(w.ids.ids);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "fleetctl.h"
+#include "registry_store.h"
 #include "tokenctl.h"
 
 #define ID_TRIES 16
@@ -101,6 +102,28 @@ session_put_policy(struct session *ses, const struct ht_policy *pol, struct ht_e
 
 	if (s == HT_OK && ses->fw != NULL)
 		s = fleet_session_put(ses, NULL, pol, err);
+	return s;
+}
+
+/* Registers or changes a project or repository (e), or removes scope's
+ * entry (e NULL), in the transaction and, in a fleet, in the database. */
+enum ht_status
+session_put_entry(struct session *ses, const struct ht_entry *e, struct ht_error *err)
+{
+	enum ht_status s = ht_txn_put_entry(ses->txn, e, err);
+
+	if (s == HT_OK && ses->fw != NULL)
+		s = fleet_session_put_entry(ses, e->scope, e, err);
+	return s;
+}
+
+enum ht_status
+session_delete_entry(struct session *ses, const char *scope, struct ht_error *err)
+{
+	enum ht_status s = ht_txn_delete_entry(ses->txn, scope, err);
+
+	if (s == HT_OK && ses->fw != NULL)
+		s = fleet_session_put_entry(ses, scope, NULL, err);
 	return s;
 }
 

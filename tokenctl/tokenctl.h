@@ -112,6 +112,13 @@ struct id_list {
 	int failed;
 };
 void ids_add(struct id_list *l, ht_id id);
+/* Registry scopes ("KEY", "KEY/slug"), the same way. */
+struct scope_list {
+	char (*scopes)[HT_SCOPE_MAX + 1];
+	size_t n, cap;
+	int failed;
+};
+void scopes_add(struct scope_list *l, const char *scope);
 
 /* paths.c: compiled-in defaults (a test build points them elsewhere). */
 const char *tk_default_db(void);
@@ -181,6 +188,11 @@ enum ht_status session_put(struct session *ses, const struct ht_record *rec,
                            struct ht_error *err);
 enum ht_status session_put_policy(struct session *ses, const struct ht_policy *pol,
                                   struct ht_error *err);
+struct ht_entry;
+enum ht_status session_put_entry(struct session *ses, const struct ht_entry *e,
+                                 struct ht_error *err);
+enum ht_status session_delete_entry(struct session *ses, const char *scope,
+                                    struct ht_error *err);
 void session_end(struct session *ses);
 int session_get(const struct ctl *ctl, struct session *ses, const char *idtext,
                 struct ht_record *rec);
@@ -215,6 +227,7 @@ int limits_option(struct token_limits *l, int opt, const char *arg);
 int limits_given(const struct token_limits *l);
 int registered(const struct session *ses, const char *scope, const char *what);
 int limits_quota(const struct ctl *ctl, const struct session *ses);
+int limits_quota_exceeded(unsigned long count, unsigned max);
 int limits_apply(const struct session *ses, const struct token_limits *l, int trusted,
                  struct ht_record *rec);
 

@@ -21,7 +21,7 @@ cp "$TEST_TMP/A/httptoken.conf" "$TEST_TMP/D/"
 mkdir -p "$TEST_TMP/E" && chmod 0755 "$TEST_TMP/E"
 cp "$TEST_TMP/A/httptoken.conf" "$TEST_TMP/E/"
 OUT=$(on A fleet init 2>&1)
-check "fleet init loads A's store" "tokenctl: fleet init: 2 tokens and the policy loaded from $TEST_TMP/A/tokens.db" \
+check "fleet init loads A's store" "tokenctl: fleet init: 2 tokens, 0 registry entries and the policy loaded from $TEST_TMP/A/tokens.db" \
 	"$(printf '%s' "$OUT" | grep 'fleet init')"
 OUT=$(on A fleet init 2>&1); RC=$?
 check "fleet init again: refused (73), the schema is not empty" "73 tokenctl: database: the schema already holds 3 rows; fleet init loads only an empty one" \
@@ -169,18 +169,12 @@ check "concurrent creates: all ten reach C" 10 \
 	"$(on C list --all 2>/dev/null | grep -cE ' (a|b)[1-5]$')"
 
 # A client holding the writers' lock cannot stall the fleet: lock_timeout.
-pg_sql httptoken "BEGIN; SELECT pg_advisory_xact_lock(1752462443); SELECT pg_sleep(15); COMMIT" \
-	>/dev/null 2>&1 &
-HOLDER=$!
-n=0
-until [ "$(pg_sql httptoken "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] ||
-	[ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+hold_writers_lock
 OUT=$(on A create --name blocked 2>&1); RC=$?
 check_match "a writer blocked by another's lock gives up (75) and says why" \
 	"^75 tokenctl: database: statement failed: canceling statement due to lock timeout" "$RC $OUT"
 check "... and nothing was created" 0 "$(on A list 2>/dev/null | grep -c ' blocked$')"
-kill $HOLDER 2>/dev/null; wait $HOLDER 2>/dev/null
-pg_sql httptoken "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()" >/dev/null
+release_writers_lock
 
 # The policy travels like a token.
 on A policy set --max-days 30 2>/dev/null

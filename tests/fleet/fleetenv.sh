@@ -75,5 +75,23 @@ host_service() {
 # login HOST TOKEN: the module's answer on HOST for root with TOKEN.
 login() { auth "host-$(printf '%s' "$1" | tr A-Z a-z)" root "$2"; }
 
+# hold_writers_lock: another client takes the writers' advisory lock
+# (pg.c) and keeps it until release_writers_lock; returns once it holds it.
+WRITERS_LOCK=1752462443
+hold_writers_lock() {
+	pg_sql httptoken "BEGIN; SELECT pg_advisory_xact_lock($WRITERS_LOCK); SELECT pg_sleep(30); COMMIT" \
+		>/dev/null 2>&1 &
+	HOLDER=$!
+	n=0
+	until [ "$(pg_sql httptoken "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] ||
+		[ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+}
+release_writers_lock() {
+	pg_sql httptoken "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()" >/dev/null
+	kill "$HOLDER" 2>/dev/null
+	wait "$HOLDER" 2>/dev/null
+}
+
 FOLLOWERS=""
 kill_followers() { for p in $FOLLOWERS; do kill "$p" 2>/dev/null; done; true; }

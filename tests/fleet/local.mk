@@ -13,6 +13,7 @@ tests_fleet_test_sign_LDADD = $(fleet_unit_ldadd)
 tests_fleet_test_replica_CPPFLAGS = $(fleet_unit_cppflags)
 tests_fleet_test_replica_LDADD = $(fleet_unit_ldadd)
 
-FLEET_TESTS = tests/fleet/fleet.sh tests/fleet/replica.sh
+FLEET_TESTS = tests/fleet/fleet.sh tests/fleet/replica.sh tests/fleet/registry.sh \
+	tests/fleet/quota.sh tests/fleet/notify.sh tests/fleet/lastuse.sh
 TESTS += $(FLEET_TESTS)
 EXTRA_DIST += $(FLEET_TESTS) tests/fleet/fleetenv.sh

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "fixture.h"
+#include "registry_store.h"
 #include "replica.h"
 #include "tap.h"
 
@@ -138,6 +139,101 @@ test_tokens(void)
 	}
 }
 
+/* 1 and the entry when scope is registered, 0 when not, -1 on error. */
+static int
+registered(const char *scope, struct ht_entry *e)
+{
+	struct ht_error err = { 0 };
+	struct ht_store *st;
+	enum ht_status s;
+
+	if (ht_store_open(fx.db, &fx.key, &st, &err) != HT_OK)
+		return -1;
+	s = ht_store_get_entry(st, scope, e, &err);
+	ht_store_close(st);
+	return s == HT_OK ? 1 : s == HT_ERR_NOTFOUND ? 0 : -1;
+}
+
+static void
+entry_row(const char *scope, const char *description, uint64_t version, struct ht_row *row)
+{
+	struct ht_error err = { 0 };
+	struct ht_entry e;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.scope, sizeof(e.scope), "%s", scope);
+	snprintf(e.description, sizeof(e.description), "%s", description);
+	e.created = 1800000000;
+	if (ht_row_for_entry(scope, &e, &fx.key, &sg, version, row, &err) != HT_OK)
+		memset(row, 0, sizeof(*row));
+}
+
+static void
+test_entries(void)
+{
+	struct ht_error err = { 0 };
+	struct ht_entry e;
+	struct ht_row row;
+
+	ok(ht_entry_row_id("ACME") != ht_entry_row_id("ACME/web") &&
+	   ht_entry_row_id("ACME") == ht_entry_row_id("ACME"),
+	   "an entry's row id is its scope's, and differs between scopes");
+	entry_row("ACME", "one", 1, &row);
+	ok(apply(&row) == HT_APPLY_DONE && registered("ACME", &e) == 1 &&
+	   strcmp(e.description, "one") == 0, "a signed entry row registers the project");
+	entry_row("ACME", "two", 2, &row);
+	ok(apply(&row) == HT_APPLY_DONE && registered("ACME", &e) == 1 &&
+	   strcmp(e.description, "two") == 0, "a newer row changes it");
+	entry_row("ACME", "one", 1, &row);
+	ok(apply(&row) == HT_APPLY_OLDER && registered("ACME", &e) == 1 &&
+	   strcmp(e.description, "two") == 0, "an older row: ignored");
+	{
+		/* A valid row of OTHER, re-signed (as only a writing host could)
+		 * under ACME's id: its scope is not the id's. */
+		entry_row("OTHER", "moved", 3, &row);
+		row.id = ht_entry_row_id("ACME");
+		ht_row_sign(&sg, row.kind, row.id, row.version, row.payload, row.len, row.sig);
+		ok(apply(&row) == HT_APPLY_REFUSED && registered("ACME", &e) == 0 &&
+		   registered("OTHER", &e) == 0,
+		   "a signed row whose scope is not its id's: refused, ACME is gone, OTHER not made");
+	}
+	entry_row("ACME", "two", 2, &row);
+	ok(apply(&row) == HT_APPLY_DONE && registered("ACME", &e) == 1,
+	   "the valid row again brings the refused entry back");
+	entry_row("ACME", "three", 3, &row);
+	row.payload[row.len - 40] ^= 1;
+	ok(apply(&row) == HT_APPLY_REFUSED && registered("ACME", &e) == 0,
+	   "a tampered row: refused, the entry is gone");
+	{
+		/* Sealed with the key file and signed, but the seal is another
+		 * scope's: the entry does not decode under its own scope. */
+		struct ht_entry other_e;
+
+		memset(&other_e, 0, sizeof(other_e));
+		snprintf(other_e.scope, sizeof(other_e.scope), "ACME");
+		entry_row("ACME", "four", 4, &row);
+		snprintf(other_e.scope, sizeof(other_e.scope), "ACNE");
+		row.len = 4 + 4 + ht_entry_encode(&other_e, &fx.key, row.payload + 8);
+		ht_row_sign(&sg, row.kind, row.id, row.version, row.payload, row.len, row.sig);
+		ok(apply(&row) == HT_APPLY_REFUSED && registered("ACME", &e) == 0,
+		   "a signed row whose sealed entry is another scope's: refused");
+	}
+	entry_row("ACME", "five", 5, &row);
+	ok(apply(&row) == HT_APPLY_DONE && registered("ACME", &e) == 1, "registered again");
+	ok(ht_row_for_entry("ACME", NULL, &fx.key, &sg, 6, &row, &err) == HT_OK &&
+	   apply(&row) == HT_APPLY_DONE && registered("ACME", &e) == 0,
+	   "a signed deletion removes the entry");
+	entry_row("ACME", "five", 5, &row);
+	ok(apply(&row) == HT_APPLY_OLDER && registered("ACME", &e) == 0,
+	   "the row before the deletion, replayed: ignored, the entry stays removed");
+	ok(ht_row_for_entry("ACME", NULL, &fx.key, &sg, 7, &row, &err) == HT_OK &&
+	   (row.payload[row.len++] = 0, ht_row_sign(&sg, row.kind, row.id, row.version,
+	                                            row.payload, row.len, row.sig), 1) &&
+	   apply(&row) == HT_APPLY_REFUSED, "a deletion with trailing bytes: refused");
+	ok(ht_row_for_entry("bad key", NULL, &fx.key, &sg, 1, &row, &err) != HT_OK,
+	   "no row for an invalid scope");
+}
+
 static void
 test_policy_and_position(void)
 {
@@ -189,6 +285,7 @@ main(void)
 	memset(seed, 4, sizeof(seed));
 	crypto_sign_seed_keypair(other.pk, other.sk, seed);
 	test_tokens();
+	test_entries();
 	test_policy_and_position();
 	fixture_teardown(&fx);
 	return done();
