@@ -47,16 +47,13 @@ web_body_read(int fd, const char *content_type, const char *content_length,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	/* Exactly the type, or with a charset parameter browsers may add. */
-	if (content_type == NULL || (strcmp(content_type, FORM_TYPE) != 0 &&
-	    strncmp(content_type, FORM_TYPE "; charset=", sizeof(FORM_TYPE) + 9) != 0)) {
-		*why = "not a form";
-		return -1;
-	}
 	if (length_of(content_length, &n) != 0 || n > sizeof(buf)) {
 		*why = "the form is too large";
 		return -1;
 	}
+	/* A body of a size we take is read before its type is judged: a
+	 * server still writing it to a program that has exited answers 502
+	 * instead of our refusal. */
 	while (got < n) {
 		ssize_t r = read(fd, buf + got, n - got);
 
@@ -68,6 +65,13 @@ web_body_read(int fd, const char *content_type, const char *content_length,
 			return -1;
 		}
 		got += (size_t)r;
+	}
+	/* Exactly the type, or with a charset parameter browsers may add. */
+	if (content_type == NULL || (strcmp(content_type, FORM_TYPE) != 0 &&
+	    strncmp(content_type, FORM_TYPE "; charset=", sizeof(FORM_TYPE) + 9) != 0)) {
+		*why = "not a form";
+		sodium_memzero(buf, sizeof(buf));
+		return -1;
 	}
 	rc = web_body_parse(buf, n, out);
 	sodium_memzero(buf, sizeof(buf));

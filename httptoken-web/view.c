@@ -178,7 +178,7 @@ create_form(const char *self, const char *csrf, const char *nonce)
 	view_text_field("uses", "Uses (comma-separated, e.g. http,login; empty: http)", NULL, 0,
 	                260);
 	view_text_field("only", "Only for (projects or repositories, comma-separated, e.g. "
-	                "PROJ,OTHER/app; empty: wherever you may go)", NULL, 0, 1000);
+	                "PAY,PAY/api; empty: wherever you may go)", NULL, 0, 1000);
 	fputs("<p><button type=\"submit\">Create</button></p>\n</form>\n", stdout);
 }
 

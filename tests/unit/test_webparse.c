@@ -66,18 +66,32 @@ query(void)
 	is_int(web_query_parse(big, &f), 0, "the longest query is taken");
 }
 
+/* web_body_read on a pipe holding data; *left gets how many bytes it
+ * did not read (NULL: not asked). */
 static int
-body_from(const char *data, size_t len, const char *type, const char *length,
-          struct web_fields *f, const char **why)
+body_left(const char *data, size_t len, const char *type, const char *length,
+          struct web_fields *f, const char **why, size_t *left)
 {
+	char rest[64];
 	int p[2], rc;
+	ssize_t n;
 
 	if (pipe(p) != 0 || write(p[1], data, len) != (ssize_t)len)
 		abort();
 	close(p[1]);
 	rc = web_body_read(p[0], type, length, f, why);
+	if (left != NULL)
+		for (*left = 0; (n = read(p[0], rest, sizeof(rest))) > 0;)
+			*left += (size_t)n;
 	close(p[0]);
 	return rc;
+}
+
+static int
+body_from(const char *data, size_t len, const char *type, const char *length,
+          struct web_fields *f, const char **why)
+{
+	return body_left(data, len, type, length, f, why, NULL);
 }
 
 static void
@@ -96,6 +110,13 @@ body(void)
 	is_int(body_from(form, strlen(form), "multipart/form-data", len, &f, &why), -1,
 	       "another type is refused");
 	is_str(why, "not a form", "and says so");
+	{
+		size_t left = 1;
+
+		body_left(form, strlen(form), "text/plain", len, &f, &why, &left);
+		is_int((int)left, 0, "another type's body is read all the same (the server "
+		       "may still be writing it)");
+	}
 	is_int(body_from(form, strlen(form), NULL, len, &f, &why), -1, "no type is refused");
 	is_int(body_from(form, strlen(form), t, NULL, &f, &why), -1, "no length is refused");
 	is_int(body_from(form, strlen(form), t, "-1", &f, &why), -1, "a negative length");
