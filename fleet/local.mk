@@ -5,7 +5,7 @@ noinst_LTLIBRARIES += fleet/libfleet.la
 fleet_libfleet_la_SOURCES = \
 	fleet/conf.c fleet/conf.h \
 	fleet/pg.c fleet/pg.h fleet/pg_impl.h \
-	fleet/pg_lastuse.c \
+	fleet/pg_lastuse.c fleet/pg_load.c \
 	fleet/replica.c fleet/replica.h \
 	fleet/replica_entry.c \
 	fleet/sign.c fleet/sign.h
