@@ -379,10 +379,20 @@ collect_row(void *ctx, const struct ht_row *row, struct ht_error *err)
 {
 	struct batch *b = ctx;
 
-	(void)err;
+	struct ht_row *to;
+
 	if (b->n == BATCH)
 		return ht_error_set(err, HT_ERR_IO, "database: more rows than asked for");
-	b->rows[b->n++] = *row;
+	/* Only the payload's used bytes: a row has room for the largest. */
+	to = &b->rows[b->n++];
+	to->kind = row->kind;
+	to->id = row->id;
+	to->version = row->version;
+	to->seq = row->seq;
+	to->len = row->len;
+	memcpy(to->payload, row->payload, row->len);
+	to->sig_len = row->sig_len;
+	memcpy(to->sig, row->sig, sizeof(to->sig));
 	return HT_OK;
 }
 
