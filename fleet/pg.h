@@ -67,10 +67,6 @@ enum ht_status ht_pg_row_get(struct ht_pg *pg, enum ht_row_kind kind, uint64_t i
 /* Stores row (its seq is drawn here) and logs the change. */
 enum ht_status ht_pg_row_put(struct ht_pg *pg, struct ht_row *row, const char *host,
                              struct ht_error *err);
-/* The same for n rows at once, pipelined (one round trip): for loading
- * a whole store. Keep n modest (the results are read after all are sent). */
-enum ht_status ht_pg_rows_put(struct ht_pg *pg, struct ht_row *rows, size_t n,
-                              const char *host, struct ht_error *err);
 enum ht_status ht_pg_commit(struct ht_pg *pg, struct ht_error *err);
 /* Loading a whole store into an empty schema, inside a write transaction
  * (pg_load.c): one binary COPY of the rows, each numbered as it is sent
