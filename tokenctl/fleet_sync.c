@@ -123,10 +123,15 @@ apply_one(struct applier *a, const struct ht_row *row, int sig_ok, struct ht_err
 	if (s != HT_OK)
 		return s;
 	a->position = row->seq;
+	if (result == HT_APPLY_DONE) {
+		a->rep->applied++;
+		return HT_OK;
+	}
+	/* Only what is logged needs a name (formatting one a row costs). */
 	snprintf(what, sizeof(what), "%s %s", row->kind == HT_ROW_ENTRY ? "registry entry" : "token",
 	         ht_id_format(row->id).s);
 	switch (result) {
-	case HT_APPLY_DONE: a->rep->applied++; break;
+	case HT_APPLY_DONE: break;
 	case HT_APPLY_SAME: break;
 	case HT_APPLY_KEPT_REVOKED:
 		a->rep->applied++;
