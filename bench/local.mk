@@ -19,6 +19,7 @@ bench_crypt_bench_SOURCES = bench/crypt-bench.c $(BENCH_UTIL)
 bench_crypt_bench_LDADD = -lcrypt
 EXTRA_DIST += bench/run.sh docs/benchmarks.md
 EXTRA_DIST += bench/fleet-latency.sh bench/fleet-lastuse.sh
+EXTRA_DIST += bench/fleet-scale.sh
 # --- end of the authentication benchmarks ----------------------------------
 
 # --- tokenctl at scale (bench/tokenctl-scale.sh) ---------------------------

@@ -5,9 +5,11 @@ noinst_LTLIBRARIES += fleet/libfleet.la
 fleet_libfleet_la_SOURCES = \
 	fleet/conf.c fleet/conf.h \
 	fleet/pg.c fleet/pg.h fleet/pg_impl.h \
-	fleet/pg_lastuse.c \
+	fleet/pg_lastuse.c fleet/pg_load.c \
 	fleet/replica.c fleet/replica.h \
 	fleet/replica_entry.c \
+	fleet/rowcheck.c fleet/rowcheck.h \
 	fleet/sign.c fleet/sign.h
 fleet_libfleet_la_CPPFLAGS = $(AM_CPPFLAGS) $(PQ_CFLAGS)
-fleet_libfleet_la_LIBADD = $(PQ_LIBS)
+fleet_libfleet_la_CFLAGS = $(AM_CFLAGS) -pthread
+fleet_libfleet_la_LIBADD = $(PQ_LIBS) -lpthread

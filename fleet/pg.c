@@ -337,11 +337,9 @@ ht_pg_row_get(struct ht_pg *pg, enum ht_row_kind kind, uint64_t id, struct ht_ro
 	"INSERT INTO httptoken_changes (seq, kind, id, version, host) " \
 	"SELECT n.seq, $1, $2, $3, $6 FROM n RETURNING seq"
 
-/* Sends the statement that stores row (PQexecParams, or queued in a
- * pipeline); 1 on success. */
-static int
-send_put(struct ht_pg *pg, const struct ht_row *row, const char *host, int pipelined,
-         PGresult **res)
+/* Runs the statement that stores row. */
+static PGresult *
+run_put(struct ht_pg *pg, const struct ht_row *row, const char *host)
 {
 	char k[8], i[24], v[24];
 	const char *params[] = { k, i, v, (const char *)row->payload,
@@ -352,10 +350,7 @@ send_put(struct ht_pg *pg, const struct ht_row *row, const char *host, int pipel
 	snprintf(k, sizeof(k), "%d", (int)row->kind);
 	snprintf(i, sizeof(i), "%" PRId64, (int64_t)row->id);
 	snprintf(v, sizeof(v), "%" PRId64, (int64_t)row->version);
-	if (pipelined)
-		return PQsendQueryParams(pg->conn, PUT_SQL, 6, NULL, params, lens, fmts, 0);
-	*res = PQexecParams(pg->conn, PUT_SQL, 6, NULL, params, lens, fmts, 0);
-	return 1;
+	return PQexecParams(pg->conn, PUT_SQL, 6, NULL, params, lens, fmts, 0);
 }
 
 static enum ht_status
@@ -374,67 +369,7 @@ put_result(struct ht_pg *pg, PGresult *res, struct ht_row *row, struct ht_error 
 enum ht_status
 ht_pg_row_put(struct ht_pg *pg, struct ht_row *row, const char *host, struct ht_error *err)
 {
-	PGresult *res = NULL;
-
-	send_put(pg, row, host, 0, &res);
-	return put_result(pg, res, row, err);
-}
-
-/* Reads a pipeline's results: one per row (then the NULL that ends it),
- * then the sync point. */
-static enum ht_status
-read_pipeline(struct ht_pg *pg, struct ht_row *rows, size_t n, struct ht_error *err)
-{
-	enum ht_status s = HT_OK;
-	PGresult *res;
-
-	for (size_t i = 0; i < n; i++) {
-		if ((res = PQgetResult(pg->conn)) == NULL)
-			return ht_pg_fail(pg, HT_ERR_IO, "writing rows: results missing", NULL, err);
-		if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED) {
-			PQclear(res);
-			s = s != HT_OK ? s : ht_pg_fail(pg, HT_ERR_IO, "writing rows", NULL, err);
-		} else {
-			enum ht_status r = put_result(pg, res, &rows[i], err);
-
-			s = s != HT_OK ? s : r;
-		}
-		while ((res = PQgetResult(pg->conn)) != NULL)
-			PQclear(res);
-	}
-	res = PQgetResult(pg->conn);
-	if (PQresultStatus(res) != PGRES_PIPELINE_SYNC && s == HT_OK)
-		s = ht_pg_fail(pg, HT_ERR_IO, "writing rows: no sync point", res, err);
-	PQclear(res);
-	return s;
-}
-
-enum ht_status
-ht_pg_rows_put(struct ht_pg *pg, struct ht_row *rows, size_t n, const char *host,
-               struct ht_error *err)
-{
-	enum ht_status s;
-
-	if (n == 0)
-		return HT_OK;
-	if (!PQenterPipelineMode(pg->conn))
-		return ht_pg_fail(pg, HT_ERR_IO, "pipeline mode", NULL, err);
-	for (size_t i = 0; i < n; i++)
-		if (!send_put(pg, &rows[i], host, 1, NULL)) {
-			(void)PQpipelineSync(pg->conn);
-			s = ht_pg_fail(pg, HT_ERR_IO, "writing rows", NULL, err);
-			(void)read_pipeline(pg, rows, i, err);
-			PQexitPipelineMode(pg->conn);
-			return s;
-		}
-	if (!PQpipelineSync(pg->conn)) {
-		PQexitPipelineMode(pg->conn);
-		return ht_pg_fail(pg, HT_ERR_IO, "writing rows", NULL, err);
-	}
-	s = read_pipeline(pg, rows, n, err);
-	if (!PQexitPipelineMode(pg->conn) && s == HT_OK)
-		s = ht_pg_fail(pg, HT_ERR_IO, "leaving pipeline mode", NULL, err);
-	return s;
+	return put_result(pg, run_put(pg, row, host), row, err);
 }
 
 enum ht_status

@@ -67,11 +67,18 @@ enum ht_status ht_pg_row_get(struct ht_pg *pg, enum ht_row_kind kind, uint64_t i
 /* Stores row (its seq is drawn here) and logs the change. */
 enum ht_status ht_pg_row_put(struct ht_pg *pg, struct ht_row *row, const char *host,
                              struct ht_error *err);
-/* The same for n rows at once, pipelined (one round trip): for loading
- * a whole store. Keep n modest (the results are read after all are sent). */
-enum ht_status ht_pg_rows_put(struct ht_pg *pg, struct ht_row *rows, size_t n,
-                              const char *host, struct ht_error *err);
 enum ht_status ht_pg_commit(struct ht_pg *pg, struct ht_error *err);
+/* Loading a whole store into an empty schema, inside a write transaction
+ * (pg_load.c): one binary COPY of the rows, each numbered as it is sent
+ * (its seq set here), then the change log written from them. After an
+ * error, abort the load and roll the transaction back. */
+struct ht_pg_load;
+enum ht_status ht_pg_load_begin(struct ht_pg *pg, struct ht_pg_load **out,
+                                struct ht_error *err);
+enum ht_status ht_pg_load_row(struct ht_pg_load *l, struct ht_row *row, struct ht_error *err);
+/* Ends the load and frees l, whatever it returns. */
+enum ht_status ht_pg_load_end(struct ht_pg_load *l, const char *host, struct ht_error *err);
+void ht_pg_load_abort(struct ht_pg_load *l);
 void ht_pg_rollback(struct ht_pg *pg);
 
 /* Calls visit for the rows changed after seq `after`, in sequence order,

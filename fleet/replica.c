@@ -204,8 +204,7 @@ refuse(struct ht_txn *txn, const struct ht_row *row, uint64_t have, enum ht_appl
 }
 
 static enum ht_status
-apply_token(struct ht_txn *txn, const struct ht_key *key, const unsigned char pk[HT_SIGN_PUB],
-            const struct ht_row *row,
+apply_token(struct ht_txn *txn, const struct ht_key *key, int sig_ok, const struct ht_row *row,
             enum ht_apply *result, char *why, size_t why_size, struct ht_error *err)
 {
 	struct ht_store *st = ht_txn_store(txn);
@@ -218,8 +217,7 @@ apply_token(struct ht_txn *txn, const struct ht_key *key, const unsigned char pk
 
 	if ((s = ht_replica_version(st, row->id, &have, &flags, err)) != HT_OK)
 		return s;
-	if (ht_row_verify(pk, row->kind, row->id, row->version, row->payload, row->len,
-	                  row->sig, row->sig_len) != 0) {
+	if (!sig_ok) {
 		snprintf(why, why_size, "signature does not verify");
 		return refuse(txn, row, have, result, err);
 	}
@@ -257,8 +255,7 @@ apply_token(struct ht_txn *txn, const struct ht_key *key, const unsigned char pk
 /* A policy row that fails its checks stops the whole apply: a replica
  * must not authenticate under a policy nobody signed. */
 static enum ht_status
-apply_policy(struct ht_txn *txn, const struct ht_key *key, const unsigned char pk[HT_SIGN_PUB],
-             const struct ht_row *row,
+apply_policy(struct ht_txn *txn, const struct ht_key *key, int sig_ok, const struct ht_row *row,
              enum ht_apply *result, struct ht_error *err)
 {
 	struct ht_store *st = ht_txn_store(txn);
@@ -267,9 +264,7 @@ apply_policy(struct ht_txn *txn, const struct ht_key *key, const unsigned char p
 	unsigned flags;
 	enum ht_status s;
 
-	if (row->id != 0 ||
-	    ht_row_verify(pk, row->kind, row->id, row->version, row->payload, row->len,
-	                  row->sig, row->sig_len) != 0)
+	if (row->id != 0 || !sig_ok)
 		return ht_error_set(err, HT_ERR_CORRUPT, "policy row (change %" PRIu64 "): "
 		                    "signature does not verify; nothing applied", row->seq);
 	if (ht_policy_decode(row->payload, row->len, key, &pol, err) != HT_OK)
@@ -287,19 +282,35 @@ apply_policy(struct ht_txn *txn, const struct ht_key *key, const unsigned char p
 	return ht_replica_set_version(txn, 0, row->version, 0, err);
 }
 
+int
+ht_row_check(const unsigned char pk[HT_SIGN_PUB], const struct ht_row *row)
+{
+	return ht_row_verify(pk, row->kind, row->id, row->version, row->payload, row->len,
+	                     row->sig, row->sig_len);
+}
+
 enum ht_status
 ht_replica_apply(struct ht_txn *txn, const struct ht_key *key,
                  const unsigned char pk[HT_SIGN_PUB],
                  const struct ht_row *row, enum ht_apply *result, char *why,
                  size_t why_size, struct ht_error *err)
 {
+	return ht_replica_apply_checked(txn, key, row, ht_row_check(pk, row) == 0, result, why,
+	                                why_size, err);
+}
+
+enum ht_status
+ht_replica_apply_checked(struct ht_txn *txn, const struct ht_key *key,
+                         const struct ht_row *row, int sig_ok, enum ht_apply *result,
+                         char *why, size_t why_size, struct ht_error *err)
+{
 	why[0] = '\0';
 	if (row->kind == HT_ROW_POLICY)
-		return apply_policy(txn, key, pk, row, result, err);
+		return apply_policy(txn, key, sig_ok, row, result, err);
 	if (row->kind == HT_ROW_TOKEN)
-		return apply_token(txn, key, pk, row, result, why, why_size, err);
+		return apply_token(txn, key, sig_ok, row, result, why, why_size, err);
 	if (row->kind == HT_ROW_ENTRY)
-		return ht_replica_apply_entry(txn, key, pk, row, result, why, why_size, err);
+		return ht_replica_apply_entry(txn, key, sig_ok, row, result, why, why_size, err);
 	return ht_error_set(err, HT_ERR_CORRUPT, "row of unknown kind %d (change %" PRIu64
 	                    "); nothing applied", (int)row->kind, row->seq);
 }

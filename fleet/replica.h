@@ -60,6 +60,17 @@ enum ht_status ht_replica_apply(struct ht_txn *txn, const struct ht_key *key,
                                 const unsigned char pk[HT_SIGN_PUB],
                                 const struct ht_row *row, enum ht_apply *result,
                                 char *why, size_t why_size, struct ht_error *err);
+/* 0 when row's signature verifies under pk (thread-safe once sodium_init
+ * has run). */
+int ht_row_check(const unsigned char pk[HT_SIGN_PUB], const struct ht_row *row);
+/* ht_replica_apply with the signature already checked: sig_ok is
+ * ht_row_check's verdict on exactly this row's bytes, made by the caller
+ * (on another thread, while earlier rows are applied). A row whose
+ * signature did not verify is refused as ht_replica_apply refuses it. */
+enum ht_status ht_replica_apply_checked(struct ht_txn *txn, const struct ht_key *key,
+                                        const struct ht_row *row, int sig_ok,
+                                        enum ht_apply *result, char *why, size_t why_size,
+                                        struct ht_error *err);
 
 /* Registry rows (HT_ROW_ENTRY, replica_entry.c). The payload names its
  * scope inside what is signed, and the row's id must be that scope's
@@ -93,9 +104,9 @@ enum ht_status ht_replica_entry_version(struct ht_store *st, uint64_t id, uint64
 enum ht_status ht_replica_set_entry_version(struct ht_txn *txn, uint64_t id,
                                             uint64_t version, unsigned flags,
                                             const char *scope, struct ht_error *err);
+/* sig_ok: ht_row_check's verdict on row (see ht_replica_apply_checked). */
 enum ht_status ht_replica_apply_entry(struct ht_txn *txn, const struct ht_key *key,
-                                      const unsigned char pk[HT_SIGN_PUB],
-                                      const struct ht_row *row, enum ht_apply *result,
+                                      int sig_ok, const struct ht_row *row, enum ht_apply *result,
                                       char *why, size_t why_size, struct ht_error *err);
 /* A version entry by name; scope: NULL for "flv:" (none), else the
  * scope an "fle:" entry holds ("" when there is none). */

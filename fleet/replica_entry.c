@@ -141,8 +141,8 @@ refuse(struct ht_txn *txn, const struct ht_row *row, uint64_t have, const char *
 }
 
 enum ht_status
-ht_replica_apply_entry(struct ht_txn *txn, const struct ht_key *key,
-                       const unsigned char pk[HT_SIGN_PUB], const struct ht_row *row,
+ht_replica_apply_entry(struct ht_txn *txn, const struct ht_key *key, int sig_ok,
+                       const struct ht_row *row,
                        enum ht_apply *result, char *why, size_t why_size,
                        struct ht_error *err)
 {
@@ -155,8 +155,7 @@ ht_replica_apply_entry(struct ht_txn *txn, const struct ht_key *key,
 
 	if ((s = read_state(ht_txn_store(txn), row->id, &have, &flags, known, err)) != HT_OK)
 		return s;
-	if (ht_row_verify(pk, row->kind, row->id, row->version, row->payload, row->len,
-	                  row->sig, row->sig_len) != 0) {
+	if (!sig_ok) {
 		snprintf(why, why_size, "signature does not verify");
 		memset(&er, 0, sizeof(er));
 		(void)ht_entry_row_decode(row, key, &er);

@@ -152,8 +152,11 @@ open_copy(struct ht_txn *txn, const struct ht_key *key, struct ht_error *err)
 		s = ht_error_set(err, HT_ERR_IO, "store %s: cannot make a working copy: %s",
 		                 txn->path, strerror(errno));
 	ht_store_close(live);
+	/* Without mmap: GDBM remaps a mapped file each time it grows, and
+	 * each unmap stops every thread of the process (a sync verifies on
+	 * worker threads while it writes): seconds for a million rows. */
 	if (s == HT_OK)
-		s = ht_newfile_attach(&txn->nf, GDBM_WRITER, key, &txn->st, err);
+		s = ht_newfile_attach(&txn->nf, GDBM_WRITER | GDBM_NOMMAP, key, &txn->st, err);
 	if (s != HT_OK) {
 		ht_newfile_discard(&txn->nf);
 		return s;

@@ -55,31 +55,18 @@ fleet_keygen(const struct ctl *ctl, int quiet_exists)
 	return 0;
 }
 
-#define INIT_BATCH 200   /* rows per pipelined round trip */
-
 struct init_walk {
-	struct ht_pg *pg;
+	struct ht_pg_load *load;
 	const struct ht_key *key;
 	const struct ht_signer *sg;
 	struct ht_txn *txn;
-	struct ht_row row;                /* the policy's */
-	struct ht_row batch[INIT_BATCH];
-	size_t nb;
+	struct ht_row row;                /* the one being sent */
 	ht_id *ids;                       /* loaded: marked version 1 after the walk */
 	size_t n, cap;
 	struct scope_list scopes;         /* registry entries loaded, the same */
 	enum ht_status s;
 	struct ht_error err;
 };
-
-static enum ht_status
-init_flush(struct init_walk *w)
-{
-	enum ht_status s = ht_pg_rows_put(w->pg, w->batch, w->nb, fleet_host(), &w->err);
-
-	w->nb = 0;
-	return s;
-}
 
 /* The walk only reads the store (changing a GDBM file while walking it is
  * undefined): rows go to the database, ids to a list. */
@@ -100,9 +87,9 @@ init_one(const struct ht_record *rec, void *ctx)
 		w->cap = cap;
 	}
 	w->ids[w->n++] = rec->id;
-	w->s = ht_row_for_record(rec, w->key, w->sg, 1, &w->batch[w->nb++], &w->err);
-	if (w->s == HT_OK && w->nb == INIT_BATCH)
-		w->s = init_flush(w);
+	w->s = ht_row_for_record(rec, w->key, w->sg, 1, &w->row, &w->err);
+	if (w->s == HT_OK)
+		w->s = ht_pg_load_row(w->load, &w->row, &w->err);
 	return w->s != HT_OK;
 }
 
@@ -116,9 +103,9 @@ init_entry(const struct ht_entry *e, void *ctx)
 		w->s = ht_error_set(&w->err, HT_ERR_NOMEM, "out of memory");
 		return 1;
 	}
-	w->s = ht_row_for_entry(e->scope, e, w->key, w->sg, 1, &w->batch[w->nb++], &w->err);
-	if (w->s == HT_OK && w->nb == INIT_BATCH)
-		w->s = init_flush(w);
+	w->s = ht_row_for_entry(e->scope, e, w->key, w->sg, 1, &w->row, &w->err);
+	if (w->s == HT_OK)
+		w->s = ht_pg_load_row(w->load, &w->row, &w->err);
 	return w->s != HT_OK;
 }
 
@@ -130,34 +117,22 @@ init_registry(struct init_walk *w)
 
 	if (s == HT_OK)
 		s = w->s;
-	if (s == HT_OK)
-		s = init_flush(w);
 	for (size_t i = 0; s == HT_OK && i < w->scopes.n; i++)
 		s = ht_replica_set_entry_version(w->txn, ht_entry_row_id(w->scopes.scopes[i]), 1,
 		                                 0, w->scopes.scopes[i], &w->err);
 	return s;
 }
 
-/* Loads the store into the database, marking the store a replica at the
- * position the load reached: both commit, or the store is unchanged. */
-static int
-init_load(const struct ctl *ctl, struct ht_pg *pg, struct init_walk *w)
+/* Tokens, registry entries, then the policy, all through one load; the
+ * policy's row is the last, so its sequence number is the position. */
+static enum ht_status
+init_rows(struct init_walk *w)
 {
 	struct ht_policy pol;
-	enum ht_status s;
+	enum ht_status s = ht_store_foreach(ht_txn_store(w->txn), init_one, w, &w->err);
 
-	/* A replica holds the fleet's registry: a store of version 1 has none. */
-	if (ht_store_schema(ht_txn_store(w->txn)) < HT_SCHEMA_VERSION)
-		return tk_error(EX_DATAERR, "fleet init: %s is a store of version %u; run "
-		                "'tokenctl upgrade' first", ctl->db,
-		                ht_store_schema(ht_txn_store(w->txn)));
-	if ((s = ht_pg_begin(pg, &w->err)) != HT_OK)
-		return tk_fail(s, &w->err);
-	s = ht_store_foreach(ht_txn_store(w->txn), init_one, w, &w->err);
 	if (s == HT_OK)
 		s = w->s;
-	if (s == HT_OK)
-		s = init_flush(w);
 	for (size_t i = 0; s == HT_OK && i < w->n; i++)
 		s = ht_replica_set_version(w->txn, w->ids[i], 1, 0, &w->err);
 	if (s == HT_OK)
@@ -167,11 +142,36 @@ init_load(const struct ctl *ctl, struct ht_pg *pg, struct init_walk *w)
 	if (s == HT_OK)
 		s = ht_row_for_policy(&pol, w->key, w->sg, 1, &w->row, &w->err);
 	if (s == HT_OK)
-		s = ht_pg_row_put(pg, &w->row, fleet_host(), &w->err);
+		s = ht_pg_load_row(w->load, &w->row, &w->err);
 	if (s == HT_OK)
 		s = ht_replica_set_version(w->txn, 0, 1, 0, &w->err);
 	if (s == HT_OK)
 		s = ht_replica_set_position(w->txn, w->row.seq, &w->err);
+	return s;
+}
+
+/* Loads the store into the database, marking the store a replica at the
+ * position the load reached: both commit, or the store is unchanged. */
+static int
+init_load(const struct ctl *ctl, struct ht_pg *pg, struct init_walk *w)
+{
+	enum ht_status s;
+
+	/* A replica holds the fleet's registry: a store of version 1 has none. */
+	if (ht_store_schema(ht_txn_store(w->txn)) < HT_SCHEMA_VERSION)
+		return tk_error(EX_DATAERR, "fleet init: %s is a store of version %u; run "
+		                "'tokenctl upgrade' first", ctl->db,
+		                ht_store_schema(ht_txn_store(w->txn)));
+	if ((s = ht_pg_begin(pg, &w->err)) != HT_OK)
+		return tk_fail(s, &w->err);
+	s = ht_pg_load_begin(pg, &w->load, &w->err);
+	if (s == HT_OK)
+		s = init_rows(w);
+	if (s == HT_OK)
+		s = ht_pg_load_end(w->load, fleet_host(), &w->err);
+	else
+		ht_pg_load_abort(w->load);
+	w->load = NULL;
 	if (s != HT_OK) {
 		ht_pg_rollback(pg);
 		return tk_fail(s, &w->err);
@@ -210,7 +210,6 @@ fleet_init(const struct ctl *ctl)
 	} else if ((s = ht_txn_begin(ctl->db, &key, ctl->wait_ms, &w->txn, &err)) != HT_OK) {
 		rc = tk_fail(s, &err);
 	} else {
-		w->pg = pg;
 		w->key = &key;
 		w->sg = &sg;
 		rc = init_load(ctl, pg, w);

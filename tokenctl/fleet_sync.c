@@ -23,10 +23,13 @@
 #include "fleetctl.h"
 #include "lastused.h"
 #include "newfile.h"
+#include "rowcheck.h"
 #include "registry_store.h"
 #include "safefile.h"
 
-#define BATCH 5000
+/* Rows read a query; two batches are in memory (one applied while the
+ * next is verified), each row up to HT_ROW_PAYLOAD_MAX. */
+#define BATCH 2000
 
 const char *
 fleet_host(void)
@@ -108,21 +111,27 @@ struct applier {
 	uint64_t position;
 };
 
+/* Applies one row whose signature's verdict is sig_ok (ht_row_check). */
 static enum ht_status
-apply_one(void *ctx, const struct ht_row *row, struct ht_error *err)
+apply_one(struct applier *a, const struct ht_row *row, int sig_ok, struct ht_error *err)
 {
-	struct applier *a = ctx;
 	enum ht_apply result;
 	char why[300], what[64];
-	enum ht_status s = ht_replica_apply(a->txn, a->key, a->pk, row, &result, why, sizeof(why), err);
+	enum ht_status s = ht_replica_apply_checked(a->txn, a->key, row, sig_ok, &result, why,
+	                                            sizeof(why), err);
 
 	if (s != HT_OK)
 		return s;
 	a->position = row->seq;
+	if (result == HT_APPLY_DONE) {
+		a->rep->applied++;
+		return HT_OK;
+	}
+	/* Only what is logged needs a name (formatting one a row costs). */
 	snprintf(what, sizeof(what), "%s %s", row->kind == HT_ROW_ENTRY ? "registry entry" : "token",
 	         ht_id_format(row->id).s);
 	switch (result) {
-	case HT_APPLY_DONE: a->rep->applied++; break;
+	case HT_APPLY_DONE: break;
 	case HT_APPLY_SAME: break;
 	case HT_APPLY_KEPT_REVOKED:
 		a->rep->applied++;
@@ -361,20 +370,111 @@ ensure_store(const struct ctl *ctl, const struct ht_key *key)
 	return 0;
 }
 
+/* A batch of rows read from the database, and their signatures' verdicts
+ * once check is done. */
+struct batch {
+	struct ht_row *rows;
+	unsigned char ok[BATCH];
+	size_t n;
+	struct ht_rowcheck check;
+};
+
+static enum ht_status
+collect_row(void *ctx, const struct ht_row *row, struct ht_error *err)
+{
+	struct batch *b = ctx;
+
+	struct ht_row *to;
+
+	if (b->n == BATCH)
+		return ht_error_set(err, HT_ERR_IO, "database: more rows than asked for");
+	/* Only the payload's used bytes: a row has room for the largest. */
+	to = &b->rows[b->n++];
+	to->kind = row->kind;
+	to->id = row->id;
+	to->version = row->version;
+	to->seq = row->seq;
+	to->len = row->len;
+	memcpy(to->payload, row->payload, row->len);
+	to->sig_len = row->sig_len;
+	memcpy(to->sig, row->sig, sizeof(to->sig));
+	return HT_OK;
+}
+
+/* Reads the rows after seq into b and starts checking their signatures. */
+static enum ht_status
+fetch(struct ht_pg *pg, const struct applier *a, uint64_t after, struct batch *b,
+      struct ht_error *err)
+{
+	unsigned n;
+	enum ht_status s;
+
+	b->n = 0;
+	s = ht_pg_changes(pg, after, BATCH, collect_row, b, &n, err);
+	if (s == HT_OK)
+		ht_rowcheck_start(&b->check, ht_rowcheck_threads(), a->pk, b->rows, b->n, b->ok);
+	return s;
+}
+
+static enum ht_status
+apply_batch(struct applier *a, const struct batch *b, struct ht_error *err)
+{
+	enum ht_status s = HT_OK;
+
+	for (size_t i = 0; s == HT_OK && i < b->n; i++)
+		s = apply_one(a, &b->rows[i], b->ok[i], err);
+	return s;
+}
+
+/* Applies every change after a->position, batch by batch: the next batch
+ * is read and verified while this one is applied. */
+static enum ht_status
+pull_batches(struct ht_pg *pg, struct applier *a, struct batch *cur, struct batch *next,
+             struct ht_error *err)
+{
+	enum ht_status s = fetch(pg, a, a->position, cur, err);
+
+	while (s == HT_OK) {
+		int more = cur->n == BATCH;
+		struct batch *t;
+
+		if (more)
+			s = fetch(pg, a, cur->rows[cur->n - 1].seq, next, err);
+		ht_rowcheck_wait(&cur->check);
+		if (s == HT_OK)
+			s = apply_batch(a, cur, err);
+		if (more)
+			ht_rowcheck_wait(&next->check);
+		if (!more)
+			break;
+		t = cur;
+		cur = next;
+		next = t;
+	}
+	return s;
+}
+
 static int
 pull(struct ht_pg *pg, struct applier *a)
 {
 	struct ht_error err = { 0 };
-	enum ht_status s;
-	unsigned n;
+	struct batch *b = calloc(2, sizeof(*b));
+	enum ht_status s = HT_ERR_NOMEM;
 
-	do {
-		s = ht_pg_changes(pg, a->position, BATCH, apply_one, a, &n, &err);
-		if (s != HT_OK) {
-			fleet_log(LOG_ERR, "sync stopped, nothing applied: %s", err.msg);
-			return tk_exit_code(s);
-		}
-	} while (n == BATCH);
+	if (b != NULL && (b[0].rows = calloc(BATCH, sizeof(struct ht_row))) != NULL &&
+	    (b[1].rows = calloc(BATCH, sizeof(struct ht_row))) != NULL)
+		s = pull_batches(pg, a, &b[0], &b[1], &err);
+	else
+		ht_error_set(&err, s, "out of memory");
+	if (b != NULL) {
+		free(b[0].rows);
+		free(b[1].rows);
+	}
+	free(b);
+	if (s != HT_OK) {
+		fleet_log(LOG_ERR, "sync stopped, nothing applied: %s", err.msg);
+		return tk_exit_code(s);
+	}
 	return 0;
 }
 

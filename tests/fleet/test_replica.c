@@ -272,6 +272,51 @@ test_policy_and_position(void)
 	ht_store_close(st);
 }
 
+/* The verdict on a row's signature made beforehand (by a sync's worker
+ * threads) is the one applied: a row found bad is refused, a row found
+ * good is applied. */
+static int
+apply_verdict(const struct ht_row *row, int sig_ok, char *why, size_t why_size)
+{
+	struct ht_error err = { 0 };
+	struct ht_txn *txn;
+	enum ht_apply result;
+
+	if (ht_txn_begin(fx.db, &fx.key, 1000, &txn, &err) != HT_OK)
+		return -1;
+	if (ht_replica_apply_checked(txn, &fx.key, row, sig_ok, &result, why, why_size,
+	                             &err) != HT_OK) {
+		ht_txn_abort(txn);
+		return -1;
+	}
+	return ht_txn_commit(txn, &err) == HT_OK ? (int)result : -1;
+}
+
+static void
+test_checked(void)
+{
+	struct ht_row row;
+	struct ht_record rec;
+	char why[300];
+	ht_id id = 0x00c0ffee00c0ffeeULL;
+
+	token_row(id, 0, 1, &row);
+	ok(ht_row_check(sg.pk, &row) == 0, "a signed row checks");
+	is_int(apply_verdict(&row, 0, why, sizeof(why)), HT_APPLY_REFUSED,
+	       "a row whose check failed is refused");
+	is_str(why, "signature does not verify", "... saying why");
+	ok(stored(id, &rec) == 0, "... and the token is not in the replica");
+	is_int(apply_verdict(&row, 1, why, sizeof(why)), HT_APPLY_DONE,
+	       "the row with a good verdict: applied");
+	ok(stored(id, &rec) == 1, "... the token is in the replica");
+	row.sig[0] ^= 1;
+	ok(ht_row_check(sg.pk, &row) != 0, "a flipped signature bit does not check");
+	row.sig[0] ^= 1;
+	ok(ht_row_check(other.pk, &row) != 0, "under another key it does not check");
+	row.sig_len = 0;
+	ok(ht_row_check(sg.pk, &row) != 0, "a short signature does not check");
+}
+
 int
 main(void)
 {
@@ -287,6 +332,7 @@ main(void)
 	test_tokens();
 	test_entries();
 	test_policy_and_position();
+	test_checked();
 	fixture_teardown(&fx);
 	return done();
 }
