@@ -20,28 +20,34 @@
 	" client = EXCLUDED.client, host = EXCLUDED.host " \
 	"WHERE EXCLUDED.at > httptoken_lastuse.at"
 
-/* A growing text buffer for the array literals. */
+/* One column of the push as a text[] or bigint[] literal, in a buffer
+ * sized for its n rows before anything is written to it. */
 struct text {
 	char *p;
 	size_t len, cap;
 	int failed;
 };
 
+/* The most one row adds to a column: a number with its comma, or a
+ * field quoted, every byte escaped, with its comma. */
+#define NUM_MAX            24
+#define QUOTED_MAX(field)  (2 * (field) + 3)
+
+static void
+text_alloc(struct text *t, size_t per_row, size_t n)
+{
+	t->len = 0;
+	t->cap = per_row * n + 3;        /* and "{", "}" and the NUL */
+	t->p = malloc(t->cap);
+	t->failed = t->p == NULL;
+}
+
 static void
 put(struct text *t, const char *s, size_t n)
 {
-	if (t->failed)
+	if (t->failed || t->len + n + 1 > t->cap) {
+		t->failed = 1;
 		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = (t->cap ? t->cap * 2 : 4096) + n;
-		char *p = realloc(t->p, cap);
-
-		if (p == NULL) {
-			t->failed = 1;
-			return;
-		}
-		t->p = p;
-		t->cap = cap;
 	}
 	memcpy(t->p + t->len, s, n);
 	t->len += n;
@@ -65,25 +71,43 @@ put_elem(struct text *t, const char *s, int first)
 static void
 put_num(struct text *t, int64_t v, int first)
 {
-	char buf[24];
+	char buf[NUM_MAX];
 	int n = snprintf(buf, sizeof(buf), "%s%" PRId64, first ? "" : ",", v);
 
 	put(t, buf, (size_t)n);
+}
+
+static enum ht_status
+push_columns(struct ht_pg *pg, const char *const params[5], struct ht_error *err)
+{
+	PGresult *res = PQexecParams(pg->conn, PUSH_SQL, 5, NULL, params, NULL, NULL, 0);
+	enum ht_status s = HT_OK;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		s = ht_pg_fail(pg, HT_ERR_IO, "recording last use", res, err);
+	PQclear(res);
+	return s;
 }
 
 enum ht_status
 ht_pg_lastuse_push(struct ht_pg *pg, const uint64_t *ids, const struct ht_lastuse *uses,
                    size_t n, struct ht_error *err)
 {
-	struct text a[5] = { { 0 } };
+	static const size_t per_row[5] = {
+		NUM_MAX, NUM_MAX, QUOTED_MAX(HT_LASTUSE_SERVICE_MAX),
+		QUOTED_MAX(HT_LASTUSE_FROM_MAX), QUOTED_MAX(HT_LASTUSE_HOST_MAX),
+	};
+	struct text a[5];
 	const char *params[5];
 	enum ht_status s = HT_OK;
-	PGresult *res;
+	int k;
 
 	if (n == 0)
 		return HT_OK;
-	for (int k = 0; k < 5; k++)
+	for (k = 0; k < 5; k++) {
+		text_alloc(&a[k], per_row[k], n);
 		put(&a[k], "{", 1);
+	}
 	for (size_t i = 0; i < n; i++) {
 		put_num(&a[0], (int64_t)ids[i], i == 0);
 		put_num(&a[1], uses[i].time, i == 0);
@@ -91,19 +115,15 @@ ht_pg_lastuse_push(struct ht_pg *pg, const uint64_t *ids, const struct ht_lastus
 		put_elem(&a[3], uses[i].from, i == 0);
 		put_elem(&a[4], uses[i].host, i == 0);
 	}
-	for (int k = 0; k < 5; k++) {
+	for (k = 0; k < 5; k++) {
 		put(&a[k], "}", 1);
 		if (a[k].failed)
 			s = ht_error_set(err, HT_ERR_NOMEM, "out of memory");
 		params[k] = a[k].p;
 	}
-	if (s == HT_OK) {
-		res = PQexecParams(pg->conn, PUSH_SQL, 5, NULL, params, NULL, NULL, 0);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			s = ht_pg_fail(pg, HT_ERR_IO, "recording last use", res, err);
-		PQclear(res);
-	}
-	for (int k = 0; k < 5; k++)
+	if (s == HT_OK)
+		s = push_columns(pg, params, err);
+	for (k = 0; k < 5; k++)
 		free(a[k].p);
 	return s;
 }
