@@ -83,7 +83,7 @@ counter_put(struct ht_store *st, uid_t uid, unsigned long count, struct ht_error
 	ht_put_u32(&w, (uint32_t)uid);
 	ht_put_u64(&w, count);
 	ht_mac(st->key, name, COUNTER_KEY_LEN, buf, COUNTER_LEN, buf + COUNTER_LEN);
-	return ht_store_put_raw(st, name, buf, sizeof(buf), err);
+	return ht_store_put_wiped(st, name, buf, sizeof(buf), err);
 }
 
 int
@@ -175,10 +175,10 @@ adjust(struct ht_store *st, uid_t uid, int delta, struct ht_error *err)
 	if (s != HT_OK) {
 		/* Damaged: count again rather than carry the damage on. */
 		char name[COUNTER_KEY_LEN + 1];
-		datum k = { name, COUNTER_KEY_LEN };
+		struct ht_error ignore = { 0 };
 
 		counter_key(uid, name);
-		(void)gdbm_delete(st->dbf, k);
+		(void)ht_store_delete_wiped(st, name, &ignore);
 		return HT_OK;
 	}
 	if (delta < 0 && count == 0)

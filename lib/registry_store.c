@@ -102,7 +102,7 @@ ht_txn_put_entry(struct ht_txn *txn, const struct ht_entry *e, struct ht_error *
 	len = ht_entry_encode(e, st->key, buf);
 	if (len == 0 || ht_entry_key(e->scope, name) != 0)
 		return ht_error_set(err, HT_ERR_USAGE, "registry entry %s too large", e->scope);
-	return ht_store_put_raw(st, name, buf, len, err);
+	return ht_store_put_wiped(st, name, buf, len, err);
 }
 
 enum ht_status
@@ -110,14 +110,12 @@ ht_txn_delete_entry(struct ht_txn *txn, const char *scope, struct ht_error *err)
 {
 	struct ht_store *st = ht_txn_store(txn);
 	char name[HT_ENTRY_KEY_MAX + 1];
-	datum k;
+	enum ht_status s;
 
 	if (ht_entry_key(scope, name) != 0)
 		return ht_error_set(err, HT_ERR_NOTFOUND, "no such entry %s", scope);
-	k = (datum){ name, (int)strlen(name) };
-	if (gdbm_delete(st->dbf, k) == 0)
-		return HT_OK;
-	if (gdbm_last_errno(st->dbf) == GDBM_ITEM_NOT_FOUND)
+	s = ht_store_delete_wiped(st, name, err);
+	if (s == HT_ERR_NOTFOUND)
 		return ht_error_set(err, HT_ERR_NOTFOUND, "no such entry %s", scope);
-	return gdbm_error_of(st, "delete failed", err);
+	return s;
 }

@@ -118,17 +118,13 @@ ht_txn_put_sealed(struct ht_txn *txn, const char *name, const void *body, size_t
 		return ht_error_set(err, HT_ERR_USAGE, "entry %s: too large or misnamed", name);
 	memcpy(buf, body, len);
 	ht_mac(st->key, name, strlen(name), buf, len, buf + len);
-	return ht_store_put_raw(st, name, buf, len + HT_MAC_BYTES, err);
+	return ht_store_put_wiped(st, name, buf, len + HT_MAC_BYTES, err);
 }
 
 enum ht_status
 ht_txn_delete_sealed(struct ht_txn *txn, const char *name, struct ht_error *err)
 {
-	struct ht_store *st = ht_txn_store(txn);
-	datum k = { (char *)(uintptr_t)name, (int)strlen(name) };
+	enum ht_status s = ht_store_delete_wiped(ht_txn_store(txn), name, err);
 
-	if (gdbm_delete(st->dbf, k) == 0 || gdbm_last_errno(st->dbf) == GDBM_ITEM_NOT_FOUND)
-		return HT_OK;
-	return ht_error_set(err, HT_ERR_IO, "store %s: delete failed: %s", st->path,
-	                    gdbm_strerror(gdbm_last_errno(st->dbf)));
+	return s == HT_ERR_NOTFOUND ? HT_OK : s;
 }

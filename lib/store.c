@@ -293,6 +293,51 @@ ht_store_put_raw(struct ht_store *st, const char *name, const void *val, size_t 
 	return ht_store_put_raw_n(st, name, strlen(name), val, len, err);
 }
 
+/* Overwrites the value under k with zeros where it lies (GDBM writes a
+ * value of the same size in place); 1 when there was one, 0 when not,
+ * -1 on a GDBM failure. */
+static int
+wipe_in_place(struct ht_store *st, datum k, size_t unless_len)
+{
+	datum old = gdbm_fetch(st->dbf, k);
+	int rc;
+
+	if (old.dptr == NULL)
+		return gdbm_last_errno(st->dbf) == GDBM_ITEM_NOT_FOUND ? 0 : -1;
+	sodium_memzero(old.dptr, (size_t)old.dsize);
+	rc = (size_t)old.dsize == unless_len || gdbm_store(st->dbf, k, old, GDBM_REPLACE) == 0;
+	free(old.dptr);
+	return rc ? 1 : -1;
+}
+
+enum ht_status
+ht_store_put_wiped(struct ht_store *st, const char *name, const void *val, size_t len,
+                   struct ht_error *err)
+{
+	datum k = { (char *)(uintptr_t)name, (int)strlen(name) };
+
+	/* A value of another size goes to GDBM's free space: zeros, not the
+	 * old name or hash, are what stay there. */
+	if (wipe_in_place(st, k, len) < 0)
+		return gdbm_failure(st, "write failed", err);
+	return ht_store_put_raw(st, name, val, len, err);
+}
+
+enum ht_status
+ht_store_delete_wiped(struct ht_store *st, const char *name, struct ht_error *err)
+{
+	datum k = { (char *)(uintptr_t)name, (int)strlen(name) };
+	int had = wipe_in_place(st, k, (size_t)-1);
+
+	if (had < 0)
+		return gdbm_failure(st, "delete failed", err);
+	if (had == 0)
+		return ht_error_set(err, HT_ERR_NOTFOUND, "store %s: no entry %s", st->path, name);
+	if (gdbm_delete(st->dbf, k) != 0)
+		return gdbm_failure(st, "delete failed", err);
+	return HT_OK;
+}
+
 /* Whether the walk ended because there were no more keys. */
 static enum ht_status
 walk_end(struct ht_store *st, struct ht_error *err)

@@ -37,6 +37,15 @@ enum ht_status ht_store_put_raw(struct ht_store *st, const char *name,
                                 const void *val, size_t len, struct ht_error *err);
 enum ht_status ht_store_put_raw_n(struct ht_store *st, const char *name, size_t name_len,
                                   const void *val, size_t len, struct ht_error *err);
+/* The writes of a transaction: the value replaced or deleted is first
+ * overwritten with zeros in place, so that nothing it said survives in
+ * GDBM's free space (a purged token's name and hash, an edited name). A
+ * fresh copy written record by record uses ht_store_put_raw. */
+enum ht_status ht_store_put_wiped(struct ht_store *st, const char *name, const void *val,
+                                  size_t len, struct ht_error *err);
+/* HT_ERR_NOTFOUND when there is no such entry. */
+enum ht_status ht_store_delete_wiped(struct ht_store *st, const char *name,
+                                     struct ht_error *err);
 enum ht_status ht_store_put_meta(struct ht_store *st, struct ht_error *err);
 /* The meta record for a given schema (upgrade writes HT_SCHEMA_VERSION). */
 enum ht_status ht_store_put_meta_schema(struct ht_store *st, unsigned schema,

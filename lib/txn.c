@@ -23,7 +23,7 @@ struct ht_txn {
 	struct ht_newfile nf;
 	struct ht_file_owner owner;  /* the live store's */
 	int lock_fd;
-	int freed;                   /* the copy has lost values to GDBM's free space */
+	int compact;                 /* purge: write the store afresh at commit */
 	char path[HT_PATH_MAX];
 };
 
@@ -201,28 +201,18 @@ ht_txn_store(struct ht_txn *txn)
 	return &txn->st;
 }
 
-/* Stores a value; notes when the one it replaces goes to GDBM's free
- * space (GDBM overwrites a value of the same size in place). */
+/* Stores a value; the one it replaces is wiped where it lay. */
 static enum ht_status
 txn_put_raw(struct ht_txn *txn, const char *name, const void *val, size_t len,
             struct ht_error *err)
 {
-	datum k = { (char *)(uintptr_t)name, (int)strlen(name) };
-	datum old = gdbm_fetch(txn->st.dbf, k);
-
-	if (old.dptr != NULL) {
-		if ((size_t)old.dsize != len)
-			txn->freed = 1;
-		sodium_memzero(old.dptr, (size_t)old.dsize);
-		free(old.dptr);
-	}
-	return ht_store_put_raw(&txn->st, name, val, len, err);
+	return ht_store_put_wiped(&txn->st, name, val, len, err);
 }
 
 void
 ht_txn_compact(struct ht_txn *txn)
 {
-	txn->freed = 1;
+	txn->compact = 1;
 }
 
 enum ht_status
@@ -279,7 +269,6 @@ enum ht_status
 ht_txn_delete(struct ht_txn *txn, ht_id id, struct ht_error *err)
 {
 	char name[HT_RECORD_KEY_LEN + 1];
-	datum k = { name, HT_RECORD_KEY_LEN };
 	struct ht_record rec;
 	enum ht_status s;
 
@@ -294,11 +283,7 @@ ht_txn_delete(struct ht_txn *txn, ht_id id, struct ht_error *err)
 	if (s != HT_OK)
 		return s;
 	ht_record_key(id, name);
-	txn->freed = 1;
-	if (gdbm_delete(txn->st.dbf, k) == 0)
-		return HT_OK;
-	return ht_error_set(err, HT_ERR_IO, "store %s: delete failed: %s", txn->path,
-	                    gdbm_strerror(gdbm_last_errno(txn->st.dbf)));
+	return ht_store_delete_wiped(&txn->st, name, err);
 }
 
 enum ht_status
@@ -316,15 +301,15 @@ ht_txn_put_policy(struct ht_txn *txn, const struct ht_policy *pol, struct ht_err
 	return txn_put_raw(txn, HT_POLICY_KEY, buf, len, err);
 }
 
-/* A copy that lost nothing to GDBM's free space is published as it is;
- * one that did is written afresh, record by record, so that no deleted or
- * replaced value (a purged token's name and hash) reaches the live file. */
+/* The copy is published as it is: what a change replaced or deleted was
+ * wiped where it lay (ht_store_put_wiped). A purge's copy is written
+ * afresh, record by record, so that the file shrinks as well. */
 enum ht_status
 ht_txn_commit(struct ht_txn *txn, struct ht_error *err)
 {
 	enum ht_status s;
 
-	if (txn->freed) {
+	if (txn->compact) {
 		s = ht_store_write_copy(&txn->st, txn->path, &txn->owner, err);
 	} else {
 		s = ht_store_close_written(&txn->st, err);

@@ -31,11 +31,23 @@ else tap_not_ok "purge: the file shrank" "before: $before bytes" "after:  $after
 check "purge: the survivor still works" active \
 	"$(tk --json show "$(printf '%s' "$T" | cut -c5-20)" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')"
 
-# Any change rewrites the file the same way: an edited name is gone too.
+# An edited name is gone too.
 tk edit "$(printf '%s' "$T" | cut -c5-20)" --name "renamed" 2>/dev/null || tap_bail "edit failed"
 check "edit: the old name is gone from the file" 0 "$(grep -a -c survivor "$DB")"
 # GDBM overwrites a value of the same size in place: nothing is left then
 # either (this holds the store to that).
 tk edit "$(printf '%s' "$T" | cut -c5-20)" --name "Renamed" 2>/dev/null || tap_bail "edit failed"
 check "edit to a name of the same length: the old one is gone" 0 "$(grep -a -c renamed "$DB")"
+# A value that changes size goes to GDBM's free space, wiped first:
+# zeros stay there, not the old value (the file is not written afresh).
+tk edit "$(printf '%s' "$T" | cut -c5-20)" --name "Renamed at length" 2>/dev/null ||
+	tap_bail "edit failed"
+check "edit to a longer name: the old one is gone" 0 "$(grep -a -c 'Renamed$\|Renamed[^ ]' "$DB")"
+check "... the new one is there once" 1 "$(grep -a -o 'Renamed at length' "$DB" | wc -l)"
+tk revoke "$(printf '%s' "$T" | cut -c5-20)" 2>/dev/null || tap_bail "revoke failed"
+check "revoke (the record grows by its reason): the name is in the file once" 1 \
+	"$(grep -a -o 'Renamed at length' "$DB" | wc -l)"
+tk project add WIPE --description "a description to forget" 2>/dev/null &&
+	tk project edit WIPE --description "shorter" 2>/dev/null || tap_bail "project edit failed"
+check "a registry entry's old description is gone" 0 "$(grep -a -c 'to forget' "$DB")"
 tap_done
