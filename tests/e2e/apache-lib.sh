@@ -126,19 +126,12 @@ apache_start() {
 		    setsid "$APACHE_BIN" -f "$APACHE_DIR/httpd.conf" -DFOREGROUND \
 		    </dev/null >>"$APACHE_DIR/logs/stderr.log" 2>&1 &
 		apache_launcher=$!
-		i=0
-		while [ $i -lt 100 ]; do
-			if [ -s "$APACHE_DIR/run/httpd.pid" ] &&
-			   curl -s -o /dev/null "http://127.0.0.1:$APACHE_PORT/"; then
-				APACHE_PID=$(cat "$APACHE_DIR/run/httpd.pid")
-				APACHE_URL="http://127.0.0.1:$APACHE_PORT"
-				return 0
-			fi
-			kill -0 "$apache_launcher" 2>/dev/null || break
-			sleep 0.1; i=$((i + 1))
-		done
-		kill "$apache_launcher" 2>/dev/null
-		wait "$apache_launcher" 2>/dev/null
+		if server_ready "$APACHE_DIR/run/httpd.pid" "http://127.0.0.1:$APACHE_PORT/" \
+		                "$apache_launcher"; then
+			APACHE_PID=$SERVER_PID
+			APACHE_URL="http://127.0.0.1:$APACHE_PORT"
+			return 0
+		fi
 	done
 	echo "apache2 did not start; its logs:" >&2
 	cat "$APACHE_DIR/logs/stderr.log" "$APACHE_DIR/logs/error.log" >&2 2>/dev/null
@@ -147,14 +140,7 @@ apache_start() {
 
 # apache_stop: stop the server by its PID and wait until it is gone.
 apache_stop() {
-	[ -n "${APACHE_PID:-}" ] || return 0
-	kill -TERM "$APACHE_PID" 2>/dev/null
-	i=0
-	while kill -0 "$APACHE_PID" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	kill -KILL "$APACHE_PID" 2>/dev/null
-	wait "${apache_launcher:-}" 2>/dev/null
+	server_stop "${APACHE_PID:-}" "${apache_launcher:-}"
 	APACHE_PID=
 }
 

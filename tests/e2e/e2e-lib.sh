@@ -80,3 +80,35 @@ git_refused() {
 			"$(tail -n +$((before + 1)) "$GITLOG")"
 	fi
 }
+
+# server_ready PIDFILE URL LAUNCHER: waits up to 10 s until PIDFILE names
+# the server and URL answers, then sets SERVER_PID. Fails when the
+# launcher exits first or the time runs out; the launcher is then killed
+# and reaped.
+server_ready() {
+	i=0
+	while [ $i -lt 100 ]; do
+		if [ -s "$1" ] && curl -sk -o /dev/null "$2"; then
+			SERVER_PID=$(cat "$1")
+			return 0
+		fi
+		kill -0 "$3" 2>/dev/null || break
+		sleep 0.1; i=$((i + 1))
+	done
+	kill "$3" 2>/dev/null
+	wait "$3" 2>/dev/null
+	return 1
+}
+
+# server_stop PID LAUNCHER: TERM, up to 10 s to go, then KILL; the
+# launcher is reaped. Nothing to do without a PID.
+server_stop() {
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$2" 2>/dev/null
+}

@@ -158,19 +158,12 @@ nginx_start() {
 		    -e "$NGINX_DIR/logs/error.log" \
 		    </dev/null >>"$NGINX_DIR/logs/stderr.log" 2>&1 &
 		nginx_launcher=$!
-		i=0
-		while [ $i -lt 100 ]; do
-			if [ -s "$NGINX_DIR/run/nginx.pid" ] &&
-			   curl -sk -o /dev/null "https://127.0.0.1:$NGINX_PORT/"; then
-				NGINX_PID=$(cat "$NGINX_DIR/run/nginx.pid")
-				NGINX_URL="https://127.0.0.1:$NGINX_PORT"
-				return 0
-			fi
-			kill -0 "$nginx_launcher" 2>/dev/null || break
-			sleep 0.1; i=$((i + 1))
-		done
-		kill "$nginx_launcher" 2>/dev/null
-		wait "$nginx_launcher" 2>/dev/null
+		if server_ready "$NGINX_DIR/run/nginx.pid" "https://127.0.0.1:$NGINX_PORT/" \
+		                "$nginx_launcher"; then
+			NGINX_PID=$SERVER_PID
+			NGINX_URL="https://127.0.0.1:$NGINX_PORT"
+			return 0
+		fi
 	done
 	echo "nginx did not start; its logs:" >&2
 	cat "$NGINX_DIR/logs/stderr.log" "$NGINX_DIR/logs/error.log" >&2 2>/dev/null
@@ -179,14 +172,7 @@ nginx_start() {
 
 # nginx_stop: stop the server by its master's PID and wait until it is gone.
 nginx_stop() {
-	[ -n "${NGINX_PID:-}" ] || return 0
-	kill -TERM "$NGINX_PID" 2>/dev/null
-	i=0
-	while kill -0 "$NGINX_PID" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	kill -KILL "$NGINX_PID" 2>/dev/null
-	wait "${nginx_launcher:-}" 2>/dev/null
+	server_stop "${NGINX_PID:-}" "${nginx_launcher:-}"
 	NGINX_PID=
 }
 
