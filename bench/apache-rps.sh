@@ -30,6 +30,8 @@
 # request fails, the error log's lines from that cell are printed.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+# As root, in a /tmp of its own: pam_wrapper writes to fixed /tmp/pam.X paths.
+[ -n "${HT_PRIVATE_TMP:-}" ] || exec "$top_srcdir/tests/private-tmp.sh" "$0" "$@"
 top_builddir=${top_builddir:-$(pwd)}
 SECONDS_EACH=${1:-5}
 ROUNDS=${2:-3}

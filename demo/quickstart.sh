@@ -19,6 +19,8 @@
 set -u
 
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
+# As root, in a /tmp of its own: pam_wrapper writes to fixed /tmp/pam.X paths.
+[ -n "${HT_PRIVATE_TMP:-}" ] || exec "$top_srcdir/tests/private-tmp.sh" "$0" "$@"
 BUILD="$top_srcdir/_build/demo"
 install=1 prebuilt=
 while [ $# -gt 0 ]; do

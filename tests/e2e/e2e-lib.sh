@@ -30,6 +30,7 @@ random_port() {
 	done
 }
 
+# (As root, each test has a /tmp of its own: tests/private-tmp.sh.)
 # wrapper_cleanup: pam_wrapper copies the service directory into /tmp/pam.?
 # in every process that uses PAM, and a server's children, stopped by a
 # signal, leave theirs behind. Remove the copies of this run's services
